@@ -1,0 +1,41 @@
+#include "ping_command.hpp"
+
+#include <chrono>
+#include <cstdio>
+
+namespace mfa::cli {
+
+CommandResult run_ping(const GlobalOptions& options) {
+    auto client = connect_daemon(options);
+    if (!client) return client.error();
+
+    auto started = std::chrono::steady_clock::now();
+    auto ping = wire::encode_empty(wire::MessageType::ping, client->next_request_id());
+    auto pong = client->call(ping);
+    auto rtt = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    if (!pong) return pong.error();
+    if (pong->type() != wire::MessageType::pong) return make_error("daemon answered PING with a wrong frame");
+
+    auto status_request = wire::encode_empty(wire::MessageType::status, client->next_request_id());
+    auto reply = client->call(status_request);
+    if (!reply) return reply.error();
+    auto fields = reply->fields();
+    if (!fields) return fields.error();
+    auto status = wire::decode_status_reply(*fields);
+    if (!status) return status.error();
+
+    char line[256];
+    snprintf(line, sizeof line, "mfad %s (protocol %u, schema %u, up %llu s): round trip %.3f ms\n",
+             status->software.c_str(), client->server().protocol, status->schema_version,
+             static_cast<unsigned long long>(status->uptime_ms / 1000), rtt);
+    Output out;
+    out.text = line;
+    out.json = {{"version", status->software},
+                {"protocol", client->server().protocol},
+                {"schema_version", status->schema_version},
+                {"uptime_ms", status->uptime_ms},
+                {"rtt_ms", rtt}};
+    return out;
+}
+
+}  // namespace mfa::cli

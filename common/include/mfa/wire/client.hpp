@@ -1,0 +1,70 @@
+// A blocking client for the mfad socket with poll() deadlines, no threads and
+// no signals (MSG_NOSIGNAL), so both mfactl and pam_mfa.so can use it.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "mfa/result.hpp"
+#include "mfa/unique_fd.hpp"
+#include "mfa/wire/messages.hpp"
+
+namespace mfa::wire {
+
+struct ClientOptions {
+    std::string socket_path;
+    std::chrono::milliseconds timeout{10000};  // per call, connect included
+    // The socket file's owner and the server's SO_PEERCRED uid must be one of these.
+    std::vector<uid_t> trusted_uids;
+};
+
+// root and, where it exists, the mfad system user.
+std::vector<uid_t> default_trusted_uids();
+
+// One reply frame; the payload is wiped when the reply goes away.
+class Reply {
+public:
+    Reply(MessageType type, std::vector<std::uint8_t> payload);
+    ~Reply();
+    Reply(Reply&&) = default;
+    Reply& operator=(Reply&&) = default;
+
+    MessageType type() const { return type_; }
+    Result<PayloadReader> fields() const { return PayloadReader::parse(payload_); }
+
+private:
+    MessageType type_;
+    std::vector<std::uint8_t> payload_;
+};
+
+class Client {
+public:
+    // Checks the socket's owner, connects, checks the server's credentials and
+    // agrees a protocol version.
+    static Result<Client> connect(const ClientOptions& options);
+
+    // Sends one request and reads its reply. An ERROR frame becomes an Error
+    // that carries the daemon's message; so does any transport failure.
+    Result<Reply> call(FrameWriter& request);
+
+    std::uint32_t next_request_id() { return ++last_request_id_; }
+    const HelloOk& server() const { return server_; }
+
+private:
+    using Clock = std::chrono::steady_clock;
+    Client(UniqueFd fd, std::chrono::milliseconds timeout) : fd_(std::move(fd)), timeout_(timeout) {}
+    Result<void> write_all(std::span<const std::uint8_t> bytes, Clock::time_point deadline);
+    Result<void> read_exact(std::span<std::uint8_t> out, Clock::time_point deadline);
+
+    UniqueFd fd_;
+    std::chrono::milliseconds timeout_;
+    std::uint32_t last_request_id_ = 0;
+    HelloOk server_;
+};
+
+}  // namespace mfa::wire

@@ -1,0 +1,51 @@
+// Frame layout shared by mfad, mfactl and pam_mfa.so:
+//   magic u32 | version u16 | type u16 | payload length u32 | request id u32   (big-endian)
+// followed by a TLV payload (see tlv.hpp). The length is checked against the
+// cap before any payload byte is read or allocated.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+
+#include "mfa/result.hpp"
+
+namespace mfa::wire {
+
+inline constexpr std::uint32_t kMagic = 0x4d464144;  // "MFAD"
+inline constexpr std::uint16_t kFrameVersion = 1;
+inline constexpr std::size_t kHeaderSize = 16;
+inline constexpr std::uint32_t kMaxPayload = 4096;
+
+// Protocol versions this build speaks, agreed in the HELLO exchange.
+inline constexpr std::uint16_t kProtocolMin = 1;
+inline constexpr std::uint16_t kProtocolMax = 1;
+
+enum class MessageType : std::uint16_t {
+    hello = 1,
+    hello_ok = 2,
+    error = 3,
+    ping = 4,
+    pong = 5,
+    status = 6,
+    status_reply = 7,
+};
+
+bool known_message_type(std::uint16_t type);
+
+struct Header {
+    MessageType type{};
+    std::uint32_t length = 0;
+    std::uint32_t request_id = 0;
+};
+
+using HeaderBytes = std::array<std::uint8_t, kHeaderSize>;
+
+HeaderBytes encode_header(const Header& header);
+
+// Refuses a wrong magic, an unknown frame version or message type, and a
+// payload longer than max_payload.
+Result<Header> decode_header(std::span<const std::uint8_t, kHeaderSize> bytes,
+                             std::uint32_t max_payload = kMaxPayload);
+
+}  // namespace mfa::wire

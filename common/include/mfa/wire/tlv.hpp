@@ -1,0 +1,88 @@
+// The TLV payload: a sequence of  tag u16 | length u16 | value  (big-endian).
+// Integers are fixed width; text is UTF-8 without NUL. A payload holds each
+// tag at most once and at most kMaxFields fields, so parsing never allocates.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <initializer_list>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "mfa/result.hpp"
+#include "mfa/wire/frame.hpp"
+
+namespace mfa::wire {
+
+enum class Tag : std::uint16_t {
+    protocol_min = 1,
+    protocol_max = 2,
+    protocol = 3,
+    software_version = 4,
+    error_code = 5,
+    message = 6,
+    schema_version = 7,
+    uptime_ms = 8,
+};
+
+inline constexpr std::size_t kMaxFields = 32;
+
+bool valid_utf8_text(std::string_view text);  // well-formed UTF-8, no NUL
+
+class PayloadReader {
+public:
+    static Result<PayloadReader> parse(std::span<const std::uint8_t> payload);
+
+    bool has(Tag tag) const;
+    Result<std::uint16_t> u16(Tag tag) const;
+    Result<std::uint32_t> u32(Tag tag) const;
+    Result<std::uint64_t> u64(Tag tag) const;
+    Result<std::string_view> text(Tag tag) const;
+    // A message refuses tags it does not define.
+    Result<void> allow_only(std::initializer_list<Tag> tags) const;
+
+private:
+    struct Field {
+        std::uint16_t tag = 0;
+        std::span<const std::uint8_t> value;
+    };
+    const Field* find(Tag tag) const;
+    Result<std::span<const std::uint8_t>> fixed(Tag tag, std::size_t width) const;
+
+    std::array<Field, kMaxFields> fields_{};
+    std::size_t count_ = 0;
+};
+
+// Builds one whole frame. The buffer is reserved once at full size and wiped
+// on destruction, because frames carry codes.
+class FrameWriter {
+public:
+    FrameWriter(MessageType type, std::uint32_t request_id, std::uint32_t cap = kMaxPayload);
+    ~FrameWriter();
+    FrameWriter(const FrameWriter&) = delete;
+    FrameWriter& operator=(const FrameWriter&) = delete;
+    FrameWriter(FrameWriter&&) = default;
+    FrameWriter& operator=(FrameWriter&&) = default;
+
+    FrameWriter& u16(Tag tag, std::uint16_t value);
+    FrameWriter& u32(Tag tag, std::uint32_t value);
+    FrameWriter& u64(Tag tag, std::uint64_t value);
+    FrameWriter& text(Tag tag, std::string_view value);
+
+    std::uint32_t request_id() const { return request_id_; }
+
+    // The header plus payload, or an error when a field did not fit the cap.
+    Result<std::span<const std::uint8_t>> finish();
+
+private:
+    FrameWriter& field(Tag tag, const std::uint8_t* data, std::size_t size);
+
+    std::vector<std::uint8_t> bytes_;
+    MessageType type_;
+    std::uint32_t request_id_;
+    std::uint32_t cap_;
+    bool overflow_ = false;
+};
+
+}  // namespace mfa::wire

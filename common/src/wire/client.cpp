@@ -1,0 +1,177 @@
+#include "mfa/wire/client.hpp"
+
+#include <errno.h>
+#include <poll.h>
+#include <pwd.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <algorithm>
+#include <array>
+#include <thread>
+
+#include "mfa/version.hpp"
+
+namespace mfa::wire {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string errno_text(const char* what) { return std::string(what) + ": " + strerror(errno); }
+
+bool trusted(const std::vector<uid_t>& uids, uid_t uid) {
+    return std::find(uids.begin(), uids.end(), uid) != uids.end();
+}
+
+int remaining_ms(Clock::time_point deadline) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    return left <= 0 ? 0 : static_cast<int>(std::min<long long>(left, 1 << 30));
+}
+
+// Waits for the socket to become ready; false on timeout, with errno set.
+bool wait_for(int fd, short events, Clock::time_point deadline) {
+    for (;;) {
+        pollfd p{fd, events, 0};
+        int rc = poll(&p, 1, remaining_ms(deadline));
+        if (rc > 0) return true;
+        if (rc == 0) {
+            errno = ETIMEDOUT;
+            return false;
+        }
+        if (errno != EINTR) return false;
+    }
+}
+
+Result<void> check_socket_owner(const ClientOptions& options) {
+    struct stat st{};
+    if (lstat(options.socket_path.c_str(), &st) != 0) return make_error(errno_text(options.socket_path.c_str()));
+    if (!S_ISSOCK(st.st_mode)) return make_error(options.socket_path + " is not a socket");
+    if (!trusted(options.trusted_uids, st.st_uid))
+        return make_error(options.socket_path + " is owned by uid " + std::to_string(st.st_uid) +
+                          ", not by root or mfad: refusing to talk to it");
+    return {};
+}
+
+Result<void> check_peer(int fd, const ClientOptions& options) {
+    ucred cred{};
+    socklen_t len = sizeof cred;
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return make_error(errno_text("SO_PEERCRED"));
+    if (!trusted(options.trusted_uids, cred.uid))
+        return make_error("the server on " + options.socket_path + " runs as uid " + std::to_string(cred.uid) +
+                          ", not as root or mfad: refusing to talk to it");
+    return {};
+}
+
+// Unix sockets answer EAGAIN while the listen backlog is full: retry until the deadline.
+Result<UniqueFd> connect_socket(const std::string& path, Clock::time_point deadline) {
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    if (path.size() >= sizeof addr.sun_path) return make_error("socket path too long: " + path);
+    std::copy(path.begin(), path.end(), addr.sun_path);
+    for (;;) {
+        UniqueFd fd(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+        if (!fd) return make_error(errno_text("socket"));
+        if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) return fd;
+        if (errno != EAGAIN && errno != EINTR) return make_error(errno_text(path.c_str()));
+        if (remaining_ms(deadline) == 0) return make_error(path + ": timed out connecting (daemon busy)");
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+}
+
+}  // namespace
+
+std::vector<uid_t> default_trusted_uids() {
+    std::vector<uid_t> uids{0};
+    passwd pw{};
+    passwd* found = nullptr;
+    std::array<char, 1024> buf{};
+    if (getpwnam_r("mfad", &pw, buf.data(), buf.size(), &found) == 0 && found != nullptr && pw.pw_uid != 0)
+        uids.push_back(pw.pw_uid);
+    return uids;
+}
+
+Reply::Reply(MessageType type, std::vector<std::uint8_t> payload) : type_(type), payload_(std::move(payload)) {}
+
+Reply::~Reply() {
+    if (!payload_.empty()) explicit_bzero(payload_.data(), payload_.size());
+}
+
+Result<Client> Client::connect(const ClientOptions& options) {
+    auto deadline = Clock::now() + options.timeout;
+    if (auto owner = check_socket_owner(options); !owner) return owner.error();
+    auto fd = connect_socket(options.socket_path, deadline);
+    if (!fd) return fd.error();
+    if (auto peer = check_peer(fd->get(), options); !peer) return peer.error();
+
+    Client client(std::move(*fd), options.timeout);
+    auto hello = encode(Hello{kProtocolMin, kProtocolMax, std::string("mfa-client/") + kVersion},
+                        client.next_request_id());
+    auto reply = client.call(hello);
+    if (!reply) return reply.error();
+    if (reply->type() != MessageType::hello_ok) return make_error("daemon answered the handshake with a wrong frame");
+    auto fields = reply->fields();
+    if (!fields) return fields.error();
+    auto ok = decode_hello_ok(*fields);
+    if (!ok) return ok.error();
+    if (ok->protocol < kProtocolMin || ok->protocol > kProtocolMax)
+        return make_error("daemon chose protocol " + std::to_string(ok->protocol) + " which this client does not speak");
+    client.server_ = std::move(*ok);
+    return client;
+}
+
+Result<void> Client::write_all(std::span<const std::uint8_t> bytes, Clock::time_point deadline) {
+    while (!bytes.empty()) {
+        ssize_t n = send(fd_.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL);
+        if (n > 0) {
+            bytes = bytes.subspan(static_cast<std::size_t>(n));
+            continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && errno == EAGAIN && wait_for(fd_.get(), POLLOUT, deadline)) continue;
+        return make_error(errno == ETIMEDOUT ? "daemon timed out" : errno_text("send"));
+    }
+    return {};
+}
+
+Result<void> Client::read_exact(std::span<std::uint8_t> out, Clock::time_point deadline) {
+    while (!out.empty()) {
+        if (!wait_for(fd_.get(), POLLIN, deadline))
+            return make_error(errno == ETIMEDOUT ? "daemon timed out" : errno_text("poll"));
+        ssize_t n = recv(fd_.get(), out.data(), out.size(), 0);
+        if (n > 0) {
+            out = out.subspan(static_cast<std::size_t>(n));
+            continue;
+        }
+        if (n == 0) return make_error("daemon closed the connection");
+        if (errno != EINTR && errno != EAGAIN) return make_error(errno_text("recv"));
+    }
+    return {};
+}
+
+Result<Reply> Client::call(FrameWriter& request) {
+    auto deadline = Clock::now() + timeout_;
+    auto bytes = request.finish();
+    if (!bytes) return bytes.error();
+    std::uint32_t request_id = request.request_id();
+    if (auto sent = write_all(*bytes, deadline); !sent) return sent.error();
+
+    HeaderBytes raw{};
+    if (auto got = read_exact(raw, deadline); !got) return got.error();
+    auto header = decode_header(raw);
+    if (!header) return make_error("daemon sent a bad frame (" + header.error().message + ")");
+    if (header->request_id != request_id) return make_error("daemon answered a different request");
+    std::vector<std::uint8_t> payload(header->length);
+    if (auto got = read_exact(payload, deadline); !got) return got.error();
+    Reply reply(header->type, std::move(payload));
+    if (reply.type() != MessageType::error) return reply;
+
+    auto fields = reply.fields();
+    if (!fields) return fields.error();
+    auto error = decode_error(*fields);
+    if (!error) return make_error("daemon sent a bad error frame (" + error.error().message + ")");
+    return make_error("daemon: " + error_code_name(error->code) + ": " + error->message);
+}
+
+}  // namespace mfa::wire

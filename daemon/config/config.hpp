@@ -1,0 +1,64 @@
+// The typed form of /etc/mfad/mfad.yaml; defaults are the documented ones.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "mfa/otp.hpp"
+
+namespace mfa::daemon {
+
+using Seconds = std::chrono::seconds;
+
+enum class Durability { full, normal };
+enum class SmsProvider { none, command, http };
+
+struct Config {
+    std::string socket = "/run/mfad/mfad.sock";
+    std::string database = "/var/lib/mfad/mfad.db";
+    std::string key_file = "/etc/mfad/mfad.key";
+    std::string issuer = "mfad";
+    std::string admin_group = "mfa-admins";
+
+    struct Totp {
+        int digits = 6;
+        int period = 30;
+        int window = 1;
+        otp::Algorithm algorithm = otp::Algorithm::sha1;
+    } totp;
+
+    struct BackupCodes {
+        int count = 8;
+        int length = 10;
+    } backup_codes;
+
+    struct Lockout {
+        int max_failures = 4;
+        Seconds duration{300};
+    } lockout;
+
+    struct Sms {
+        SmsProvider provider = SmsProvider::none;
+        std::vector<std::string> command;
+        Seconds code_ttl{300};
+        Seconds resend_after{30};
+        int max_per_user_per_day = 10;
+    } sms;
+
+    struct Metrics {
+        std::string textfile;  // empty: no textfile
+        Seconds interval{30};
+    } metrics;
+
+    // Limits of the socket server (not in the original design: a daemon every
+    // local user can reach needs both).
+    struct Connections {
+        int max = 256;
+        Seconds idle_timeout{30};
+    } connections;
+
+    Durability durability = Durability::full;
+};
+
+}  // namespace mfa::daemon

@@ -1,0 +1,225 @@
+#include "config/config_loader.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <initializer_list>
+#include <set>
+#include <sstream>
+
+#include "config/duration.hpp"
+
+namespace mfa::daemon {
+namespace {
+
+// Thrown inside the loader only; load_config turns it into a value.
+struct ConfigError {
+    std::string message;
+};
+
+class Reader {
+public:
+    explicit Reader(std::string file) : file_(std::move(file)) {}
+
+    [[noreturn]] void fail(const YAML::Node& node, const std::string& path, const std::string& reason) const {
+        throw ConfigError{file_ + ":" + std::to_string(node.Mark().line + 1) + ": " + path + ": " + reason};
+    }
+
+    // A mapping whose keys are all known and none repeated.
+    void only_keys(const YAML::Node& map, const std::string& path,
+                   std::initializer_list<std::string_view> keys) const {
+        if (!map.IsMap()) fail(map, path, "must be a mapping");
+        std::set<std::string> seen;
+        for (const auto& pair : map) {
+            const auto& key = pair.first;
+            std::string name = key.IsScalar() ? key.Scalar() : std::string();
+            std::string where = path.empty() ? name : path + "." + name;
+            if (std::find(keys.begin(), keys.end(), name) == keys.end()) fail(key, where, "unknown key");
+            if (!seen.insert(name).second) fail(key, where, "repeated key");
+        }
+    }
+
+    std::string text(const YAML::Node& node, const std::string& path) const {
+        if (!node.IsScalar()) fail(node, path, "must be a single value");
+        return node.Scalar();
+    }
+
+    int integer(const YAML::Node& node, const std::string& path, int low, int high) const {
+        std::string value = text(node, path);
+        int n = 0;
+        auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+        if (ec != std::errc{} || end != value.data() + value.size())
+            fail(node, path, "must be a whole number (got \"" + value + "\")");
+        if (n < low || n > high)
+            fail(node, path, "must be between " + std::to_string(low) + " and " + std::to_string(high) +
+                                 " (got " + value + ")");
+        return n;
+    }
+
+    Seconds duration(const YAML::Node& node, const std::string& path, Seconds low, Seconds high) const {
+        std::string value = text(node, path);
+        auto d = parse_duration(value);
+        if (!d) fail(node, path, "must be a duration like 30s, 5m or 1h (got \"" + value + "\")");
+        if (*d < low || *d > high)
+            fail(node, path, "must be between " + format_duration(low) + " and " + format_duration(high) +
+                                 " (got " + value + ")");
+        return *d;
+    }
+
+    std::string absolute_path(const YAML::Node& node, const std::string& path) const {
+        std::string value = text(node, path);
+        if (value.empty() || value.front() != '/') fail(node, path, "must be an absolute path");
+        if (value.find('\0') != std::string::npos) fail(node, path, "must not contain NUL");
+        return value;
+    }
+
+    template <class Enum>
+    Enum choice(const YAML::Node& node, const std::string& path,
+                std::initializer_list<std::pair<std::string_view, Enum>> options) const {
+        std::string value = text(node, path);
+        std::string names;
+        for (const auto& [name, e] : options) {
+            if (value == name) return e;
+            names += names.empty() ? std::string(name) : " | " + std::string(name);
+        }
+        fail(node, path, "must be one of " + names + " (got \"" + value + "\")");
+    }
+
+    std::vector<std::string> string_list(const YAML::Node& node, const std::string& path) const {
+        if (!node.IsSequence() || node.size() == 0) fail(node, path, "must be a non-empty list");
+        std::vector<std::string> out;
+        for (std::size_t i = 0; i < node.size(); ++i)
+            out.push_back(text(node[i], path + "[" + std::to_string(i) + "]"));
+        return out;
+    }
+
+private:
+    std::string file_;
+};
+
+void read_totp(const Reader& r, const YAML::Node& n, Config::Totp& out) {
+    r.only_keys(n, "totp", {"digits", "period", "window", "algorithm"});
+    if (n["digits"]) out.digits = r.integer(n["digits"], "totp.digits", otp::kMinDigits, otp::kMaxDigits);
+    if (n["period"]) out.period = r.integer(n["period"], "totp.period", 15, 300);
+    if (n["window"]) out.window = r.integer(n["window"], "totp.window", 0, 10);
+    if (n["algorithm"])
+        out.algorithm = r.choice<otp::Algorithm>(
+            n["algorithm"], "totp.algorithm",
+            {{"SHA1", otp::Algorithm::sha1}, {"SHA256", otp::Algorithm::sha256}, {"SHA512", otp::Algorithm::sha512}});
+}
+
+void read_backup_codes(const Reader& r, const YAML::Node& n, Config::BackupCodes& out) {
+    r.only_keys(n, "backup_codes", {"count", "length"});
+    if (n["count"]) out.count = r.integer(n["count"], "backup_codes.count", 1, 64);
+    // 8 characters from 62 are about 47 bits: the least we accept for a code tried offline.
+    if (n["length"]) out.length = r.integer(n["length"], "backup_codes.length", 8, 32);
+}
+
+void read_lockout(const Reader& r, const YAML::Node& n, Config::Lockout& out) {
+    r.only_keys(n, "lockout", {"max_failures", "duration"});
+    if (n["max_failures"]) out.max_failures = r.integer(n["max_failures"], "lockout.max_failures", 1, 100);
+    if (n["duration"]) out.duration = r.duration(n["duration"], "lockout.duration", Seconds(10), Seconds(7 * 86400));
+}
+
+void read_sms(const Reader& r, const YAML::Node& n, Config::Sms& out) {
+    r.only_keys(n, "sms", {"provider", "command", "code_ttl", "resend_after", "max_per_user_per_day"});
+    if (n["provider"])
+        out.provider = r.choice<SmsProvider>(n["provider"], "sms.provider",
+                                             {{"command", SmsProvider::command}, {"http", SmsProvider::http}});
+    if (n["command"]) {
+        out.command = r.string_list(n["command"], "sms.command");
+        if (out.command.front().empty() || out.command.front().front() != '/')
+            r.fail(n["command"], "sms.command", "the program must be an absolute path");
+    }
+    if (n["code_ttl"]) out.code_ttl = r.duration(n["code_ttl"], "sms.code_ttl", Seconds(60), Seconds(1800));
+    if (n["resend_after"])
+        out.resend_after = r.duration(n["resend_after"], "sms.resend_after", Seconds(0), Seconds(600));
+    if (n["max_per_user_per_day"])
+        out.max_per_user_per_day = r.integer(n["max_per_user_per_day"], "sms.max_per_user_per_day", 1, 1000);
+    if (out.provider == SmsProvider::command && out.command.empty())
+        r.fail(n, "sms.command", "is required when sms.provider is command");
+}
+
+void read_metrics(const Reader& r, const YAML::Node& n, Config::Metrics& out) {
+    r.only_keys(n, "metrics", {"textfile", "interval"});
+    if (n["textfile"]) out.textfile = r.absolute_path(n["textfile"], "metrics.textfile");
+    if (n["interval"]) out.interval = r.duration(n["interval"], "metrics.interval", Seconds(5), Seconds(3600));
+}
+
+void read_connections(const Reader& r, const YAML::Node& n, Config::Connections& out) {
+    r.only_keys(n, "connections", {"max", "idle_timeout"});
+    if (n["max"]) out.max = r.integer(n["max"], "connections.max", 1, 65536);
+    if (n["idle_timeout"])
+        out.idle_timeout = r.duration(n["idle_timeout"], "connections.idle_timeout", Seconds(1), Seconds(3600));
+}
+
+void check_issuer(const Reader& r, const YAML::Node& n, const std::string& issuer) {
+    // The Key Uri Format forbids ':' in the issuer; 64 characters fit any app's screen.
+    if (issuer.empty() || issuer.size() > 64) r.fail(n, "issuer", "must be 1 to 64 characters");
+    if (issuer.find(':') != std::string::npos) r.fail(n, "issuer", "must not contain ':'");
+}
+
+void check_group_name(const Reader& r, const YAML::Node& n, const std::string& group) {
+    bool ok = !group.empty() && group.size() <= 32 && group.front() != '-' &&
+              std::all_of(group.begin(), group.end(), [](char c) {
+                  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                         c == '-' || c == '.';
+              });
+    if (!ok) r.fail(n, "admin_group", "is not a valid group name");
+}
+
+Config read_root(const Reader& r, const YAML::Node& root) {
+    Config c;
+    if (root.IsNull()) return c;  // an empty file means every default
+    r.only_keys(root, "",
+                {"socket", "database", "key_file", "issuer", "admin_group", "totp", "backup_codes", "lockout", "sms",
+                 "metrics", "connections", "durability"});
+    if (root["socket"]) c.socket = r.absolute_path(root["socket"], "socket");
+    if (root["database"]) c.database = r.absolute_path(root["database"], "database");
+    if (root["key_file"]) c.key_file = r.absolute_path(root["key_file"], "key_file");
+    if (root["issuer"]) {
+        c.issuer = r.text(root["issuer"], "issuer");
+        check_issuer(r, root["issuer"], c.issuer);
+    }
+    if (root["admin_group"]) {
+        c.admin_group = r.text(root["admin_group"], "admin_group");
+        check_group_name(r, root["admin_group"], c.admin_group);
+    }
+    if (root["totp"]) read_totp(r, root["totp"], c.totp);
+    if (root["backup_codes"]) read_backup_codes(r, root["backup_codes"], c.backup_codes);
+    if (root["lockout"]) read_lockout(r, root["lockout"], c.lockout);
+    if (root["sms"]) read_sms(r, root["sms"], c.sms);
+    if (root["metrics"]) read_metrics(r, root["metrics"], c.metrics);
+    if (root["connections"]) read_connections(r, root["connections"], c.connections);
+    if (root["durability"])
+        c.durability = r.choice<Durability>(root["durability"], "durability",
+                                            {{"full", Durability::full}, {"normal", Durability::normal}});
+    return c;
+}
+
+}  // namespace
+
+Result<Config> parse_config(std::string_view yaml, const std::string& file_name) {
+    try {
+        const YAML::Node root = YAML::Load(std::string(yaml));
+        return read_root(Reader(file_name), root);
+    } catch (const ConfigError& e) {
+        return make_error(e.message);
+    } catch (const YAML::Exception& e) {
+        return make_error(file_name + ":" + std::to_string(e.mark.line + 1) + ": syntax error: " + e.msg);
+    }
+}
+
+Result<Config> load_config(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return make_error(path + ": cannot read the configuration file");
+    std::ostringstream text;
+    text << in.rdbuf();
+    // A config file is small; a huge one is a mistake, not a config.
+    if (text.view().size() > 1 << 20) return make_error(path + ": larger than 1 MiB");
+    return parse_config(text.view(), path);
+}
+
+}  // namespace mfa::daemon

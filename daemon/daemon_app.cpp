@@ -1,0 +1,159 @@
+#include "daemon_app.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <csignal>
+
+#include "config/config_loader.hpp"
+#include "crypto/master_key.hpp"
+#include "server/listener.hpp"
+#include "server/server.hpp"
+#include "store/sqlite_store.hpp"
+#include "sys/log.hpp"
+#include "sys/systemd.hpp"
+
+namespace mfa::daemon {
+namespace {
+
+using asio::redirect_error;
+using asio::use_awaitable;
+
+// How long in-flight requests get after SIGTERM before the daemon exits anyway.
+constexpr auto kDrainLimit = std::chrono::seconds(10);
+
+// Settings that are bound at start; a reload keeps the running values.
+void keep_startup_settings(const Config& running, Config& fresh) {
+    if (fresh.socket != running.socket || fresh.database != running.database || fresh.key_file != running.key_file ||
+        fresh.durability != running.durability)
+        log::warning("socket, database, key_file and durability change only at restart");
+    fresh.socket = running.socket;
+    fresh.database = running.database;
+    fresh.key_file = running.key_file;
+    fresh.durability = running.durability;
+}
+
+class Daemon {
+public:
+    Daemon(asio::io_context& io, std::string config_path, DaemonState& state, Acceptor acceptor)
+        : io_(io),
+          config_path_(std::move(config_path)),
+          state_(state),
+          server_(io_, state, std::move(acceptor)),
+          signals_(io_, SIGTERM, SIGINT, SIGHUP),
+          watchdog_(io_),
+          drain_limit_(io_) {}
+
+    void run() {
+        server_.start();
+        asio::co_spawn(io_, handle_signals(), asio::detached);
+        if (auto period = systemd::watchdog_period()) asio::co_spawn(io_, ping_watchdog(*period / 2), asio::detached);
+        systemd::notify_ready("Serving on " + state_.config->socket);
+        io_.run();
+    }
+
+private:
+    Awaitable<void> handle_signals() {
+        for (;;) {
+            boost::system::error_code ec;
+            int signal = co_await signals_.async_wait(redirect_error(use_awaitable, ec));
+            if (ec) co_return;
+            if (signal == SIGHUP) {
+                reload();
+                continue;
+            }
+            log::notice("stopping: letting in-flight requests finish");
+            systemd::notify_stopping();
+            drain_limit_.expires_after(kDrainLimit);
+            drain_limit_.async_wait([this](boost::system::error_code e) {
+                if (!e) {
+                    log::warning("requests still running at the drain limit; exiting");
+                    io_.stop();
+                }
+            });
+            server_.drain([this] {
+                drain_limit_.cancel();
+                watchdog_.cancel();
+                signals_.cancel();
+            });
+            co_return;
+        }
+    }
+
+    void reload() {
+        systemd::notify_reloading();
+        auto fresh = load_config(config_path_);
+        if (!fresh) {
+            log::error("configuration reload failed; keeping the running configuration",
+                       {{"MFA_REASON", fresh.error().message}});
+        } else {
+            keep_startup_settings(*state_.config, *fresh);
+            state_.config = std::make_shared<const Config>(std::move(*fresh));
+            log::notice("configuration reloaded", {{"MFA_EVENT", "config_reload"}});
+        }
+        systemd::notify_ready("Serving on " + state_.config->socket);
+    }
+
+    Awaitable<void> ping_watchdog(std::chrono::microseconds every) {
+        for (;;) {
+            systemd::notify_watchdog();
+            watchdog_.expires_after(every);
+            boost::system::error_code ec;
+            co_await watchdog_.async_wait(redirect_error(use_awaitable, ec));
+            if (ec) co_return;
+        }
+    }
+
+    asio::io_context& io_;
+    std::string config_path_;
+    DaemonState& state_;
+    Server server_;
+    asio::signal_set signals_;
+    asio::steady_timer watchdog_;
+    asio::steady_timer drain_limit_;
+};
+
+}  // namespace
+
+int run_daemon(const std::string& config_path) {
+    umask(077);
+    std::signal(SIGPIPE, SIG_IGN);
+    log::init();
+
+    auto config = load_config(config_path);
+    if (!config) {
+        log::error("invalid configuration", {{"MFA_REASON", config.error().message}});
+        return 1;
+    }
+    if (geteuid() == 0) log::warning("running as root; the units run mfad as the mfad user");
+
+    auto key = MasterKey::load(resolve_key_path(config->key_file));
+    if (!key) {
+        log::error("cannot load the key", {{"MFA_REASON", key.error().message}});
+        return 1;
+    }
+    auto store = SqliteStore::open(config->database, config->durability);
+    if (!store) {
+        log::error("cannot open the store", {{"MFA_REASON", store.error().message}});
+        return 1;
+    }
+
+    DaemonState state;
+    state.config = std::make_shared<const Config>(std::move(*config));
+    state.store = store->get();
+
+    asio::io_context io(1);
+    bool activated = false;
+    auto acceptor = open_listener(io, state.config->socket, activated);
+    if (!acceptor) {
+        log::error("cannot listen", {{"MFA_REASON", acceptor.error().message}});
+        return 1;
+    }
+    log::info(activated ? "listening on the socket systemd passed" : "listening on " + state.config->socket,
+              {{"MFA_SCHEMA_VERSION", std::to_string(state.store->schema_version())}});
+    Daemon(io, config_path, state, std::move(*acceptor)).run();
+    log::notice("stopped");
+    return 0;
+}
+
+}  // namespace mfa::daemon

@@ -1,0 +1,153 @@
+#include "server/connection.hpp"
+
+#include <string.h>
+
+#include <algorithm>
+
+#include "mfa/version.hpp"
+#include "mfa/wire/byte_order.hpp"
+#include "mfa/wire/messages.hpp"
+#include "server/server.hpp"
+#include "sys/log.hpp"
+
+namespace mfa::daemon {
+namespace {
+
+using asio::redirect_error;
+using asio::use_awaitable;
+using Clock = asio::steady_timer::clock_type;
+
+}  // namespace
+
+Connection::Connection(Socket socket, Peer peer, Server& server)
+    : socket_(std::move(socket)), peer_(peer), server_(server), deadline_(socket_.get_executor()) {
+    server_.attach(this);
+}
+
+Connection::~Connection() {
+    explicit_bzero(payload_.data(), payload_.size());  // it held codes
+    server_.detach(this);
+}
+
+void Connection::start() {
+    auto self = shared_from_this();
+    asio::co_spawn(socket_.get_executor(), [self] { return self->serve(); }, asio::detached);
+    asio::co_spawn(socket_.get_executor(), [self] { return self->watch_deadline(); }, asio::detached);
+}
+
+void Connection::close() {
+    boost::system::error_code ignored;
+    socket_.shutdown(Socket::shutdown_both, ignored);
+    socket_.close(ignored);
+    deadline_.cancel();
+}
+
+void Connection::close_if_idle() {
+    if (idle_) close();
+}
+
+// The deadline covers a whole frame, so a client that trickles bytes gains nothing.
+Awaitable<void> Connection::watch_deadline() {
+    while (socket_.is_open()) {
+        boost::system::error_code ec;
+        co_await deadline_.async_wait(redirect_error(use_awaitable, ec));
+        if (deadline_.expiry() <= Clock::now()) close();
+    }
+}
+
+Awaitable<void> Connection::serve() {
+    bool greeted = false;
+    auto idle_timeout = server_.state().config->connections.idle_timeout;
+    while (!server_.draining()) {
+        idle_ = true;
+        deadline_.expires_after(idle_timeout);
+        wire::Header header;
+        if (!co_await read_frame(header)) break;
+        idle_ = false;
+
+        auto payload = wire::PayloadReader::parse(std::span(payload_.data(), header.length));
+        if (!payload) {
+            co_await refuse(header.request_id, payload.error().message);
+            break;
+        }
+        if (!greeted) {
+            if (!co_await handshake(header, *payload)) break;
+            greeted = true;
+            continue;
+        }
+        auto outcome = co_await server_.handler().handle(peer_, header, *payload);
+        if (outcome.violation) server_.log_violation(peer_, *outcome.violation);
+        co_await send(outcome.reply);
+        if (outcome.violation) break;
+    }
+    close();
+}
+
+Awaitable<bool> Connection::read_frame(wire::Header& header) {
+    wire::HeaderBytes raw{};
+    boost::system::error_code ec;
+    std::size_t got = co_await asio::async_read(socket_, asio::buffer(raw), redirect_error(use_awaitable, ec));
+    if (ec) {
+        if (got > 0 && deadline_.expiry() <= Clock::now()) server_.log_violation(peer_, "incomplete frame at idle timeout");
+        co_return false;
+    }
+    auto decoded = wire::decode_header(raw);
+    if (!decoded) {
+        co_await refuse(wire::get_be32(&raw[12]), decoded.error().message);
+        co_return false;
+    }
+    header = *decoded;
+    if (header.length == 0) co_return true;
+    co_await asio::async_read(socket_, asio::buffer(payload_.data(), header.length), redirect_error(use_awaitable, ec));
+    if (ec) {
+        if (deadline_.expiry() <= Clock::now()) server_.log_violation(peer_, "incomplete frame at idle timeout");
+        co_return false;
+    }
+    co_return true;
+}
+
+Awaitable<void> Connection::send(wire::FrameWriter& frame) {
+    auto bytes = frame.finish();
+    if (!bytes) {
+        log::error("reply does not fit a frame", {{"MFA_REASON", bytes.error().message}});
+        close();
+        co_return;
+    }
+    deadline_.expires_after(server_.state().config->connections.idle_timeout);
+    boost::system::error_code ec;
+    co_await asio::async_write(socket_, asio::buffer(bytes->data(), bytes->size()), redirect_error(use_awaitable, ec));
+    if (ec) close();
+}
+
+Awaitable<void> Connection::refuse(std::uint32_t request_id, const std::string& reason) {
+    server_.log_violation(peer_, reason);
+    auto reply = wire::encode(wire::ErrorReply{wire::ErrorCode::malformed, reason}, request_id);
+    co_await send(reply);
+}
+
+Awaitable<bool> Connection::handshake(const wire::Header& header, const wire::PayloadReader& payload) {
+    if (header.type != wire::MessageType::hello) {
+        co_await refuse(header.request_id, "the first frame must be HELLO");
+        co_return false;
+    }
+    auto hello = wire::decode_hello(payload);
+    if (!hello) {
+        co_await refuse(header.request_id, hello.error().message);
+        co_return false;
+    }
+    auto chosen = std::min(hello->protocol_max, wire::kProtocolMax);
+    if (chosen < std::max(hello->protocol_min, wire::kProtocolMin)) {
+        std::string reason = "mfad speaks protocol " + std::to_string(wire::kProtocolMin) + ".." +
+                             std::to_string(wire::kProtocolMax) + ", the client " +
+                             std::to_string(hello->protocol_min) + ".." + std::to_string(hello->protocol_max);
+        server_.log_violation(peer_, reason);
+        auto reply = wire::encode(wire::ErrorReply{wire::ErrorCode::version_mismatch, reason}, header.request_id);
+        co_await send(reply);
+        co_return false;
+    }
+    auto reply = wire::encode(wire::HelloOk{chosen, std::string("mfad/") + kVersion}, header.request_id);
+    co_await send(reply);
+    co_return socket_.is_open();
+}
+
+}  // namespace mfa::daemon

@@ -1,0 +1,89 @@
+#include "server/server.hpp"
+
+#include <sys/socket.h>
+
+#include "mfa/wire/messages.hpp"
+#include "server/connection.hpp"
+#include "sys/log.hpp"
+
+namespace mfa::daemon {
+namespace {
+
+using asio::redirect_error;
+using asio::use_awaitable;
+
+std::optional<Peer> peer_of(Socket& socket) {
+    ucred cred{};
+    socklen_t len = sizeof cred;
+    if (getsockopt(socket.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return std::nullopt;
+    return Peer{cred.pid, cred.uid, cred.gid};
+}
+
+}  // namespace
+
+Server::Server(asio::io_context& io, DaemonState& state, Acceptor acceptor)
+    : io_(io), state_(state), acceptor_(std::move(acceptor)), handler_(state) {}
+
+void Server::start() { asio::co_spawn(io_, accept_loop(), asio::detached); }
+
+Awaitable<void> Server::accept_loop() {
+    asio::steady_timer backoff(io_);
+    while (acceptor_.is_open()) {
+        boost::system::error_code ec;
+        Socket socket = co_await acceptor_.async_accept(redirect_error(use_awaitable, ec));
+        if (ec == asio::error::operation_aborted || !acceptor_.is_open()) break;
+        if (ec) {
+            // Out of descriptors or memory: say so once and let the moment pass.
+            log::error("accept failed", {{"MFA_REASON", ec.message()}});
+            backoff.expires_after(std::chrono::milliseconds(100));
+            co_await backoff.async_wait(redirect_error(use_awaitable, ec));
+            continue;
+        }
+        if (connections_.size() >= static_cast<std::size_t>(state_.config->connections.max)) {
+            asio::co_spawn(io_, refuse_busy(std::move(socket)), asio::detached);
+            continue;
+        }
+        auto peer = peer_of(socket);
+        if (!peer) {
+            log::error("SO_PEERCRED failed; connection dropped");
+            continue;
+        }
+        std::make_shared<Connection>(std::move(socket), *peer, *this)->start();
+    }
+}
+
+Awaitable<void> Server::refuse_busy(Socket socket) {
+    if (violation_log_.allow()) log::warning("connection cap reached; refusing a connection");
+    auto frame = wire::encode(wire::ErrorReply{wire::ErrorCode::busy, "too many connections"}, 0);
+    auto bytes = frame.finish();
+    boost::system::error_code ec;
+    if (bytes) co_await asio::async_write(socket, asio::buffer(bytes->data(), bytes->size()), redirect_error(use_awaitable, ec));
+}
+
+void Server::attach(Connection* c) { connections_.insert(c); }
+
+void Server::detach(Connection* c) {
+    connections_.erase(c);
+    if (draining_ && connections_.empty() && on_drained_) asio::post(io_, std::exchange(on_drained_, {}));
+}
+
+void Server::drain(std::function<void()> on_drained) {
+    draining_ = true;
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+    on_drained_ = std::move(on_drained);
+    for (Connection* c : connections_) c->close_if_idle();
+    if (connections_.empty()) asio::post(io_, std::exchange(on_drained_, {}));
+}
+
+void Server::log_violation(const Peer& peer, std::string_view reason) {
+    if (!violation_log_.allow()) return;
+    auto suppressed = violation_log_.take_suppressed();
+    log::warning("bad request; connection closed",
+                 {{"MFA_REASON", std::string(reason)},
+                  {"MFA_PEER_UID", std::to_string(peer.uid)},
+                  {"MFA_PEER_PID", std::to_string(peer.pid)},
+                  {"MFA_SUPPRESSED", std::to_string(suppressed)}});
+}
+
+}  // namespace mfa::daemon

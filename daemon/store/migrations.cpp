@@ -1,0 +1,50 @@
+#include "store/migrations.hpp"
+
+#include <array>
+#include <string_view>
+
+#include "store/sqlite_store.hpp"
+
+namespace mfa::daemon {
+namespace {
+
+// Step N takes the schema from version N to N+1. Never edit a shipped step: add one.
+constexpr std::array<std::string_view, 1> kSteps = {
+    R"sql(
+CREATE TABLE users (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE factors (
+    user_id       INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    kind          TEXT NOT NULL CHECK (kind IN ('totp')),
+    state         TEXT NOT NULL CHECK (state IN ('pending', 'active')),
+    sealed_secret BLOB NOT NULL,
+    created_at    INTEGER NOT NULL,
+    PRIMARY KEY (user_id, kind)
+) WITHOUT ROWID;
+)sql",
+};
+
+}  // namespace
+
+int latest_schema_version() { return static_cast<int>(kSteps.size()); }
+
+Result<int> migrate(sqlite::Database& db) {
+    auto current = db.query_int("PRAGMA user_version");
+    if (!current) return current.error();
+    if (*current > latest_schema_version())
+        return make_error("database schema " + std::to_string(*current) + " is newer than this mfad knows (" +
+                          std::to_string(latest_schema_version()) + "); refusing to touch it");
+    for (auto version = static_cast<int>(*current); version < latest_schema_version(); ++version) {
+        auto tx = sqlite::Transaction::begin(db);
+        if (!tx) return tx.error();
+        if (auto rc = db.exec(std::string(kSteps[static_cast<std::size_t>(version)])); !rc) return rc.error();
+        if (auto rc = db.exec("PRAGMA user_version = " + std::to_string(version + 1)); !rc) return rc.error();
+        if (auto rc = tx->commit(); !rc) return rc.error();
+    }
+    return latest_schema_version();
+}
+
+}  // namespace mfa::daemon

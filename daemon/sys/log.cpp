@@ -1,0 +1,70 @@
+#include "sys/log.hpp"
+
+#include <sys/uio.h>
+#include <systemd/sd-journal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+namespace mfa::daemon::log {
+namespace {
+
+bool use_journal = false;
+
+std::string_view level_name(Level level) {
+    switch (level) {
+        case Level::error: return "error";
+        case Level::warning: return "warning";
+        case Level::notice: return "notice";
+        case Level::info: return "info";
+        case Level::debug: return "debug";
+    }
+    return "info";
+}
+
+// Newlines would let one event forge another line on stderr.
+std::string one_line(std::string_view text) {
+    std::string out(text);
+    for (char& c : out)
+        if (c == '\n' || c == '\r') c = ' ';
+    return out;
+}
+
+bool write_journal(Level level, std::string_view message, std::initializer_list<Field> fields) {
+    std::vector<std::string> entries;
+    entries.reserve(fields.size() + 3);
+    entries.push_back("MESSAGE=" + std::string(message));
+    entries.push_back("PRIORITY=" + std::to_string(static_cast<int>(level)));
+    entries.push_back("SYSLOG_IDENTIFIER=mfad");
+    for (const auto& f : fields) entries.push_back(std::string(f.name) + "=" + f.value);
+    std::vector<iovec> iov;
+    iov.reserve(entries.size());
+    for (auto& e : entries) iov.push_back(iovec{e.data(), e.size()});
+    return sd_journal_sendv(iov.data(), static_cast<int>(iov.size())) == 0;
+}
+
+void write_stderr(Level level, std::string_view message, std::initializer_list<Field> fields) {
+    std::string line = "mfad[" + std::to_string(getpid()) + "]: " + std::string(level_name(level)) + ": " +
+                       one_line(message);
+    for (const auto& f : fields) line += " " + std::string(f.name) + "=" + one_line(f.value);
+    line += "\n";
+    fwrite(line.data(), 1, line.size(), stderr);
+}
+
+}  // namespace
+
+void init() {
+    const char* forced = std::getenv("MFAD_LOG");
+    bool want_stderr = forced != nullptr && std::string_view(forced) == "stderr";
+    use_journal = !want_stderr && access("/run/systemd/journal/socket", W_OK) == 0;
+}
+
+void write(Level level, std::string_view message, std::initializer_list<Field> fields) {
+    if (use_journal && write_journal(level, message, fields)) return;
+    write_stderr(level, message, fields);
+}
+
+}  // namespace mfa::daemon::log
