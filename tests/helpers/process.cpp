@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
+#include <sys/prctl.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -88,15 +89,27 @@ Finished run(const std::vector<std::string>& argv, const std::vector<std::string
 
 Child::Child(const std::vector<std::string>& argv, const std::vector<std::string>& env,
              const std::string& stderr_file) {
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 2, stderr_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
     Argv args(argv);
     Argv envp = environment_with(env);
-    int rc = posix_spawnp(&pid_, args.pointers[0], &actions, nullptr, args.get(), envp.get());
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) throw std::runtime_error("cannot start " + argv[0]);
+    int log = open(stderr_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (log < 0 || null < 0) throw std::runtime_error("cannot open " + stderr_file);
+    pid_t parent = getpid();
+    pid_ = fork();
+    if (pid_ == 0) {
+        // A failed cmocka assertion longjmps past destructors: the child must
+        // still die with the test, or it holds CTest's output pipe open.
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent) _exit(127);
+        dup2(null, 0);
+        dup2(log, 1);
+        dup2(log, 2);
+        execvpe(args.pointers[0], args.get(), envp.get());
+        _exit(127);
+    }
+    close(log);
+    close(null);
+    if (pid_ < 0) throw std::runtime_error("cannot start " + argv[0]);
 }
 
 Child::~Child() {

@@ -1,0 +1,69 @@
+#include "daemon_fixture.hpp"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <stdexcept>
+
+namespace mfa::test {
+
+DaemonFixture::DaemonFixture(DaemonOptions options)
+    : options_(std::move(options)),
+      socket_(options_.socket_override.empty() ? dir_.file("mfad.sock") : options_.socket_override),
+      config_(dir_.file("mfad.yaml")),
+      log_(dir_.file("mfad.log")) {
+    auto key = run({MFAD_BIN, "--generate-key", dir_.file("mfad.key")});
+    if (key.exit_code != 0) throw std::runtime_error("mfad --generate-key failed: " + key.err);
+    write_config(options_.extra_yaml);
+}
+
+void DaemonFixture::write_config(const std::string& extra_yaml) {
+    dir_.write("mfad.yaml", "socket: " + dir_.file("mfad.sock") + "\ndatabase: " + dir_.file("state/mfad.db") +
+                                "\nkey_file: " + dir_.file("mfad.key") + "\n" + extra_yaml);
+}
+
+bool DaemonFixture::start() {
+    std::vector<std::string> argv = options_.wrapper;
+    argv.insert(argv.end(), {MFAD_BIN, "--config", config_});
+    std::vector<std::string> env = {"MFAD_LOG=stderr"};
+    env.insert(env.end(), options_.env.begin(), options_.env.end());
+    child_ = std::make_unique<Child>(argv, env, log_);
+    // Polls in short steps so a daemon that refused to start is noticed at once.
+    for (int i = 0; i < 1000; ++i) {
+        if (wait_for_socket(socket_, std::chrono::milliseconds(10))) return true;
+        if (!child_->running()) return false;
+    }
+    return false;
+}
+
+NotifyListener::NotifyListener(const std::string& path) : path_(path) {
+    fd_ = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    path.copy(addr.sun_path, sizeof addr.sun_path - 1);
+    if (fd_ < 0 || bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+        throw std::runtime_error("cannot bind notify socket");
+}
+
+NotifyListener::~NotifyListener() {
+    close(fd_);
+    unlink(path_.c_str());
+}
+
+std::string NotifyListener::wait_for(const std::string& needle, int limit_ms) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(limit_ms);
+    while (seen_.find(needle) == std::string::npos) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) break;
+        pollfd p{fd_, POLLIN, 0};
+        if (poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
+        char buf[4096];
+        ssize_t n = recv(fd_, buf, sizeof buf, 0);
+        if (n > 0) seen_.append(buf, static_cast<std::size_t>(n)).append("\n");
+    }
+    return seen_;
+}
+
+}  // namespace mfa::test

@@ -1,0 +1,58 @@
+// A real mfad in a private directory: its own config, key, database and socket.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "process.hpp"
+#include "temp_dir.hpp"
+
+namespace mfa::test {
+
+struct DaemonOptions {
+    std::string extra_yaml;                // appended to the generated config
+    std::vector<std::string> env;          // extra environment
+    std::vector<std::string> wrapper;      // e.g. systemd-socket-activate -l PATH
+    std::string socket_override;           // where to wait for the socket, when a wrapper makes it
+};
+
+class DaemonFixture {
+public:
+    explicit DaemonFixture(DaemonOptions options = {});
+
+    // Starts mfad and waits for its socket; false if it did not come up.
+    bool start();
+    const std::string& socket() const { return socket_; }
+    const std::string& config_path() const { return config_; }
+    std::string log() const { return read_file(log_); }
+    Child& child() { return *child_; }
+    TempDir& dir() { return dir_; }
+    // Rewrites the config file (for SIGHUP tests).
+    void write_config(const std::string& extra_yaml);
+
+private:
+    DaemonOptions options_;
+    TempDir dir_;
+    std::string socket_;
+    std::string config_;
+    std::string log_;
+    std::unique_ptr<Child> child_;
+};
+
+// A datagram socket standing in for systemd's NOTIFY_SOCKET.
+class NotifyListener {
+public:
+    explicit NotifyListener(const std::string& path);
+    ~NotifyListener();
+    std::string env() const { return "NOTIFY_SOCKET=" + path_; }
+    // Collects messages until one contains `needle` or `limit` passes; returns all collected.
+    std::string wait_for(const std::string& needle, int limit_ms);
+
+private:
+    std::string path_;
+    int fd_ = -1;
+    std::string seen_;
+};
+
+}  // namespace mfa::test

@@ -1,0 +1,196 @@
+// mfad against bad clients: every malformed frame ends only its own connection,
+// slow and idle clients are cut off, the connection cap holds, and the daemon
+// keeps serving good clients throughout.
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <thread>
+
+#include "cmocka.hpp"
+#include "daemon_fixture.hpp"
+#include "mfa/version.hpp"
+#include "mfa/wire/byte_order.hpp"
+#include "mfa/wire/client.hpp"
+#include "raw_client.hpp"
+#include "store/sqlite_store.hpp"
+
+using namespace mfa;
+using namespace mfa::test;
+
+namespace {
+
+DaemonFixture* daemon_under_test = nullptr;
+
+int start_daemon(void**) {
+    daemon_under_test = new DaemonFixture({.extra_yaml = "connections: { max: 64, idle_timeout: 1s }\n"});
+    return daemon_under_test->start() ? 0 : -1;
+}
+
+int stop_daemon(void**) {
+    delete daemon_under_test;
+    return 0;
+}
+
+void assert_good_client_served(const std::string& socket) {
+    wire::ClientOptions options{socket, std::chrono::seconds(3), {0}};
+    auto client = wire::Client::connect(options);
+    if (!client) fail_msg("good client refused: %s", client.error().message.c_str());
+    auto ping = wire::encode_empty(wire::MessageType::ping, client->next_request_id());
+    auto pong = client->call(ping);
+    if (!pong) fail_msg("ping failed: %s", pong.error().message.c_str());
+    assert_true(pong->type() == wire::MessageType::pong);
+}
+
+// Sends `bytes` (after a handshake if asked); expects an ERROR naming `reason`, then the close.
+void assert_refused(const std::vector<std::uint8_t>& bytes, const char* reason, bool handshake_first = false,
+                    wire::ErrorCode code = wire::ErrorCode::malformed) {
+    RawClient raw(daemon_under_test->socket());
+    assert_true(raw.connected());
+    if (handshake_first) assert_true(raw.handshake());
+    assert_true(raw.send_bytes(bytes));
+    auto reply = raw.receive();
+    if (!reply) fail_msg("no ERROR frame for case \"%s\"", reason);
+    assert_int_equal(static_cast<int>(reply->header.type), static_cast<int>(wire::MessageType::error));
+    auto fields = wire::PayloadReader::parse(reply->payload);
+    auto error = wire::decode_error(*fields);
+    assert_true(error.ok());
+    assert_int_equal(static_cast<int>(error->code), static_cast<int>(code));
+    assert_contains(error->message, reason);
+    assert_true(raw.closed_by_peer());
+    assert_good_client_served(daemon_under_test->socket());
+}
+
+std::vector<std::uint8_t> header(std::uint32_t magic, std::uint16_t version, std::uint16_t type, std::uint32_t length) {
+    std::vector<std::uint8_t> h(wire::kHeaderSize);
+    wire::put_be32(&h[0], magic);
+    wire::put_be16(&h[4], version);
+    wire::put_be16(&h[6], type);
+    wire::put_be32(&h[8], length);
+    wire::put_be32(&h[12], 77);
+    return h;
+}
+
+void handshake_ping_status(void**) {
+    wire::ClientOptions options{daemon_under_test->socket(), std::chrono::seconds(3), {0}};
+    auto client = wire::Client::connect(options);
+    assert_true(client.ok());
+    assert_int_equal(client->server().protocol, 1);
+    assert_str_eq(client->server().software, std::string("mfad/") + kVersion);
+    auto status_request = wire::encode_empty(wire::MessageType::status, client->next_request_id());
+    auto reply = client->call(status_request);
+    assert_true(reply.ok());
+    auto status = wire::decode_status_reply(*reply->fields());
+    assert_true(status.ok());
+    assert_str_eq(status->software, kVersion);
+    assert_int_equal(status->schema_version, daemon::latest_schema_version());
+    assert_true(status->uptime_ms < 60000);
+}
+
+void malformed_frames_end_only_their_connection(void**) {
+    const std::string http = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+    assert_refused({http.begin(), http.end()}, "bad magic");
+    assert_refused(header(0x12345678, 1, 1, 0), "bad magic");
+    assert_refused(header(wire::kMagic, 2, 1, 0), "unsupported frame version");
+    assert_refused(header(wire::kMagic, 1, 99, 0), "unknown message type");
+    assert_refused(header(wire::kMagic, 1, 1, 1u << 30), "size cap");
+    assert_refused(header(wire::kMagic, 1, 1, wire::kMaxPayload + 1), "size cap");
+
+    auto truncated_tlv = header(wire::kMagic, 1, 1, 3);
+    truncated_tlv.insert(truncated_tlv.end(), {0, 1, 0});
+    assert_refused(truncated_tlv, "truncated field header");
+
+    auto ping_first = wire::encode_empty(wire::MessageType::ping, 5);
+    assert_refused(frame_bytes(ping_first), "first frame must be HELLO");
+
+    wire::FrameWriter bad_text(wire::MessageType::hello, 5);
+    bad_text.u16(wire::Tag::protocol_min, 1).u16(wire::Tag::protocol_max, 1).text(wire::Tag::software_version, "\xc0\xaf");
+    assert_refused(frame_bytes(bad_text), "UTF-8");
+
+    auto future = wire::encode(wire::Hello{5, 9, "from the future"}, 5);
+    assert_refused(frame_bytes(future), "mfad speaks protocol 1..1, the client 5..9", false,
+                   wire::ErrorCode::version_mismatch);
+
+    auto second_hello = wire::encode(wire::Hello{1, 1, "again"}, 6);
+    assert_refused(frame_bytes(second_hello), "unexpected message type", true);
+    auto client_sends_reply = wire::encode_empty(wire::MessageType::pong, 6);
+    assert_refused(frame_bytes(client_sends_reply), "unexpected message type", true);
+    wire::FrameWriter ping_with_field(wire::MessageType::ping, 6);
+    ping_with_field.u32(wire::Tag::error_code, 1);
+    assert_refused(frame_bytes(ping_with_field), "unexpected field", true);
+}
+
+void truncated_frame_then_hangup(void**) {
+    {
+        RawClient raw(daemon_under_test->socket());
+        auto frame = header(wire::kMagic, 1, 1, 0);
+        frame.resize(10);
+        assert_true(raw.send_bytes(frame));
+    }  // EOF in the middle of a header: the daemon just drops the connection
+    {
+        RawClient raw(daemon_under_test->socket());
+        auto hello = wire::encode(wire::Hello{1, 1, "x"}, 1);
+        auto bytes = frame_bytes(hello);
+        bytes.pop_back();
+        assert_true(raw.send_bytes(bytes));
+    }  // and in the middle of a payload
+    assert_good_client_served(daemon_under_test->socket());
+    assert_true(daemon_under_test->child().running());
+}
+
+void slow_and_idle_clients_are_cut_off(void**) {
+    RawClient slow(daemon_under_test->socket());
+    RawClient silent(daemon_under_test->socket());
+    RawClient between(daemon_under_test->socket());
+    assert_true(between.handshake());
+    auto hello = wire::encode(wire::Hello{1, 1, "slow"}, 1);
+    auto bytes = frame_bytes(hello);
+    auto started = std::chrono::steady_clock::now();
+    // One byte every 200 ms: never a whole frame within the 1 s idle timeout.
+    for (std::size_t i = 0; i < 4; ++i) {
+        assert_true(slow.send_bytes({bytes[i]}));
+        assert_good_client_served(daemon_under_test->socket());
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    assert_true(slow.closed_by_peer(3000));
+    assert_true(silent.closed_by_peer(3000));
+    assert_true(between.closed_by_peer(3000));
+    auto waited = std::chrono::steady_clock::now() - started;
+    assert_true(waited < std::chrono::milliseconds(2500));
+    assert_good_client_served(daemon_under_test->socket());
+    assert_contains(daemon_under_test->log(), "incomplete frame at idle timeout");
+}
+
+void a_flood_of_bad_clients_changes_nothing(void**) {
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t)
+        threads.emplace_back([] {
+            for (int i = 0; i < 25; ++i) {
+                RawClient raw(daemon_under_test->socket());
+                raw.send_bytes({'j', 'u', 'n', 'k', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+                raw.closed_by_peer(2000);
+            }
+        });
+    for (auto& t : threads) t.join();
+    assert_good_client_served(daemon_under_test->socket());
+    assert_true(daemon_under_test->child().running());
+    // Over 200 violations, but the log holds at most 10 per 10 s.
+    std::string log = daemon_under_test->log();
+    std::size_t lines = 0;
+    for (auto at = log.find("bad request"); at != std::string::npos; at = log.find("bad request", at + 1)) ++lines;
+    assert_true(lines > 0 && lines <= 30);
+    assert_contains(log, "MFA_PEER_UID=0 MFA_PEER_PID=");
+}
+
+}  // namespace
+
+int main() {
+    const CMUnitTest tests[] = {
+        cmocka_unit_test(handshake_ping_status),
+        // First, while the log's rate limit has room for its message.
+        cmocka_unit_test(slow_and_idle_clients_are_cut_off),
+        cmocka_unit_test(malformed_frames_end_only_their_connection),
+        cmocka_unit_test(truncated_frame_then_hangup),
+        cmocka_unit_test(a_flood_of_bad_clients_changes_nothing),
+    };
+    return cmocka_run_group_tests(tests, start_daemon, stop_daemon);
+}
