@@ -4,6 +4,7 @@
 #include <map>
 
 #include "mfa/base32.hpp"
+#include "mfa/utf8.hpp"
 
 namespace mfa {
 namespace {
@@ -142,6 +143,7 @@ Result<OtpauthUri> parse_otpauth_uri(std::string_view text) {
     if (auto colon = label->find(':'); colon != std::string::npos) {
         uri.issuer = label->substr(0, colon);
         uri.account = label->substr(colon + 1);
+        if (uri.issuer.empty()) return make_error("otpauth: empty issuer before ':'");
     } else {
         uri.account = *label;
     }
@@ -152,6 +154,11 @@ Result<OtpauthUri> parse_otpauth_uri(std::string_view text) {
     auto params = parse_query(text.substr(question + 1));
     if (!params) return params.error();
     if (auto applied = apply_parameters(uri, *params); !applied) return applied.error();
+    // The colon separates issuer from account, so neither may hold one.
+    if (uri.issuer.find(':') != std::string::npos) return make_error("otpauth: ':' in the issuer");
+    if (uri.account.find(':') != std::string::npos) return make_error("otpauth: ':' in the account name");
+    if (!valid_utf8_text(uri.issuer) || !valid_utf8_text(uri.account))
+        return make_error("otpauth: label or issuer is not UTF-8 text");
     return uri;
 }
 

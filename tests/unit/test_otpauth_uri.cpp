@@ -67,6 +67,11 @@ void refuses_malformed(void**) {
         {"otpauth://totp/a%2?secret=JBSWY3DP", "percent"},
         {"otpauth://totp/a%0Ab?secret=JBSWY3DP", "control character"},
         {"otpauth://totp/a?secret", "without '='"},
+        // Found by fuzz_otpauth: an issuer parameter with ':' rebuilt into a different label.
+        {"otpauth://totp/alice?secret=JBSWY3DP&issuer=Ex:ample", "':' in the issuer"},
+        {"otpauth://totp/b%FF%FEc?secret=JBSWY3DP", "not UTF-8"},
+        {"otpauth://totp/:bob?secret=JBSWY3DP", "empty issuer"},
+        {"otpauth://totp/A:b:c?secret=JBSWY3DP", "':' in the account"},
     };
     for (auto [input, reason] : bad) {
         auto parsed = mfa::parse_otpauth_uri(input);

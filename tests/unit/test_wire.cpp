@@ -1,6 +1,7 @@
 #include <vector>
 
 #include "cmocka.hpp"
+#include "mfa/utf8.hpp"
 #include "mfa/wire/byte_order.hpp"
 #include "mfa/wire/messages.hpp"
 
@@ -116,15 +117,15 @@ void decode_refuses_missing_unknown_and_ill_typed(void**) {
 }
 
 void text_must_be_utf8_without_nul(void**) {
-    assert_true(valid_utf8_text("plain"));
-    assert_true(valid_utf8_text("\xc3\xa9t\xc3\xa9 \xe2\x82\xac \xf0\x9f\x94\x91"));
-    assert_false(valid_utf8_text(std::string_view("a\0b", 3)));
-    assert_false(valid_utf8_text("\xc0\xaf"));          // overlong '/'
-    assert_false(valid_utf8_text("\xe0\x80\xaf"));      // overlong, three bytes
-    assert_false(valid_utf8_text("\xed\xa0\x80"));      // UTF-16 surrogate
-    assert_false(valid_utf8_text("\xf4\x90\x80\x80"));  // past U+10FFFF
-    assert_false(valid_utf8_text("\xe2\x82"));          // truncated
-    assert_false(valid_utf8_text("\x80"));              // lone continuation
+    assert_true(mfa::valid_utf8_text("plain"));
+    assert_true(mfa::valid_utf8_text("\xc3\xa9t\xc3\xa9 \xe2\x82\xac \xf0\x9f\x94\x91"));
+    assert_false(mfa::valid_utf8_text(std::string_view("a\0b", 3)));
+    assert_false(mfa::valid_utf8_text("\xc0\xaf"));          // overlong '/'
+    assert_false(mfa::valid_utf8_text("\xe0\x80\xaf"));      // overlong, three bytes
+    assert_false(mfa::valid_utf8_text("\xed\xa0\x80"));      // UTF-16 surrogate
+    assert_false(mfa::valid_utf8_text("\xf4\x90\x80\x80"));  // past U+10FFFF
+    assert_false(mfa::valid_utf8_text("\xe2\x82"));          // truncated
+    assert_false(mfa::valid_utf8_text("\x80"));              // lone continuation
     FrameWriter w(MessageType::error, 1);
     w.u32(Tag::error_code, 1).text(Tag::message, "\xff");
     auto frame = finished(w);

@@ -12,8 +12,8 @@
 namespace mfa {
 
 struct OtpauthUri {
-    std::string issuer;   // may be empty
-    std::string account;  // the user name
+    std::string issuer;   // may be empty; never contains ':'
+    std::string account;  // the user name; never contains ':'
     std::vector<std::uint8_t> secret;
     otp::Algorithm algorithm = otp::Algorithm::sha1;
     int digits = 6;

@@ -28,8 +28,6 @@ enum class Tag : std::uint16_t {
 
 inline constexpr std::size_t kMaxFields = 32;
 
-bool valid_utf8_text(std::string_view text);  // well-formed UTF-8, no NUL
-
 class PayloadReader {
 public:
     static Result<PayloadReader> parse(std::span<const std::uint8_t> payload);
