@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The test command: installs the dependencies, then configures, builds and runs
+# the whole suite three ways: the normal hardened build, the ASan+UBSan build,
+# and the libFuzzer smoke runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+jobs=$(nproc)
+
+build_and_test() {
+  local dir=$1; shift
+  echo "== $dir"
+  cmake -S . -B "$dir" "$@"
+  cmake --build "$dir" -j"$jobs"
+  ctest --test-dir "$dir" --output-on-failure -j"$jobs"
+}
+
+build_and_test build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+build_and_test build-asan -DMFA_SANITIZE=ON
+CC=clang CXX=clang++ build_and_test build-fuzz -DMFA_FUZZ=ON -DMFA_FUZZ_SECONDS="${MFA_FUZZ_SECONDS:-20}"
+echo "== all builds passed"
