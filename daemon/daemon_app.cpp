@@ -7,6 +7,7 @@
 
 #include "config/config_loader.hpp"
 #include "crypto/master_key.hpp"
+#include "crypto/secret_box.hpp"
 #include "server/listener.hpp"
 #include "server/server.hpp"
 #include "store/sqlite_store.hpp"
@@ -138,9 +139,11 @@ int run_daemon(const std::string& config_path) {
         return 1;
     }
 
+    SecretBox box(*key);
     DaemonState state;
     state.config = std::make_shared<const Config>(std::move(*config));
     state.store = store->get();
+    state.box = &box;
 
     asio::io_context io(1);
     bool activated = false;

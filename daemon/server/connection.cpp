@@ -7,6 +7,7 @@
 #include "mfa/version.hpp"
 #include "mfa/wire/byte_order.hpp"
 #include "mfa/wire/messages.hpp"
+#include "server/daemon_state.hpp"
 #include "server/server.hpp"
 #include "sys/log.hpp"
 
@@ -60,7 +61,10 @@ Awaitable<void> Connection::serve() {
     auto idle_timeout = server_.state().config->connections.idle_timeout;
     while (!server_.draining()) {
         idle_ = true;
-        deadline_.expires_after(idle_timeout);
+        // While a login waits for a person to type a code, the idle timeout is the login's.
+        deadline_.expires_after(state_.login ? std::max<std::chrono::steady_clock::duration>(
+                                                   idle_timeout, std::chrono::seconds(kLoginSessionSeconds))
+                                             : idle_timeout);
         wire::Header header;
         if (!co_await read_frame(header)) break;
         idle_ = false;
@@ -75,7 +79,7 @@ Awaitable<void> Connection::serve() {
             greeted = true;
             continue;
         }
-        auto outcome = co_await server_.handler().handle(peer_, header, *payload);
+        auto outcome = co_await server_.handler().handle(peer_, state_, header, *payload);
         if (outcome.violation) server_.log_violation(peer_, *outcome.violation);
         co_await send(outcome.reply);
         if (outcome.violation) break;

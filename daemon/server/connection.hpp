@@ -7,6 +7,7 @@
 
 #include "mfa/wire/tlv.hpp"
 #include "server/asio.hpp"
+#include "server/connection_state.hpp"
 #include "server/peer.hpp"
 
 namespace mfa::daemon {
@@ -38,6 +39,7 @@ private:
     Server& server_;
     asio::steady_timer deadline_;
     bool idle_ = true;
+    ConnectionState state_;
     std::array<std::uint8_t, wire::kMaxPayload> payload_{};
 };
 

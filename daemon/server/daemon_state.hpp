@@ -4,16 +4,28 @@
 #include <memory>
 
 #include "config/config.hpp"
+#include "crypto/secret_box.hpp"
 #include "store/store.hpp"
 
 namespace mfa::daemon {
 
+// A pending TOTP secret must be confirmed within this time.
+inline constexpr std::int64_t kPendingEnrollmentSeconds = 600;
+// A BEGIN is good for this long: people type slowly, sshd's LoginGraceTime is 120 s.
+inline constexpr std::int64_t kLoginSessionSeconds = 180;
+
 // What request handling reads: the live config (replaced whole on SIGHUP),
-// the store and the start time.
+// the store, the sealing key and the start time.
 struct DaemonState {
     std::shared_ptr<const Config> config;
     Store* store = nullptr;
+    const SecretBox* box = nullptr;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+
+    static std::int64_t now() {
+        return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    }
 };
 
 }  // namespace mfa::daemon

@@ -1,34 +1,49 @@
 #include "server/request_handler.hpp"
 
 #include "mfa/version.hpp"
+#include "sys/log.hpp"
 
 namespace mfa::daemon {
 namespace {
 
-Outcome violation(std::uint32_t request_id, std::string reason) {
-    return Outcome{wire::encode(wire::ErrorReply{wire::ErrorCode::malformed, reason}, request_id), reason};
+Outcome violation(const RequestContext& ctx, std::string reason) {
+    return Outcome{ctx.error(wire::ErrorCode::malformed, reason), reason};
+}
+
+Outcome status(const RequestContext& ctx) {
+    auto uptime = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                        ctx.state.started);
+    wire::StatusReply reply{kVersion, static_cast<std::uint32_t>(ctx.state.store->schema_version()),
+                            static_cast<std::uint64_t>(uptime.count())};
+    return Outcome{wire::encode(reply, ctx.request_id), {}};
 }
 
 }  // namespace
 
-Awaitable<Outcome> RequestHandler::handle(const Peer&, const wire::Header& header,
+Outcome internal_error(const RequestContext& ctx, const Error& error) {
+    log::error("request failed", {{"MFA_REASON", error.message}, {"MFA_PEER_UID", std::to_string(ctx.peer.uid)}});
+    return Outcome{ctx.error(wire::ErrorCode::internal, "mfad could not complete the request; see its log"), {}};
+}
+
+Awaitable<Outcome> RequestHandler::handle(const Peer& peer, ConnectionState& connection, const wire::Header& header,
                                           const wire::PayloadReader& payload) {
     using wire::MessageType;
+    RequestContext ctx{state_, peer, connection, header.request_id};
     switch (header.type) {
         case MessageType::ping:
-            if (auto ok = wire::decode_empty(payload); !ok) co_return violation(header.request_id, ok.error().message);
+            if (auto ok = wire::decode_empty(payload); !ok) co_return violation(ctx, ok.error().message);
             co_return Outcome{wire::encode_empty(MessageType::pong, header.request_id), {}};
-        case MessageType::status: {
-            if (auto ok = wire::decode_empty(payload); !ok) co_return violation(header.request_id, ok.error().message);
-            auto uptime = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                                                state_.started);
-            wire::StatusReply reply{kVersion, static_cast<std::uint32_t>(state_.store->schema_version()),
-                                    static_cast<std::uint64_t>(uptime.count())};
-            co_return Outcome{wire::encode(reply, header.request_id), {}};
-        }
+        case MessageType::status:
+            if (auto ok = wire::decode_empty(payload); !ok) co_return violation(ctx, ok.error().message);
+            co_return status(ctx);
+        case MessageType::enroll_start: co_return handle_enroll_start(ctx, payload);
+        case MessageType::enroll_confirm: co_return handle_enroll_confirm(ctx, payload);
+        case MessageType::user_status: co_return handle_user_status(ctx, payload);
+        case MessageType::begin: co_return handle_begin(ctx, payload);
+        case MessageType::answer: co_return handle_answer(ctx, payload);
         default:
             // Replies, or a second HELLO: never valid from a client here.
-            co_return violation(header.request_id, "unexpected message type");
+            co_return violation(ctx, "unexpected message type");
     }
 }
 

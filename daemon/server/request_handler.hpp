@@ -1,29 +1,27 @@
 // Answers the requests of a connection that has completed the handshake.
 #pragma once
 
-#include <optional>
-
-#include "mfa/wire/messages.hpp"
 #include "server/asio.hpp"
-#include "server/daemon_state.hpp"
-#include "server/peer.hpp"
+#include "server/request_context.hpp"
 
 namespace mfa::daemon {
-
-struct Outcome {
-    wire::FrameWriter reply;
-    // The request broke a rule: send the reply, then end the connection.
-    std::optional<std::string> violation;
-};
 
 class RequestHandler {
 public:
     explicit RequestHandler(DaemonState& state) : state_(state) {}
 
-    Awaitable<Outcome> handle(const Peer& peer, const wire::Header& header, const wire::PayloadReader& payload);
+    Awaitable<Outcome> handle(const Peer& peer, ConnectionState& connection, const wire::Header& header,
+                              const wire::PayloadReader& payload);
 
 private:
     DaemonState& state_;
 };
+
+// One function per request type; each decodes, checks authority and answers.
+Outcome handle_enroll_start(const RequestContext& ctx, const wire::PayloadReader& payload);
+Outcome handle_enroll_confirm(const RequestContext& ctx, const wire::PayloadReader& payload);
+Outcome handle_user_status(const RequestContext& ctx, const wire::PayloadReader& payload);
+Outcome handle_begin(const RequestContext& ctx, const wire::PayloadReader& payload);
+Outcome handle_answer(const RequestContext& ctx, const wire::PayloadReader& payload);
 
 }  // namespace mfa::daemon

@@ -9,7 +9,7 @@ namespace mfa::daemon {
 namespace {
 
 // Step N takes the schema from version N to N+1. Never edit a shipped step: add one.
-constexpr std::array<std::string_view, 1> kSteps = {
+constexpr std::array<std::string_view, 2> kSteps = {
     R"sql(
 CREATE TABLE users (
     id         INTEGER PRIMARY KEY,
@@ -24,6 +24,28 @@ CREATE TABLE factors (
     created_at    INTEGER NOT NULL,
     PRIMARY KEY (user_id, kind)
 ) WITHOUT ROWID;
+)sql",
+    // 1 -> 2: the TOTP login: failure counter, lock, replay state, audit chain.
+    R"sql(
+ALTER TABLE users ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN locked_until INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN last_verified_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE factors ADD COLUMN confirmed_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE factors ADD COLUMN last_step INTEGER NOT NULL DEFAULT -1;
+CREATE TABLE audit (
+    id        INTEGER PRIMARY KEY,
+    time      INTEGER NOT NULL,
+    event     TEXT NOT NULL,
+    user      TEXT NOT NULL,
+    result    TEXT NOT NULL,
+    service   TEXT NOT NULL,
+    rhost     TEXT NOT NULL,
+    peer_uid  INTEGER NOT NULL,
+    detail    TEXT NOT NULL,
+    prev_hash BLOB NOT NULL,
+    hash      BLOB NOT NULL
+);
+CREATE INDEX audit_user_time ON audit (user, time);
 )sql",
 };
 

@@ -7,6 +7,7 @@
 
 #include "mfa/unique_fd.hpp"
 #include "store/migrations.hpp"
+#include "store/sqlite_audit.hpp"
 
 namespace mfa::daemon {
 namespace {
@@ -38,15 +39,6 @@ Result<void> prepare_file(const std::string& path) {
     return {};
 }
 
-std::string_view kind_name(FactorKind kind) {
-    switch (kind) {
-        case FactorKind::totp: return "totp";
-    }
-    return "totp";
-}
-
-std::string_view state_name(FactorState state) { return state == FactorState::active ? "active" : "pending"; }
-
 }  // namespace
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, Durability durability) {
@@ -69,39 +61,82 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, 
     return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(*db), *version));
 }
 
-Result<void> SqliteStore::save_factor(const FactorRecord& factor) {
-    auto tx = sqlite::Transaction::begin(db_);
-    if (!tx) return tx.error();
-    auto user = db_.prepare("INSERT INTO users (name, created_at) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING");
-    if (!user) return user.error();
-    if (auto rc = user->bind(1, factor.user).bind(2, factor.created_at).run(); !rc) return rc.error();
-
-    auto put = db_.prepare(
-        "INSERT OR REPLACE INTO factors (user_id, kind, state, sealed_secret, created_at) "
-        "SELECT id, ?2, ?3, ?4, ?5 FROM users WHERE name = ?1");
-    if (!put) return put.error();
-    put->bind(1, factor.user)
-        .bind(2, kind_name(factor.kind))
-        .bind(3, state_name(factor.state))
-        .bind(4, std::span<const std::uint8_t>(factor.sealed_secret))
-        .bind(5, factor.created_at);
-    if (auto rc = put->run(); !rc) return rc.error();
-    return tx->commit();
-}
-
-Result<std::optional<FactorRecord>> SqliteStore::load_factor(std::string_view user, FactorKind kind) {
+Result<std::optional<UserRecord>> SqliteStore::load_user(std::string_view user) {
     auto get = db_.prepare(
-        "SELECT f.state, f.sealed_secret, f.created_at FROM factors f JOIN users u ON u.id = f.user_id "
-        "WHERE u.name = ?1 AND f.kind = ?2");
+        "SELECT u.failures, u.locked_until, u.last_verified_at, f.state, f.sealed_secret, f.created_at, "
+        "f.confirmed_at, f.last_step FROM users u LEFT JOIN factors f ON f.user_id = u.id AND f.kind = 'totp' "
+        "WHERE u.name = ?1");
     if (!get) return get.error();
-    get->bind(1, user).bind(2, kind_name(kind));
+    get->bind(1, user);
     auto row = get->step();
     if (!row) return row.error();
-    if (!*row) return std::optional<FactorRecord>();
-    FactorRecord record{std::string(user), kind,
-                        get->text(0) == "active" ? FactorState::active : FactorState::pending, get->blob(1),
-                        get->int64(2)};
-    return std::optional<FactorRecord>(std::move(record));
+    if (!*row) return std::optional<UserRecord>();
+    UserRecord record{std::string(user), static_cast<int>(get->int64(0)), get->int64(1), get->int64(2), {}};
+    if (!get->is_null(3))
+        record.totp = TotpFactor{get->text(3) == "active" ? FactorState::active : FactorState::pending,
+                                 get->blob(4), get->int64(5), get->int64(6), get->int64(7)};
+    return std::optional<UserRecord>(std::move(record));
+}
+
+Result<EnrollStart> SqliteStore::start_enrollment(std::string_view user, std::vector<std::uint8_t> sealed_secret,
+                                                  std::int64_t now, const AuditEntry& audit) {
+    auto tx = sqlite::Transaction::begin(db_);
+    if (!tx) return tx.error();
+    auto add_user = db_.prepare("INSERT INTO users (name, created_at) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING");
+    if (!add_user) return add_user.error();
+    if (auto rc = add_user->bind(1, user).bind(2, now).run(); !rc) return rc.error();
+
+    auto active = db_.prepare(
+        "SELECT 1 FROM factors f JOIN users u ON u.id = f.user_id "
+        "WHERE u.name = ?1 AND f.kind = 'totp' AND f.state = 'active'");
+    if (!active) return active.error();
+    auto enabled = active->bind(1, user).step();
+    if (!enabled) return enabled.error();
+    AuditEntry entry = audit;
+    entry.event = "enroll_start";
+    if (*enabled) {
+        entry.result = "already_enabled";
+        if (auto rc = append_audit_row(db_, entry, now); !rc) return rc.error();
+        if (auto rc = tx->commit(); !rc) return rc.error();
+        return EnrollStart::already_enabled;
+    }
+    auto put = db_.prepare(
+        "INSERT OR REPLACE INTO factors (user_id, kind, state, sealed_secret, created_at) "
+        "SELECT id, 'totp', 'pending', ?2, ?3 FROM users WHERE name = ?1");
+    if (!put) return put.error();
+    put->bind(1, user).bind(2, std::span<const std::uint8_t>(sealed_secret)).bind(3, now);
+    if (auto rc = put->run(); !rc) return rc.error();
+    entry.result = "ok";
+    if (auto rc = append_audit_row(db_, entry, now); !rc) return rc.error();
+    if (auto rc = tx->commit(); !rc) return rc.error();
+    return EnrollStart::started;
+}
+
+Result<EnrollConfirm> SqliteStore::confirm_enrollment(std::string_view user, std::int64_t step, std::int64_t now,
+                                                      std::int64_t pending_since, const AuditEntry& audit) {
+    auto tx = sqlite::Transaction::begin(db_);
+    if (!tx) return tx.error();
+    auto activate = db_.prepare(
+        "UPDATE factors SET state = 'active', confirmed_at = ?2, last_step = ?3 "
+        "WHERE kind = 'totp' AND state = 'pending' AND created_at >= ?4 "
+        "AND user_id = (SELECT id FROM users WHERE name = ?1)");
+    if (!activate) return activate.error();
+    activate->bind(1, user).bind(2, now).bind(3, step).bind(4, pending_since);
+    if (auto rc = activate->run(); !rc) return rc.error();
+    bool confirmed = sqlite3_changes(db_.handle()) == 1;
+    AuditEntry entry = audit;
+    entry.event = "enroll_confirm";
+    entry.result = confirmed ? "ok" : "no_pending";
+    if (auto rc = append_audit_row(db_, entry, now); !rc) return rc.error();
+    if (auto rc = tx->commit(); !rc) return rc.error();
+    return confirmed ? EnrollConfirm::confirmed : EnrollConfirm::no_pending;
+}
+
+Result<void> SqliteStore::append_audit(const AuditEntry& entry, std::int64_t now) {
+    auto tx = sqlite::Transaction::begin(db_);
+    if (!tx) return tx.error();
+    if (auto rc = append_audit_row(db_, entry, now); !rc) return rc.error();
+    return tx->commit();
 }
 
 }  // namespace mfa::daemon

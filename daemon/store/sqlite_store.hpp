@@ -19,8 +19,13 @@ public:
     static Result<std::unique_ptr<SqliteStore>> open(const std::string& path, Durability durability);
 
     int schema_version() const override { return schema_version_; }
-    Result<void> save_factor(const FactorRecord& factor) override;
-    Result<std::optional<FactorRecord>> load_factor(std::string_view user, FactorKind kind) override;
+    Result<std::optional<UserRecord>> load_user(std::string_view user) override;
+    Result<EnrollStart> start_enrollment(std::string_view user, std::vector<std::uint8_t> sealed_secret,
+                                         std::int64_t now, const AuditEntry& audit) override;
+    Result<EnrollConfirm> confirm_enrollment(std::string_view user, std::int64_t step, std::int64_t now,
+                                             std::int64_t pending_since, const AuditEntry& audit) override;
+    Result<AttemptOutcome> record_attempt(const Attempt& attempt) override;
+    Result<void> append_audit(const AuditEntry& entry, std::int64_t now) override;
 
 private:
     SqliteStore(sqlite::Database db, int version) : db_(std::move(db)), schema_version_(version) {}

@@ -1,6 +1,8 @@
 // What mfad keeps, behind an interface: SQLite is the embedded default, and a
 // shared PostgreSQL backend can implement the same calls for a fleet of hosts.
-// Every call that changes state is one transaction, committed before it returns.
+// Every call that changes state is one transaction, committed before it
+// returns, and decides inside that transaction whatever must not race
+// (replay, failure count, lock), so it stays right with several writers.
 #pragma once
 
 #include <cstdint>
@@ -9,21 +11,51 @@
 #include <string_view>
 #include <vector>
 
+#include "audit/audit_entry.hpp"
 #include "mfa/result.hpp"
 
 namespace mfa::daemon {
 
-enum class FactorKind { totp };
 enum class FactorState { pending, active };
 
-// A factor as stored: the secret is sealed (see crypto/secret_box.hpp), the
+// A TOTP factor as stored. The secret is sealed (crypto/secret_box.hpp): the
 // store never sees plaintext.
-struct FactorRecord {
-    std::string user;
-    FactorKind kind = FactorKind::totp;
+struct TotpFactor {
     FactorState state = FactorState::pending;
     std::vector<std::uint8_t> sealed_secret;
-    std::int64_t created_at = 0;  // unix seconds
+    std::int64_t created_at = 0;    // unix seconds
+    std::int64_t confirmed_at = 0;  // 0 while pending
+    std::int64_t last_step = -1;    // the last accepted time step (replay guard)
+};
+
+struct UserRecord {
+    std::string name;
+    int failures = 0;  // consecutive
+    std::int64_t locked_until = 0;
+    std::int64_t last_verified_at = 0;
+    std::optional<TotpFactor> totp;
+};
+
+enum class EnrollStart { started, already_enabled };
+enum class EnrollConfirm { confirmed, no_pending };
+
+// One login attempt. matched_step is the time step the code matched, if any.
+struct Attempt {
+    std::string user;
+    std::int64_t now = 0;
+    std::optional<std::int64_t> matched_step;
+    int max_failures = 4;
+    std::int64_t lock_seconds = 300;
+    AuditEntry audit;  // service, rhost and peer; event and result are set by the store
+};
+
+enum class AttemptResult { accepted, rejected, replayed, locked };
+
+struct AttemptOutcome {
+    AttemptResult result = AttemptResult::rejected;
+    int failures = 0;
+    std::int64_t locked_until = 0;
+    std::vector<AuditEntry> audited;  // the rows written, for the journal
 };
 
 class Store {
@@ -32,9 +64,23 @@ public:
 
     virtual int schema_version() const = 0;
 
-    // Creates the user row if needed and replaces that user's factor of this kind.
-    virtual Result<void> save_factor(const FactorRecord& factor) = 0;
-    virtual Result<std::optional<FactorRecord>> load_factor(std::string_view user, FactorKind kind) = 0;
+    virtual Result<std::optional<UserRecord>> load_user(std::string_view user) = 0;
+
+    // Stores a pending secret, replacing an older pending one; refused while a
+    // confirmed factor exists. Audited as enroll_start.
+    virtual Result<EnrollStart> start_enrollment(std::string_view user, std::vector<std::uint8_t> sealed_secret,
+                                                 std::int64_t now, const AuditEntry& audit) = 0;
+
+    // Activates the pending secret if it was created at or after
+    // pending_since, and records `step` as used. Audited as enroll_confirm.
+    virtual Result<EnrollConfirm> confirm_enrollment(std::string_view user, std::int64_t step, std::int64_t now,
+                                                     std::int64_t pending_since, const AuditEntry& audit) = 0;
+
+    // Decides accepted / rejected / replayed / locked, updates the failure
+    // count, lock and replay state, and appends the audit rows, atomically.
+    virtual Result<AttemptOutcome> record_attempt(const Attempt& attempt) = 0;
+
+    virtual Result<void> append_audit(const AuditEntry& entry, std::int64_t now) = 0;
 };
 
 }  // namespace mfa::daemon

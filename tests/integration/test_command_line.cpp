@@ -8,6 +8,7 @@
 #include "cmocka.hpp"
 #include "daemon_fixture.hpp"
 #include "mfa/version.hpp"
+#include "store/sqlite_store.hpp"
 
 using namespace mfa::test;
 
@@ -54,14 +55,15 @@ void mfactl_ping(void**) {
     assert_true(d.start());
     auto text = run({MFACTL_BIN, "--socket", d.socket(), "ping"});
     assert_int_equal(text.exit_code, 0);
-    assert_contains(text.out, std::string("mfad ") + mfa::kVersion + " (protocol 1, schema 1");
+    assert_contains(text.out, std::string("mfad ") + mfa::kVersion + " (protocol 1, schema " +
+                                  std::to_string(mfa::daemon::latest_schema_version()));
     assert_contains(text.out, "round trip");
 
     auto json = run({MFACTL_BIN, "--socket", d.socket(), "--json", "ping"});
     assert_int_equal(json.exit_code, 0);
     auto parsed = nlohmann::json::parse(json.out);
     assert_str_eq(parsed.at("version").get<std::string>(), mfa::kVersion);
-    assert_int_equal(parsed.at("schema_version").get<int>(), 1);
+    assert_int_equal(parsed.at("schema_version").get<int>(), mfa::daemon::latest_schema_version());
     assert_true(parsed.at("rtt_ms").get<double>() > 0);
 }
 

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "cmocka.hpp"
+#include "audit/audit_hash.hpp"
 #include "crypto/secret_box.hpp"
 #include "store/migrations.hpp"
 #include "store/sqlite_store.hpp"
@@ -39,7 +40,7 @@ void migrates_from_empty(void**) {
         assert_int_equal(store->schema_version(), latest_schema_version());
     }
     assert_int_equal(query(path, "PRAGMA user_version"), latest_schema_version());
-    assert_int_equal(query(path, "SELECT count(*) FROM sqlite_master WHERE name IN ('users', 'factors')"), 2);
+    assert_int_equal(query(path, "SELECT count(*) FROM sqlite_master WHERE name IN ('users', 'factors', 'audit')"), 3);
     assert_int_equal(query(path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
     // Reopening applies nothing twice.
     auto again = open_store(path);
@@ -105,6 +106,8 @@ void refuses_a_file_that_is_not_a_database(void**) {
     assert_contains(store.error().message, "not a database");
 }
 
+AuditEntry peer_audit() { return AuditEntry{"", "", "", "sshd", "192.0.2.1", 0, ""}; }
+
 void sealed_factor_round_trip_in_both_durabilities(void**) {
     for (auto durability : {Durability::full, Durability::normal}) {
         mfa::test::TempDir dir;
@@ -113,20 +116,21 @@ void sealed_factor_round_trip_in_both_durabilities(void**) {
         std::vector<std::uint8_t> secret = {9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0};
         {
             auto store = open_store(dir.file("mfad.db"), durability);
-            FactorRecord record{"alice", FactorKind::totp, FactorState::pending, *box.seal("alice", "totp", secret), 1700000000};
-            assert_true(store->save_factor(record).ok());
-            record.state = FactorState::active;
-            assert_true(store->save_factor(record).ok());  // replaces, never duplicates
+            assert_true(*store->start_enrollment("alice", *box.seal("alice", "totp", secret), 1000, peer_audit()) ==
+                        EnrollStart::started);
+            // A second start before confirming replaces the pending secret.
+            assert_true(*store->start_enrollment("alice", *box.seal("alice", "totp", secret), 1700000000, peer_audit()) ==
+                        EnrollStart::started);
         }
         auto store = open_store(dir.file("mfad.db"), durability);
-        auto loaded = store->load_factor("alice", FactorKind::totp);
-        assert_true(loaded.ok() && loaded->has_value());
-        assert_true((*loaded)->state == FactorState::active);
-        assert_int_equal((*loaded)->created_at, 1700000000);
-        auto opened = box.open("alice", "totp", (*loaded)->sealed_secret);
+        auto loaded = store->load_user("alice");
+        assert_true(loaded.ok() && loaded->has_value() && (*loaded)->totp.has_value());
+        assert_true((*loaded)->totp->state == FactorState::pending);
+        assert_int_equal((*loaded)->totp->created_at, 1700000000);
+        auto opened = box.open("alice", "totp", (*loaded)->totp->sealed_secret);
         assert_true(opened.ok());
         assert_memory_equal(opened->data(), secret.data(), secret.size());
-        assert_false(store->load_factor("bob", FactorKind::totp)->has_value());
+        assert_false(store->load_user("bob")->has_value());
         // Plaintext never reaches the file.
         std::string file = dir.file("mfad.db");
         assert_int_equal(query(file, "SELECT count(*) FROM factors WHERE instr(sealed_secret, x'090807060504030201') > 0"), 0);
@@ -141,8 +145,7 @@ void tampered_or_swapped_rows_fail_to_open(void**) {
     std::vector<std::uint8_t> secret(20, 0x42);
     auto store = open_store(path);
     for (const char* user : {"alice", "bob"})
-        assert_true(store->save_factor({user, FactorKind::totp, FactorState::active, *box.seal(user, "totp", secret), 1}).ok());
-
+        assert_true(store->start_enrollment(user, *box.seal(user, "totp", secret), 1, peer_audit()).ok());
     {
         auto db = sqlite::Database::open(path);
         // Bob's row gets Alice's ciphertext (an attacker with write access to the file).
@@ -155,10 +158,105 @@ void tampered_or_swapped_rows_fail_to_open(void**) {
                              "substr(sealed_secret, 32) WHERE user_id = (SELECT id FROM users WHERE name = 'alice')")
                         .ok());
     }
-    auto bob = store->load_factor("bob", FactorKind::totp);
-    assert_false(box.open("bob", "totp", (*bob)->sealed_secret).ok());
-    auto alice = store->load_factor("alice", FactorKind::totp);
-    assert_false(box.open("alice", "totp", (*alice)->sealed_secret).ok());
+    auto bob = store->load_user("bob");
+    assert_false(box.open("bob", "totp", (*bob)->totp->sealed_secret).ok());
+    auto alice = store->load_user("alice");
+    assert_false(box.open("alice", "totp", (*alice)->totp->sealed_secret).ok());
+}
+
+// An enrolled user whose replay guard stands at step 100.
+std::unique_ptr<SqliteStore> enrolled(const std::string& path) {
+    auto store = open_store(path);
+    assert_true(store->start_enrollment("alice", std::vector<std::uint8_t>(40, 1), 1000, peer_audit()).ok());
+    assert_true(*store->confirm_enrollment("alice", 100, 1010, 900, peer_audit()) == EnrollConfirm::confirmed);
+    return store;
+}
+
+Attempt attempt(std::int64_t now, std::optional<std::int64_t> step) {
+    return Attempt{"alice", now, step, 3, 300, peer_audit()};
+}
+
+void enrollment_confirms_once_and_refuses_a_second_start(void**) {
+    mfa::test::TempDir dir;
+    auto store = enrolled(dir.file("mfad.db"));
+    auto user = *store->load_user("alice");
+    assert_true(user->totp->state == FactorState::active);
+    assert_int_equal(user->totp->confirmed_at, 1010);
+    assert_int_equal(user->totp->last_step, 100);
+    assert_true(*store->start_enrollment("alice", std::vector<std::uint8_t>(40, 2), 1020, peer_audit()) ==
+                EnrollStart::already_enabled);
+    assert_true(*store->confirm_enrollment("alice", 101, 1030, 900, peer_audit()) == EnrollConfirm::no_pending);
+    // A pending secret older than pending_since cannot be confirmed.
+    assert_true(store->start_enrollment("bob", std::vector<std::uint8_t>(40, 3), 1000, peer_audit()).ok());
+    assert_true(*store->confirm_enrollment("bob", 5, 2000, 1400, peer_audit()) == EnrollConfirm::no_pending);
+}
+
+void replay_of_a_step_is_refused(void**) {
+    mfa::test::TempDir dir;
+    auto store = enrolled(dir.file("mfad.db"));
+    assert_true(store->record_attempt(attempt(2000, 100))->result == AttemptResult::replayed);  // used at confirm
+    assert_true(store->record_attempt(attempt(2000, 101))->result == AttemptResult::accepted);
+    assert_true(store->record_attempt(attempt(2001, 101))->result == AttemptResult::replayed);
+    assert_true(store->record_attempt(attempt(2002, 99))->result == AttemptResult::replayed);  // older steps too
+    assert_true(store->record_attempt(attempt(2030, 102))->result == AttemptResult::accepted);
+    auto user = *store->load_user("alice");
+    assert_int_equal(user->totp->last_step, 102);
+    assert_int_equal(user->last_verified_at, 2030);
+}
+
+void failures_lock_at_the_cap_and_success_resets(void**) {
+    mfa::test::TempDir dir;
+    auto store = enrolled(dir.file("mfad.db"));
+    assert_int_equal(store->record_attempt(attempt(2000, std::nullopt))->failures, 1);
+    assert_int_equal(store->record_attempt(attempt(2001, std::nullopt))->failures, 2);
+    assert_true(store->record_attempt(attempt(2002, 101))->result == AttemptResult::accepted);  // resets
+    assert_int_equal((*store->load_user("alice"))->failures, 0);
+
+    assert_int_equal(store->record_attempt(attempt(2010, std::nullopt))->failures, 1);
+    assert_int_equal(store->record_attempt(attempt(2011, std::nullopt))->failures, 2);
+    auto third = *store->record_attempt(attempt(2012, std::nullopt));
+    assert_int_equal(third.locked_until, 2012 + 300);
+    assert_int_equal(third.audited.size(), 2);
+    assert_str_eq(third.audited[1].event, "lockout");
+    // Locked: a right code gets the same answer as a wrong one, and nothing is counted or used.
+    auto right = *store->record_attempt(attempt(2013, 102));
+    assert_true(right.result == AttemptResult::locked);
+    assert_int_equal(right.locked_until, 2312);
+    assert_true(store->record_attempt(attempt(2014, std::nullopt))->result == AttemptResult::locked);
+    assert_int_equal((*store->load_user("alice"))->totp->last_step, 101);
+    // After the lock, the step is still fresh and the count starts over.
+    assert_true(store->record_attempt(attempt(2312, 102))->result == AttemptResult::accepted);
+}
+
+void audit_rows_form_a_hash_chain(void**) {
+    mfa::test::TempDir dir;
+    std::string path = dir.file("mfad.db");
+    {
+        auto store = enrolled(path);
+        assert_true(store->record_attempt(attempt(2000, std::nullopt)).ok());
+        assert_true(store->record_attempt(attempt(2001, 101)).ok());
+    }
+    auto db = sqlite::Database::open(path);
+    auto rows = db->prepare("SELECT id, time, event, user, result, service, rhost, peer_uid, detail, prev_hash, hash "
+                            "FROM audit ORDER BY id");
+    std::vector<std::uint8_t> prev(32, 0);
+    std::vector<std::string> events;
+    while (*rows->step()) {
+        AuditEntry e{rows->text(2), rows->text(3), rows->text(4), rows->text(5), rows->text(6),
+                     static_cast<std::uint32_t>(rows->int64(7)), rows->text(8)};
+        assert_true(rows->blob(9) == prev);
+        auto hash = audit_row_hash(prev, rows->int64(0), rows->int64(1), e);
+        assert_true(rows->blob(10) == std::vector<std::uint8_t>(hash.begin(), hash.end()));
+        prev = rows->blob(10);
+        events.push_back(e.event + "/" + e.result);
+    }
+    const std::vector<std::string> expected = {"enroll_start/ok", "enroll_confirm/ok", "verify_fail/fail", "verify_ok/ok"};
+    assert_true(events == expected);
+    // An edited row no longer matches its hash.
+    AuditEntry edited{"verify_ok", "alice", "ok", "sshd", "192.0.2.1", 0, ""};
+    auto honest = audit_row_hash(std::vector<std::uint8_t>(32, 0), 3, 2000, edited);
+    edited.result = "fail";
+    assert_true(audit_row_hash(std::vector<std::uint8_t>(32, 0), 3, 2000, edited) != honest);
 }
 
 void a_full_disk_is_a_clear_error(void**) {
@@ -182,6 +280,10 @@ int main() {
         cmocka_unit_test(refuses_a_file_that_is_not_a_database),
         cmocka_unit_test(sealed_factor_round_trip_in_both_durabilities),
         cmocka_unit_test(tampered_or_swapped_rows_fail_to_open),
+        cmocka_unit_test(enrollment_confirms_once_and_refuses_a_second_start),
+        cmocka_unit_test(replay_of_a_step_is_refused),
+        cmocka_unit_test(failures_lock_at_the_cap_and_success_resets),
+        cmocka_unit_test(audit_rows_form_a_hash_chain),
         cmocka_unit_test(a_full_disk_is_a_clear_error),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);

@@ -87,6 +87,7 @@ std::string error_code_name(ErrorCode code) {
         case ErrorCode::permission_denied: return "permission denied";
         case ErrorCode::internal: return "internal error";
         case ErrorCode::unsupported: return "unsupported request";
+        case ErrorCode::refused: return "refused";
     }
     return "error " + std::to_string(static_cast<std::uint32_t>(code));
 }

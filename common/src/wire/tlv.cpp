@@ -72,6 +72,14 @@ Result<std::string_view> PayloadReader::text(Tag tag) const {
     return value;
 }
 
+Result<std::string_view> PayloadReader::text(Tag tag, std::size_t max_bytes, bool required) const {
+    if (!required && !has(tag)) return std::string_view();
+    auto value = text(tag);
+    if (value && value->size() > max_bytes)
+        return make_error("payload: " + tag_name(tag) + " longer than " + std::to_string(max_bytes) + " bytes");
+    return value;
+}
+
 Result<void> PayloadReader::allow_only(std::initializer_list<Tag> tags) const {
     for (std::size_t i = 0; i < count_; ++i) {
         auto tag = static_cast<Tag>(fields_[i].tag);

@@ -29,6 +29,21 @@ enum class MessageType : std::uint16_t {
     pong = 5,
     status = 6,
     status_reply = 7,
+    // Enrollment and status (mfactl).
+    enroll_start = 8,
+    enroll_secret = 9,
+    enroll_confirm = 10,
+    done = 11,
+    user_status = 12,
+    user_status_reply = 13,
+    // The login (pam_mfa.so): BEGIN -> CHALLENGE | NOT_ENROLLED | LOCKED, ANSWER -> ALLOW | DENY | LOCKED.
+    begin = 14,
+    challenge = 15,
+    not_enrolled = 16,
+    locked = 17,
+    answer = 18,
+    allow = 19,
+    deny = 20,
 };
 
 bool known_message_type(std::uint16_t type);

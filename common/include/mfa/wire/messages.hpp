@@ -17,6 +17,7 @@ enum class ErrorCode : std::uint32_t {
     permission_denied = 4,
     internal = 5,  // the daemon failed; details are in its log
     unsupported = 6,  // a known frame the daemon does not serve in this state
+    refused = 7,      // understood, but policy says no (already enabled, wrong code, ...)
 };
 
 struct Hello {  // client -> daemon, always first

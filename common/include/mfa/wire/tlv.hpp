@@ -24,6 +24,19 @@ enum class Tag : std::uint16_t {
     message = 6,
     schema_version = 7,
     uptime_ms = 8,
+    user = 9,
+    service = 10,
+    rhost = 11,
+    tty = 12,
+    session = 13,
+    factor = 14,
+    code = 15,
+    secret = 16,
+    uri = 17,
+    enrolled_at = 18,
+    last_verified_at = 19,
+    failures = 20,
+    locked_until = 21,
 };
 
 inline constexpr std::size_t kMaxFields = 32;
@@ -37,6 +50,8 @@ public:
     Result<std::uint32_t> u32(Tag tag) const;
     Result<std::uint64_t> u64(Tag tag) const;
     Result<std::string_view> text(Tag tag) const;
+    // Text of at most max_bytes; an absent optional field reads as "".
+    Result<std::string_view> text(Tag tag, std::size_t max_bytes, bool required = true) const;
     // A message refuses tags it does not define.
     Result<void> allow_only(std::initializer_list<Tag> tags) const;
 

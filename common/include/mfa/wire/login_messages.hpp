@@ -1,0 +1,96 @@
+// Messages of enrollment, user status and the login state machine.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "mfa/result.hpp"
+#include "mfa/wire/tlv.hpp"
+
+namespace mfa::wire {
+
+// Limits checked by every decoder, on both sides.
+inline constexpr std::size_t kMaxUser = 256;
+inline constexpr std::size_t kMaxService = 64;
+inline constexpr std::size_t kMaxRhost = 256;
+inline constexpr std::size_t kMaxTty = 64;
+inline constexpr std::size_t kMaxCode = 64;
+inline constexpr std::size_t kMaxMessage = 512;
+
+struct UserRequest {  // ENROLL_START, USER_STATUS
+    std::string user;
+};
+
+struct EnrollSecret {
+    std::string user;
+    std::string secret;  // base32
+    std::string uri;     // otpauth://
+};
+
+struct EnrollConfirm {
+    std::string user;
+    std::string code;
+};
+
+struct Done {
+    std::string message;
+};
+
+struct UserStatusReply {
+    std::string user;
+    std::string factors;  // comma-separated active factors, e.g. "totp"
+    std::uint64_t enrolled_at = 0;       // unix seconds, 0 = never
+    std::uint64_t last_verified_at = 0;  // unix seconds, 0 = never
+    std::uint32_t failures = 0;
+    std::uint64_t locked_until = 0;  // unix seconds, 0 = not locked
+};
+
+struct Begin {
+    std::string user;
+    std::string service;
+    std::string rhost;  // may be empty
+    std::string tty;    // may be empty
+};
+
+struct Challenge {
+    std::uint32_t session = 0;
+    std::string factor;   // "totp"
+    std::string message;  // the prompt to show
+};
+
+struct Locked {
+    std::uint64_t until = 0;  // unix seconds
+};
+
+struct Answer {
+    std::uint32_t session = 0;
+    std::string code;
+};
+
+struct Deny {
+    std::string message;
+};
+
+FrameWriter encode(MessageType type, const UserRequest& m, std::uint32_t request_id);
+FrameWriter encode(const EnrollSecret& m, std::uint32_t request_id);
+FrameWriter encode(const EnrollConfirm& m, std::uint32_t request_id);
+FrameWriter encode(const Done& m, std::uint32_t request_id);
+FrameWriter encode(const UserStatusReply& m, std::uint32_t request_id);
+FrameWriter encode(const Begin& m, std::uint32_t request_id);
+FrameWriter encode(const Challenge& m, std::uint32_t request_id);
+FrameWriter encode(const Locked& m, std::uint32_t request_id);
+FrameWriter encode(const Answer& m, std::uint32_t request_id);
+FrameWriter encode(const Deny& m, std::uint32_t request_id);
+
+Result<UserRequest> decode_user_request(const PayloadReader& p);
+Result<EnrollSecret> decode_enroll_secret(const PayloadReader& p);
+Result<EnrollConfirm> decode_enroll_confirm(const PayloadReader& p);
+Result<Done> decode_done(const PayloadReader& p);
+Result<UserStatusReply> decode_user_status_reply(const PayloadReader& p);
+Result<Begin> decode_begin(const PayloadReader& p);
+Result<Challenge> decode_challenge(const PayloadReader& p);
+Result<Locked> decode_locked(const PayloadReader& p);
+Result<Answer> decode_answer(const PayloadReader& p);
+Result<Deny> decode_deny(const PayloadReader& p);
+
+}  // namespace mfa::wire

@@ -1,0 +1,139 @@
+#include "mfa/wire/login_messages.hpp"
+
+#include "field_reader.hpp"
+
+namespace mfa::wire {
+
+FrameWriter encode(MessageType type, const UserRequest& m, std::uint32_t request_id) {
+    FrameWriter w(type, request_id);
+    w.text(Tag::user, m.user);
+    return w;
+}
+
+FrameWriter encode(const EnrollSecret& m, std::uint32_t request_id) {
+    FrameWriter w(MessageType::enroll_secret, request_id);
+    w.text(Tag::user, m.user).text(Tag::secret, m.secret).text(Tag::uri, m.uri);
+    return w;
+}
+
+FrameWriter encode(const EnrollConfirm& m, std::uint32_t request_id) {
+    FrameWriter w(MessageType::enroll_confirm, request_id);
+    w.text(Tag::user, m.user).text(Tag::code, m.code);
+    return w;
+}
+
+FrameWriter encode(const Done& m, std::uint32_t request_id) {
+    FrameWriter w(MessageType::done, request_id);
+    w.text(Tag::message, m.message);
+    return w;
+}
+
+FrameWriter encode(const UserStatusReply& m, std::uint32_t request_id) {
+    FrameWriter w(MessageType::user_status_reply, request_id);
+    w.text(Tag::user, m.user)
+        .text(Tag::factor, m.factors)
+        .u64(Tag::enrolled_at, m.enrolled_at)
+        .u64(Tag::last_verified_at, m.last_verified_at)
+        .u32(Tag::failures, m.failures)
+        .u64(Tag::locked_until, m.locked_until);
+    return w;
+}
+
+FrameWriter encode(const Begin& m, std::uint32_t request_id) {
+    FrameWriter w(MessageType::begin, request_id);
+    w.text(Tag::user, m.user).text(Tag::service, m.service).text(Tag::rhost, m.rhost).text(Tag::tty, m.tty);
+    return w;
+}
+
+FrameWriter encode(const Challenge& m, std::uint32_t request_id) {
+    FrameWriter w(MessageType::challenge, request_id);
+    w.u32(Tag::session, m.session).text(Tag::factor, m.factor).text(Tag::message, m.message);
+    return w;
+}
+
+FrameWriter encode(const Locked& m, std::uint32_t request_id) {
+    FrameWriter w(MessageType::locked, request_id);
+    w.u64(Tag::locked_until, m.until);
+    return w;
+}
+
+FrameWriter encode(const Answer& m, std::uint32_t request_id) {
+    FrameWriter w(MessageType::answer, request_id);
+    w.u32(Tag::session, m.session).text(Tag::code, m.code);
+    return w;
+}
+
+FrameWriter encode(const Deny& m, std::uint32_t request_id) {
+    FrameWriter w(MessageType::deny, request_id);
+    w.text(Tag::message, m.message);
+    return w;
+}
+
+Result<UserRequest> decode_user_request(const PayloadReader& p) {
+    if (auto ok = p.allow_only({Tag::user}); !ok) return ok.error();
+    FieldReader f(p);
+    return f.finish(UserRequest{f.text(Tag::user, kMaxUser)});
+}
+
+Result<EnrollSecret> decode_enroll_secret(const PayloadReader& p) {
+    if (auto ok = p.allow_only({Tag::user, Tag::secret, Tag::uri}); !ok) return ok.error();
+    FieldReader f(p);
+    return f.finish(EnrollSecret{f.text(Tag::user, kMaxUser), f.text(Tag::secret, kMaxMessage),
+                                 f.text(Tag::uri, kMaxPayload)});
+}
+
+Result<EnrollConfirm> decode_enroll_confirm(const PayloadReader& p) {
+    if (auto ok = p.allow_only({Tag::user, Tag::code}); !ok) return ok.error();
+    FieldReader f(p);
+    return f.finish(EnrollConfirm{f.text(Tag::user, kMaxUser), f.text(Tag::code, kMaxCode)});
+}
+
+Result<Done> decode_done(const PayloadReader& p) {
+    if (auto ok = p.allow_only({Tag::message}); !ok) return ok.error();
+    FieldReader f(p);
+    return f.finish(Done{f.text(Tag::message, kMaxMessage)});
+}
+
+Result<UserStatusReply> decode_user_status_reply(const PayloadReader& p) {
+    if (auto ok = p.allow_only({Tag::user, Tag::factor, Tag::enrolled_at, Tag::last_verified_at, Tag::failures,
+                                Tag::locked_until});
+        !ok)
+        return ok.error();
+    FieldReader f(p);
+    return f.finish(UserStatusReply{f.text(Tag::user, kMaxUser), f.text(Tag::factor, kMaxMessage),
+                                    f.u64(Tag::enrolled_at), f.u64(Tag::last_verified_at), f.u32(Tag::failures),
+                                    f.u64(Tag::locked_until)});
+}
+
+Result<Begin> decode_begin(const PayloadReader& p) {
+    if (auto ok = p.allow_only({Tag::user, Tag::service, Tag::rhost, Tag::tty}); !ok) return ok.error();
+    FieldReader f(p);
+    return f.finish(Begin{f.text(Tag::user, kMaxUser), f.text(Tag::service, kMaxService),
+                          f.text(Tag::rhost, kMaxRhost, false), f.text(Tag::tty, kMaxTty, false)});
+}
+
+Result<Challenge> decode_challenge(const PayloadReader& p) {
+    if (auto ok = p.allow_only({Tag::session, Tag::factor, Tag::message}); !ok) return ok.error();
+    FieldReader f(p);
+    return f.finish(Challenge{f.u32(Tag::session), f.text(Tag::factor, kMaxService), f.text(Tag::message, kMaxMessage)});
+}
+
+Result<Locked> decode_locked(const PayloadReader& p) {
+    if (auto ok = p.allow_only({Tag::locked_until}); !ok) return ok.error();
+    FieldReader f(p);
+    return f.finish(Locked{f.u64(Tag::locked_until)});
+}
+
+Result<Answer> decode_answer(const PayloadReader& p) {
+    if (auto ok = p.allow_only({Tag::session, Tag::code}); !ok) return ok.error();
+    FieldReader f(p);
+    return f.finish(Answer{f.u32(Tag::session), f.text(Tag::code, kMaxCode)});
+}
+
+Result<Deny> decode_deny(const PayloadReader& p) {
+    if (auto ok = p.allow_only({Tag::message}); !ok) return ok.error();
+    FieldReader f(p);
+    return f.finish(Deny{f.text(Tag::message, kMaxMessage)});
+}
+
+}  // namespace mfa::wire

@@ -1,0 +1,18 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "config/config.hpp"
+
+namespace mfa::daemon {
+
+// The time step within ±window of `now` whose code equals `code`, if any.
+// Every candidate is computed and compared in constant time, so the timing
+// says nothing about which step, if any, matched.
+std::optional<std::int64_t> match_totp(std::span<const std::uint8_t> secret, std::string_view code, std::int64_t now,
+                                       const Config::Totp& totp);
+
+}  // namespace mfa::daemon

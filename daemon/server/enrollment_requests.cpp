@@ -1,0 +1,124 @@
+// ENROLL_START, ENROLL_CONFIRM and USER_STATUS.
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+#include "audit/audit_journal.hpp"
+#include "auth/authority.hpp"
+#include "auth/totp_match.hpp"
+#include "mfa/base32.hpp"
+#include "mfa/otpauth_uri.hpp"
+#include "mfa/wire/login_messages.hpp"
+#include "server/request_handler.hpp"
+
+namespace mfa::daemon {
+namespace {
+
+constexpr std::size_t kSecretBytes = 20;  // 160 bits, RFC 4226's recommendation
+
+AuditEntry audit_for(const RequestContext& ctx, const std::string& user) {
+    return AuditEntry{"", user, "", "", "", ctx.peer.uid, ""};
+}
+
+// Decodes a request naming a user and checks the peer may act for that user.
+template <class T>
+std::optional<Outcome> decode_and_authorize(const RequestContext& ctx, Result<T>& request, Action action) {
+    if (!request) return Outcome{ctx.error(wire::ErrorCode::malformed, request.error().message), request.error().message};
+    auto reason = refusal(ctx.peer, request->user, action, ctx.state.config->admin_group);
+    if (reason.empty()) return std::nullopt;
+    if (acceptable_user_name(request->user)) {
+        AuditEntry entry = audit_for(ctx, request->user);
+        entry.event = action == Action::enroll ? "enroll_start" : "status";
+        entry.result = "unauthorized";
+        journal_audit(entry);
+        if (auto rc = ctx.state.store->append_audit(entry, DaemonState::now()); !rc) return internal_error(ctx, rc.error());
+    }
+    return Outcome{ctx.error(wire::ErrorCode::permission_denied, reason), {}};
+}
+
+}  // namespace
+
+Outcome handle_enroll_start(const RequestContext& ctx, const wire::PayloadReader& payload) {
+    auto request = wire::decode_user_request(payload);
+    if (auto refused = decode_and_authorize(ctx, request, Action::enroll)) return std::move(*refused);
+    const Config& config = *ctx.state.config;
+
+    SecretBytes secret(kSecretBytes);
+    if (RAND_bytes(secret.data(), static_cast<int>(secret.size())) != 1)
+        return internal_error(ctx, make_error("RAND_bytes failed"));
+    auto sealed = ctx.state.box->seal(request->user, "totp", secret.view());
+    if (!sealed) return internal_error(ctx, sealed.error());
+
+    AuditEntry entry = audit_for(ctx, request->user);
+    auto started = ctx.state.store->start_enrollment(request->user, std::move(*sealed), DaemonState::now(), entry);
+    if (!started) return internal_error(ctx, started.error());
+    entry.event = "enroll_start";
+    entry.result = *started == EnrollStart::started ? "ok" : "already_enabled";
+    journal_audit(entry);
+    if (*started == EnrollStart::already_enabled)
+        return Outcome{ctx.error(wire::ErrorCode::refused,
+                                 "already enabled: " + request->user + " has an active authenticator; an admin must reset it first"),
+                       {}};
+
+    OtpauthUri uri{config.issuer, request->user, {secret.data(), secret.data() + secret.size()},
+                   config.totp.algorithm, config.totp.digits, config.totp.period};
+    wire::EnrollSecret reply{request->user, base32::encode(uri.secret), build_otpauth_uri(uri)};
+    OPENSSL_cleanse(uri.secret.data(), uri.secret.size());
+    auto frame = wire::encode(reply, ctx.request_id);
+    OPENSSL_cleanse(reply.secret.data(), reply.secret.size());
+    OPENSSL_cleanse(reply.uri.data(), reply.uri.size());
+    return Outcome{std::move(frame), {}};
+}
+
+Outcome handle_enroll_confirm(const RequestContext& ctx, const wire::PayloadReader& payload) {
+    auto request = wire::decode_enroll_confirm(payload);
+    if (auto refused = decode_and_authorize(ctx, request, Action::enroll)) return std::move(*refused);
+    std::int64_t now = DaemonState::now();
+    std::int64_t pending_since = now - kPendingEnrollmentSeconds;
+    auto user = ctx.state.store->load_user(request->user);
+    if (!user) return internal_error(ctx, user.error());
+    const auto* totp = *user && (*user)->totp ? &*(*user)->totp : nullptr;
+    if (totp == nullptr || totp->state != FactorState::pending || totp->created_at < pending_since)
+        return Outcome{ctx.error(wire::ErrorCode::refused, "no pending enrollment: start one with 'mfactl enroll totp'"), {}};
+
+    auto secret = ctx.state.box->open(request->user, "totp", totp->sealed_secret);
+    if (!secret) return internal_error(ctx, secret.error());
+    auto step = match_totp(secret->view(), request->code, now, ctx.state.config->totp);
+    OPENSSL_cleanse(request->code.data(), request->code.size());
+
+    AuditEntry entry = audit_for(ctx, request->user);
+    entry.event = "enroll_confirm";
+    if (!step) {
+        entry.result = "fail";
+        journal_audit(entry);
+        if (auto rc = ctx.state.store->append_audit(entry, now); !rc) return internal_error(ctx, rc.error());
+        return Outcome{ctx.error(wire::ErrorCode::refused, "wrong code: check the authenticator's clock and try again"), {}};
+    }
+    auto confirmed = ctx.state.store->confirm_enrollment(request->user, *step, now, pending_since, entry);
+    if (!confirmed) return internal_error(ctx, confirmed.error());
+    entry.result = *confirmed == EnrollConfirm::confirmed ? "ok" : "no_pending";
+    journal_audit(entry);
+    if (*confirmed != EnrollConfirm::confirmed)
+        return Outcome{ctx.error(wire::ErrorCode::refused, "no pending enrollment: start one with 'mfactl enroll totp'"), {}};
+    return Outcome{wire::encode(wire::Done{"authenticator enabled for " + request->user}, ctx.request_id), {}};
+}
+
+Outcome handle_user_status(const RequestContext& ctx, const wire::PayloadReader& payload) {
+    auto request = wire::decode_user_request(payload);
+    if (auto refused = decode_and_authorize(ctx, request, Action::inspect)) return std::move(*refused);
+    auto user = ctx.state.store->load_user(request->user);
+    if (!user) return internal_error(ctx, user.error());
+    wire::UserStatusReply reply{request->user, "", 0, 0, 0, 0};
+    if (*user) {
+        const UserRecord& record = **user;
+        if (record.totp && record.totp->state == FactorState::active) {
+            reply.factors = "totp";
+            reply.enrolled_at = static_cast<std::uint64_t>(record.totp->confirmed_at);
+        }
+        reply.last_verified_at = static_cast<std::uint64_t>(record.last_verified_at);
+        reply.failures = static_cast<std::uint32_t>(record.failures);
+        if (record.locked_until > DaemonState::now()) reply.locked_until = static_cast<std::uint64_t>(record.locked_until);
+    }
+    return Outcome{wire::encode(reply, ctx.request_id), {}};
+}
+
+}  // namespace mfa::daemon
