@@ -15,4 +15,10 @@ struct GlobalOptions {
 
 Result<wire::Client> connect_daemon(const GlobalOptions& options);
 
+// Sends `request` and insists on a reply of type `expected`; returns its fields' owner.
+Result<wire::Reply> call_expecting(wire::Client& client, wire::FrameWriter& request, wire::MessageType expected);
+
+// The login name of whoever runs mfactl.
+Result<std::string> invoking_user();
+
 }  // namespace mfa::cli

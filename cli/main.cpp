@@ -4,7 +4,9 @@
 #include <iostream>
 
 #include "daemon_connection.hpp"
+#include "enroll_commands.hpp"
 #include "ping_command.hpp"
+#include "status_command.hpp"
 
 int main(int argc, char** argv) {
     using namespace mfa::cli;
@@ -14,6 +16,21 @@ int main(int argc, char** argv) {
     app.add_option("--socket", options.socket, "mfad's socket")->capture_default_str();
     app.add_flag("--json", options.json, "print one JSON object, for scripts");
     auto* ping = app.add_subcommand("ping", "check that mfad answers; print its version and the round trip");
+
+    auto* enroll = app.add_subcommand("enroll", "enroll a second factor");
+    enroll->require_subcommand(1);
+    EnrollTotpOptions totp;
+    auto* enroll_totp = enroll->add_subcommand("totp", "start enrolling an authenticator app: secret, URI, QR code");
+    enroll_totp->add_option("--user", totp.user, "the user (root and admin_group only; default: you)");
+    enroll_totp->add_option("--qr-png", totp.qr_png, "also write the QR code to this new PNG file (mode 0600)");
+    EnrollConfirmOptions confirm;
+    auto* enroll_confirm = enroll->add_subcommand("confirm", "activate the authenticator with a code from it");
+    enroll_confirm->add_option("--code", confirm.code, "the code the app shows")->required();
+    enroll_confirm->add_option("--user", confirm.user, "the user (root and admin_group only; default: you)");
+
+    std::string status_user;
+    auto* status = app.add_subcommand("status", "show a user's factors, last verification, failures and lock");
+    status->add_option("--user", status_user, "the user (root and admin_group only; default: you)");
 
     try {
         app.parse(argc, argv);
@@ -26,6 +43,9 @@ int main(int argc, char** argv) {
 
     CommandResult result = mfa::make_error("no command");
     if (*ping) result = run_ping(options);
+    if (*enroll_totp) result = run_enroll_totp(options, totp);
+    if (*enroll_confirm) result = run_enroll_confirm(options, confirm);
+    if (*status) result = run_status(options, status_user);
     if (!result) {
         std::cerr << "mfactl: " << result.error().message << "\n";
         return 1;

@@ -11,13 +11,12 @@ CommandResult run_ping(const GlobalOptions& options) {
 
     auto started = std::chrono::steady_clock::now();
     auto ping = wire::encode_empty(wire::MessageType::ping, client->next_request_id());
-    auto pong = client->call(ping);
+    auto pong = call_expecting(*client, ping, wire::MessageType::pong);
     auto rtt = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     if (!pong) return pong.error();
-    if (pong->type() != wire::MessageType::pong) return make_error("daemon answered PING with a wrong frame");
 
     auto status_request = wire::encode_empty(wire::MessageType::status, client->next_request_id());
-    auto reply = client->call(status_request);
+    auto reply = call_expecting(*client, status_request, wire::MessageType::status_reply);
     if (!reply) return reply.error();
     auto fields = reply->fields();
     if (!fields) return fields.error();

@@ -7,7 +7,7 @@ packages=(
   build-essential cmake pkg-config
   libboost-dev libssl-dev libyaml-cpp-dev libsqlite3-dev libsystemd-dev libpam0g-dev
   libcli11-dev nlohmann-json3-dev libqrencode-dev libpng-dev
-  libcmocka-dev libpam-wrapper libpamtest0-dev pamtester oathtool sqlite3 systemd
+  libcmocka-dev libpam-wrapper libpamtest0-dev pamtester oathtool sqlite3 systemd zbar-tools
   clang libclang-rt-14-dev
 )
 

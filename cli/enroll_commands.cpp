@@ -1,0 +1,63 @@
+#include "enroll_commands.hpp"
+
+#include "mfa/wire/login_messages.hpp"
+#include "qr_code.hpp"
+
+namespace mfa::cli {
+namespace {
+
+Result<std::string> user_or_self(const std::string& user) {
+    if (!user.empty()) return user;
+    return invoking_user();
+}
+
+}  // namespace
+
+CommandResult run_enroll_totp(const GlobalOptions& global, const EnrollTotpOptions& options) {
+    auto user = user_or_self(options.user);
+    if (!user) return user.error();
+    auto client = connect_daemon(global);
+    if (!client) return client.error();
+    auto request = wire::encode(wire::MessageType::enroll_start, wire::UserRequest{*user}, client->next_request_id());
+    auto reply = call_expecting(*client, request, wire::MessageType::enroll_secret);
+    if (!reply) return reply.error();
+    auto fields = reply->fields();
+    if (!fields) return fields.error();
+    auto secret = wire::decode_enroll_secret(*fields);
+    if (!secret) return secret.error();
+
+    auto qr = make_qr(secret->uri);
+    if (!qr) return qr.error();
+    if (!options.qr_png.empty())
+        if (auto written = write_png(*qr, options.qr_png); !written) return written.error();
+
+    Output out;
+    out.json = {{"user", secret->user}, {"secret", secret->secret}, {"otpauth_uri", secret->uri}};
+    if (!options.qr_png.empty()) out.json["qr_png"] = options.qr_png;
+    out.text = "Scan this code with an authenticator app (or type the secret):\n\n" + render_terminal(*qr) +
+               "\nSecret: " + secret->secret + "\nURI:    " + secret->uri + "\n" +
+               (options.qr_png.empty() ? "" : "PNG:    " + options.qr_png + " (delete it once scanned)\n") +
+               "\nThen confirm within 10 minutes:  mfactl enroll confirm --code <6 digits>" +
+               (options.user.empty() ? "" : " --user " + *user) + "\n";
+    return out;
+}
+
+CommandResult run_enroll_confirm(const GlobalOptions& global, const EnrollConfirmOptions& options) {
+    auto user = user_or_self(options.user);
+    if (!user) return user.error();
+    auto client = connect_daemon(global);
+    if (!client) return client.error();
+    auto request = wire::encode(wire::EnrollConfirm{*user, options.code}, client->next_request_id());
+    auto reply = call_expecting(*client, request, wire::MessageType::done);
+    if (!reply) return reply.error();
+    auto fields = reply->fields();
+    if (!fields) return fields.error();
+    auto done = wire::decode_done(*fields);
+    if (!done) return done.error();
+    Output out;
+    out.json = {{"user", *user}, {"enabled", true}};
+    out.text = done->message + "\n";
+    return out;
+}
+
+}  // namespace mfa::cli

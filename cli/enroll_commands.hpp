@@ -1,0 +1,26 @@
+#pragma once
+
+#include <string>
+
+#include "command.hpp"
+#include "daemon_connection.hpp"
+
+namespace mfa::cli {
+
+struct EnrollTotpOptions {
+    std::string user;    // empty: the invoking user
+    std::string qr_png;  // empty: no PNG
+};
+
+// Starts TOTP enrollment: prints the secret, the otpauth URI and the QR code.
+CommandResult run_enroll_totp(const GlobalOptions& global, const EnrollTotpOptions& options);
+
+struct EnrollConfirmOptions {
+    std::string user;
+    std::string code;
+};
+
+// Activates the pending secret with a code from the app.
+CommandResult run_enroll_confirm(const GlobalOptions& global, const EnrollConfirmOptions& options);
+
+}  // namespace mfa::cli

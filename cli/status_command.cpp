@@ -1,0 +1,57 @@
+#include "status_command.hpp"
+
+#include <ctime>
+
+#include "mfa/wire/login_messages.hpp"
+
+namespace mfa::cli {
+namespace {
+
+nlohmann::json time_or_null(std::uint64_t unix_seconds) {
+    if (unix_seconds == 0) return nullptr;
+    auto t = static_cast<std::time_t>(unix_seconds);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return std::string(buf);
+}
+
+std::string shown(const nlohmann::json& value, const char* none) {
+    return value.is_null() ? none : value.get<std::string>();
+}
+
+}  // namespace
+
+CommandResult run_status(const GlobalOptions& global, const std::string& user_option) {
+    auto user = user_option.empty() ? invoking_user() : Result<std::string>(user_option);
+    if (!user) return user.error();
+    auto client = connect_daemon(global);
+    if (!client) return client.error();
+    auto request = wire::encode(wire::MessageType::user_status, wire::UserRequest{*user}, client->next_request_id());
+    auto reply = call_expecting(*client, request, wire::MessageType::user_status_reply);
+    if (!reply) return reply.error();
+    auto fields = reply->fields();
+    if (!fields) return fields.error();
+    auto status = wire::decode_user_status_reply(*fields);
+    if (!status) return status.error();
+
+    nlohmann::json factors = nlohmann::json::array();
+    if (!status->factors.empty()) factors.push_back(status->factors);
+    Output out;
+    out.json = {{"user", status->user},
+                {"factors", factors},
+                {"enrolled_at", time_or_null(status->enrolled_at)},
+                {"last_verified_at", time_or_null(status->last_verified_at)},
+                {"failures", status->failures},
+                {"locked_until", time_or_null(status->locked_until)}};
+    out.text = "user:             " + status->user +
+               "\nfactors:          " + (status->factors.empty() ? std::string("none (not enrolled)") : status->factors) +
+               "\nenrolled at:      " + shown(out.json["enrolled_at"], "never") +
+               "\nlast verified at: " + shown(out.json["last_verified_at"], "never") +
+               "\nfailures:         " + std::to_string(status->failures) +
+               "\nlocked until:     " + shown(out.json["locked_until"], "not locked") + "\n";
+    return out;
+}
+
+}  // namespace mfa::cli
