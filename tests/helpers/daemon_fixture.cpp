@@ -11,7 +11,9 @@ namespace mfa::test {
 
 DaemonFixture::DaemonFixture(DaemonOptions options)
     : options_(std::move(options)),
-      socket_(options_.socket_override.empty() ? dir_.file("mfad.sock") : options_.socket_override),
+      socket_(!options_.socket_override.empty() ? options_.socket_override
+              : !options_.config_socket.empty() ? options_.config_socket
+                                                 : dir_.file("mfad.sock")),
       config_(dir_.file("mfad.yaml")),
       log_(dir_.file("mfad.log")) {
     auto key = run({MFAD_BIN, "--generate-key", dir_.file("mfad.key")});
@@ -20,14 +22,16 @@ DaemonFixture::DaemonFixture(DaemonOptions options)
 }
 
 void DaemonFixture::write_config(const std::string& extra_yaml) {
-    dir_.write("mfad.yaml", "socket: " + dir_.file("mfad.sock") + "\ndatabase: " + dir_.file("state/mfad.db") +
+    std::string socket_path = options_.config_socket.empty() ? dir_.file("mfad.sock") : options_.config_socket;
+    dir_.write("mfad.yaml", "socket: " + socket_path + "\ndatabase: " + dir_.file("state/mfad.db") +
                                 "\nkey_file: " + dir_.file("mfad.key") + "\n" + extra_yaml);
 }
 
 bool DaemonFixture::start() {
     std::vector<std::string> argv = options_.wrapper;
     argv.insert(argv.end(), {MFAD_BIN, "--config", config_});
-    std::vector<std::string> env = {"MFAD_LOG=stderr"};
+    // The daemon must not inherit the test's pam_wrapper preload.
+    std::vector<std::string> env = {"MFAD_LOG=stderr", "LD_PRELOAD=", "PAM_WRAPPER=0"};
     env.insert(env.end(), options_.env.begin(), options_.env.end());
     child_ = std::make_unique<Child>(argv, env, log_);
     // Polls in short steps so a daemon that refused to start is noticed at once.

@@ -15,6 +15,7 @@ struct DaemonOptions {
     std::vector<std::string> env;          // extra environment
     std::vector<std::string> wrapper;      // e.g. systemd-socket-activate -l PATH
     std::string socket_override;           // where to wait for the socket, when a wrapper makes it
+    std::string config_socket;             // the config's socket, when not the private dir's
 };
 
 class DaemonFixture {

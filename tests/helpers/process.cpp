@@ -30,9 +30,17 @@ struct Argv {
     char** get() { return pointers.data(); }
 };
 
+std::string key_of(const std::string& entry) { return entry.substr(0, entry.find('=')); }
+
+// The test's environment with `extra` entries replacing those of the same name.
 Argv environment_with(const std::vector<std::string>& extra) {
     std::vector<std::string> env;
-    for (char** e = environ; *e != nullptr; ++e) env.emplace_back(*e);
+    for (char** e = environ; *e != nullptr; ++e) {
+        std::string entry(*e);
+        bool replaced = false;
+        for (const auto& x : extra) replaced = replaced || key_of(x) == key_of(entry);
+        if (!replaced) env.push_back(entry);
+    }
     env.insert(env.end(), extra.begin(), extra.end());
     return Argv(env);
 }

@@ -1,0 +1,24 @@
+// pam_mfa.so's arguments: socket= timeout= tries= nullok fail_mode=secure|open prompt= debug
+#pragma once
+
+#include <chrono>
+#include <string>
+
+namespace mfa::pam {
+
+enum class FailMode { secure, open };
+
+struct ModuleArgs {
+    std::string socket = "/run/mfad/mfad.sock";
+    std::chrono::milliseconds timeout{10000};
+    int tries = 3;
+    bool nullok = false;
+    FailMode fail_mode = FailMode::secure;
+    std::string prompt;  // empty: the daemon's prompt
+    bool debug = false;
+};
+
+// Parses argv; on an unknown or malformed argument returns false and names it in `problem`.
+bool parse_module_args(int argc, const char** argv, ModuleArgs& args, std::string& problem);
+
+}  // namespace mfa::pam

@@ -1,0 +1,43 @@
+// pam_mfa.so entry points. Nothing may throw across this C ABI, so each one
+// catches everything and fails closed.
+#include <security/pam_ext.h>
+#include <security/pam_modules.h>
+#include <syslog.h>
+
+#include <exception>
+#include <string>
+
+#include "login_flow.hpp"
+#include "module_args.hpp"
+
+extern "C" {
+
+__attribute__((visibility("default"))) int pam_sm_authenticate(pam_handle_t* pamh, int flags, int argc,
+                                                               const char** argv) {
+    try {
+        mfa::pam::ModuleArgs args;
+        std::string problem;
+        if (!mfa::pam::parse_module_args(argc, argv, args, problem)) {
+            pam_syslog(pamh, LOG_ERR, "unknown or malformed argument: %s", problem.c_str());
+            return PAM_SERVICE_ERR;
+        }
+        return mfa::pam::run_login(pamh, flags, args);
+    } catch (const std::exception& e) {
+        pam_syslog(pamh, LOG_CRIT, "internal error: %s", e.what());
+    } catch (...) {
+        pam_syslog(pamh, LOG_CRIT, "internal error");
+    }
+    return PAM_SERVICE_ERR;
+}
+
+// A second factor sets no credentials and makes no account decision; the
+// lock is enforced at authentication. PAM_IGNORE keeps both out of the result.
+__attribute__((visibility("default"))) int pam_sm_setcred(pam_handle_t*, int, int, const char**) {
+    return PAM_IGNORE;
+}
+
+__attribute__((visibility("default"))) int pam_sm_acct_mgmt(pam_handle_t*, int, int, const char**) {
+    return PAM_IGNORE;
+}
+
+}  // extern "C"

@@ -1,0 +1,37 @@
+#include "enrollment.hpp"
+
+#include <chrono>
+#include <stdexcept>
+
+#include "mfa/wire/client.hpp"
+#include "mfa/wire/login_messages.hpp"
+#include "process.hpp"
+
+namespace mfa::test {
+
+std::int64_t unix_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string oathtool_code(const std::string& base32_secret, std::int64_t when) {
+    auto out = run({"oathtool", "--totp", "-b", "--now=@" + std::to_string(when), base32_secret}, {"LD_PRELOAD="});
+    if (out.exit_code != 0) throw std::runtime_error("oathtool failed: " + out.err);
+    return out.out.substr(0, out.out.find('\n'));
+}
+
+std::string enroll_user(const std::string& socket, const std::string& user) {
+    auto client = wire::Client::connect({socket, std::chrono::seconds(5), {0}});
+    if (!client) throw std::runtime_error(client.error().message);
+    auto start = wire::encode(wire::MessageType::enroll_start, wire::UserRequest{user}, client->next_request_id());
+    auto reply = client->call(start);
+    if (!reply) throw std::runtime_error(reply.error().message);
+    auto secret = wire::decode_enroll_secret(*reply->fields());
+    if (!secret) throw std::runtime_error(secret.error().message);
+    auto confirm = wire::encode(wire::EnrollConfirm{user, oathtool_code(secret->secret, unix_now() - 30)},
+                                client->next_request_id());
+    auto done = client->call(confirm);
+    if (!done) throw std::runtime_error(done.error().message);
+    return secret->secret;
+}
+
+}  // namespace mfa::test

@@ -1,0 +1,49 @@
+#include "fake_server.hpp"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <stdexcept>
+#include <vector>
+
+namespace mfa::test {
+
+FakeServer::FakeServer(const std::string& path, Mode mode) : path_(path), mode_(mode) {
+    unlink(path.c_str());
+    listen_fd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    path.copy(addr.sun_path, sizeof addr.sun_path - 1);
+    if (bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(listen_fd_, 16) != 0)
+        throw std::runtime_error("fake server cannot listen on " + path);
+    thread_ = std::thread([this] { serve(); });
+}
+
+FakeServer::~FakeServer() {
+    stop_ = true;
+    thread_.join();
+    close(listen_fd_);
+    unlink(path_.c_str());
+}
+
+void FakeServer::serve() {
+    std::vector<int> clients;
+    while (!stop_) {
+        pollfd p{listen_fd_, POLLIN, 0};
+        if (poll(&p, 1, 50) <= 0) continue;
+        int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+        if (fd < 0) continue;
+        clients.push_back(fd);
+        if (mode_ == Mode::garbage) {
+            char buf[64];
+            (void)!recv(fd, buf, sizeof buf, 0);
+            static const char junk[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+            (void)!send(fd, junk, sizeof junk - 1, MSG_NOSIGNAL);
+        }
+    }
+    for (int fd : clients) close(fd);
+}
+
+}  // namespace mfa::test

@@ -1,0 +1,224 @@
+// pam_mfa.so through real libpam under pam_wrapper: every return-code path.
+#include <dlfcn.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+extern "C" {
+#include <libpamtest.h>
+}
+#include <security/pam_appl.h>
+
+#include <chrono>
+#include <cstring>
+
+#include "cmocka.hpp"
+#include "daemon_fixture.hpp"
+#include "enrollment.hpp"
+#include "fake_server.hpp"
+
+using namespace mfa::test;
+
+namespace {
+
+const std::string kRun = MFA_PAM_RUN_DIR;
+DaemonFixture* daemon_under_test = nullptr;
+
+int start_daemon(void**) {
+    mkdir(kRun.c_str(), 0755);
+    daemon_under_test = new DaemonFixture({.extra_yaml = "lockout: { max_failures: 4, duration: 5m }\n",
+                                           .config_socket = kRun + "/mfad.sock"});
+    return daemon_under_test->start() ? 0 : -1;
+}
+
+int stop_daemon(void**) {
+    delete daemon_under_test;
+    return 0;
+}
+
+// What one pam_authenticate saw: its result and the messages it showed.
+struct Login {
+    int rc = -1;
+    std::string errors;
+    std::string infos;
+};
+
+Login pam_login(const char* service, const char* user, std::vector<std::string> codes, int flags = 0) {
+    std::vector<const char*> answers;
+    for (auto& c : codes) answers.push_back(c.c_str());
+    answers.push_back(nullptr);
+    std::vector<std::vector<char>> err_storage(16, std::vector<char>(PAM_MAX_MSG_SIZE));
+    std::vector<std::vector<char>> info_storage(16, std::vector<char>(PAM_MAX_MSG_SIZE));
+    std::vector<char*> errs, infos;
+    for (auto& b : err_storage) errs.push_back(b.data());
+    for (auto& b : info_storage) infos.push_back(b.data());
+    errs.push_back(nullptr);
+    infos.push_back(nullptr);
+    pamtest_conv_data conv{answers.data(), nullptr, errs.data(), infos.data()};
+    struct pam_testcase tests[] = {pam_test_flags(PAMTEST_AUTHENTICATE, PAM_SUCCESS, flags)};
+    run_pamtest(service, user, &conv, tests, nullptr);
+    Login out{tests[0].op_rv, "", ""};
+    for (auto& b : err_storage) out.errors += b.data();
+    for (auto& b : info_storage) out.infos += b.data();
+    return out;
+}
+
+// pam_sm_authenticate called directly (the stack would hide PAM_IGNORE).
+struct RawConv {
+    std::vector<std::string> answers;
+    std::size_t next = 0;
+};
+
+int raw_conversation(int n, const pam_message** msg, pam_response** resp, void* data) {
+    auto* conv = static_cast<RawConv*>(data);
+    *resp = static_cast<pam_response*>(calloc(static_cast<std::size_t>(n), sizeof(pam_response)));
+    for (int i = 0; i < n; ++i)
+        if (msg[i]->msg_style == PAM_PROMPT_ECHO_OFF && conv->next < conv->answers.size())
+            (*resp)[i].resp = strdup(conv->answers[conv->next++].c_str());
+    return PAM_SUCCESS;
+}
+
+using ModuleFn = int (*)(pam_handle_t*, int, int, const char**);
+
+int raw_call(const char* entry, const char* user, std::vector<const char*> args, std::vector<std::string> codes = {}) {
+    RawConv data{std::move(codes)};
+    pam_conv conv{raw_conversation, &data};
+    pam_handle_t* pamh = nullptr;
+    assert_int_equal(pam_start("mfa", user, &conv, &pamh), PAM_SUCCESS);
+    void* module = dlopen(PAM_MFA_PATH, RTLD_NOW | RTLD_LOCAL);
+    assert_non_null(module);
+    auto fn = reinterpret_cast<ModuleFn>(dlsym(module, entry));
+    assert_non_null(fn);
+    int rc = fn(pamh, 0, static_cast<int>(args.size()), args.data());
+    dlclose(module);
+    pam_end(pamh, rc);
+    return rc;
+}
+
+std::string socket_arg(const std::string& name) { return "socket=" + kRun + "/" + name; }
+
+void only_pam_sm_symbols_are_exported(void**) {
+    auto symbols = run({"nm", "-D", "--defined-only", PAM_MFA_PATH}, {"LD_PRELOAD="});
+    assert_int_equal(symbols.exit_code, 0);
+    std::string names;
+    for (std::size_t at = 0; at < symbols.out.size();) {
+        auto end = symbols.out.find('\n', at);
+        auto line = symbols.out.substr(at, end - at);
+        names += line.substr(line.rfind(' ') + 1) + " ";
+        at = end + 1;
+    }
+    assert_str_eq(names, "pam_sm_acct_mgmt pam_sm_authenticate pam_sm_setcred ");
+    void* module = dlopen(PAM_MFA_PATH, RTLD_NOW | RTLD_LOCAL);
+    assert_non_null(module);
+    assert_null(dlsym(module, "_ZN3mfa4wire6Client7connectERKNS0_13ClientOptionsE"));
+    dlclose(module);
+}
+
+void a_right_code_logs_in_once(void**) {
+    auto secret = enroll_user(daemon_under_test->socket(), "alice");
+    auto now = unix_now();
+    auto code = oathtool_code(secret, now);
+    assert_int_equal(pam_login("mfa", "alice", {code}).rc, PAM_SUCCESS);
+    // The same time step again: replay.
+    auto replay = pam_login("mfa_one_try", "alice", {code});
+    assert_int_equal(replay.rc, PAM_AUTH_ERR);
+    assert_int_equal(pam_login("mfa", "alice", {oathtool_code(secret, now + 30)}).rc, PAM_SUCCESS);
+}
+
+void wrong_codes_use_up_the_tries(void**) {
+    auto secret = enroll_user(daemon_under_test->socket(), "bob");
+    auto wrong = pam_login("mfa", "bob", {"000000", "111111", "222222"});
+    assert_int_equal(wrong.rc, PAM_MAXTRIES);
+    assert_contains(wrong.errors, "Wrong code, try again.");
+    // Three failures of the four allowed; a right code resets the count.
+    auto now = unix_now();
+    assert_int_equal(pam_login("mfa", "bob", {oathtool_code(secret, now)}).rc, PAM_SUCCESS);
+    // Two wrong, then right, in one login: success.
+    assert_int_equal(pam_login("mfa", "bob", {"000000", "999999", oathtool_code(secret, now + 30)}).rc, PAM_SUCCESS);
+    assert_int_equal(pam_login("mfa_one_try", "bob", {"123456"}).rc, PAM_AUTH_ERR);
+    assert_int_equal(pam_login("mfa", "bob", {"", "x"}).rc, PAM_AUTH_ERR);  // no code given
+}
+
+void the_lock_holds_against_the_right_code(void**) {
+    auto secret = enroll_user(daemon_under_test->socket(), "carol");
+    assert_int_equal(pam_login("mfa", "carol", {"000000", "000001", "000002"}).rc, PAM_MAXTRIES);
+    auto fourth = pam_login("mfa_one_try", "carol", {"000003"});
+    assert_int_equal(fourth.rc, PAM_AUTH_ERR);
+    assert_contains(fourth.errors, "locked for 5 minutes");
+
+    auto right = pam_login("mfa", "carol", {oathtool_code(secret, unix_now())});
+    assert_int_equal(right.rc, PAM_AUTH_ERR);
+    assert_contains(right.errors, "locked for 5 minutes");
+    auto silent = pam_login("mfa", "carol", {oathtool_code(secret, unix_now())}, PAM_SILENT);
+    assert_int_equal(silent.rc, PAM_AUTH_ERR);
+    assert_str_eq(silent.errors, "");
+}
+
+void not_enrolled_is_denied_or_ignored_with_nullok(void**) {
+    auto denied = pam_login("mfa", "dave", {});
+    assert_int_equal(denied.rc, PAM_AUTH_ERR);
+    assert_contains(denied.errors, "none is set up for this account");
+    std::string sock = socket_arg("mfad.sock");
+    assert_int_equal(raw_call("pam_sm_authenticate", "dave", {sock.c_str(), "nullok"}), PAM_IGNORE);
+    assert_int_equal(raw_call("pam_sm_authenticate", "dave", {sock.c_str()}), PAM_AUTH_ERR);
+}
+
+void daemon_down_fails_closed_unless_fail_mode_open(void**) {
+    assert_int_equal(pam_login("mfa_down", "alice", {"123456"}).rc, PAM_AUTHINFO_UNAVAIL);
+    std::string sock = socket_arg("absent.sock");
+    assert_int_equal(raw_call("pam_sm_authenticate", "alice", {sock.c_str(), "fail_mode=open"}), PAM_IGNORE);
+    assert_int_equal(raw_call("pam_sm_authenticate", "alice", {sock.c_str(), "fail_mode=secure"}), PAM_AUTHINFO_UNAVAIL);
+}
+
+void a_hung_daemon_times_out(void**) {
+    FakeServer hung(kRun + "/hung.sock", FakeServer::Mode::hang);
+    auto started = std::chrono::steady_clock::now();
+    assert_int_equal(pam_login("mfa_hung", "alice", {"123456"}).rc, PAM_AUTHINFO_UNAVAIL);
+    auto took = std::chrono::steady_clock::now() - started;
+    assert_true(took >= std::chrono::milliseconds(900));
+    assert_true(took < std::chrono::seconds(3));
+}
+
+void a_garbage_reply_is_unavailable(void**) {
+    FakeServer garbage(kRun + "/garbage.sock", FakeServer::Mode::garbage);
+    assert_int_equal(pam_login("mfa_garbage", "alice", {"123456"}).rc, PAM_AUTHINFO_UNAVAIL);
+}
+
+void a_socket_of_another_user_is_refused(void**) {
+    FakeServer impostor(kRun + "/foreign.sock", FakeServer::Mode::hang);
+    assert_int_equal(chown((kRun + "/foreign.sock").c_str(), 4242, 4242), 0);
+    auto started = std::chrono::steady_clock::now();
+    assert_int_equal(pam_login("mfa_foreign", "alice", {"123456"}).rc, PAM_AUTHINFO_UNAVAIL);
+    // Refused on sight, not after waiting for an answer.
+    assert_true(std::chrono::steady_clock::now() - started < std::chrono::milliseconds(900));
+}
+
+void an_unknown_argument_is_a_service_error(void**) {
+    assert_int_equal(pam_login("mfa_bad_arg", "alice", {"123456"}).rc, PAM_SERVICE_ERR);
+    assert_int_equal(raw_call("pam_sm_authenticate", "alice", {"tries=0"}), PAM_SERVICE_ERR);
+    assert_int_equal(raw_call("pam_sm_authenticate", "alice", {"timeout=abc"}), PAM_SERVICE_ERR);
+    assert_int_equal(raw_call("pam_sm_authenticate", "alice", {"socket=relative"}), PAM_SERVICE_ERR);
+}
+
+void setcred_and_account_step_aside(void**) {
+    assert_int_equal(raw_call("pam_sm_setcred", "alice", {}), PAM_IGNORE);
+    assert_int_equal(raw_call("pam_sm_acct_mgmt", "alice", {}), PAM_IGNORE);
+}
+
+}  // namespace
+
+int main() {
+    const CMUnitTest tests[] = {
+        cmocka_unit_test(only_pam_sm_symbols_are_exported),
+        cmocka_unit_test(a_right_code_logs_in_once),
+        cmocka_unit_test(wrong_codes_use_up_the_tries),
+        cmocka_unit_test(the_lock_holds_against_the_right_code),
+        cmocka_unit_test(not_enrolled_is_denied_or_ignored_with_nullok),
+        cmocka_unit_test(daemon_down_fails_closed_unless_fail_mode_open),
+        cmocka_unit_test(a_hung_daemon_times_out),
+        cmocka_unit_test(a_garbage_reply_is_unavailable),
+        cmocka_unit_test(a_socket_of_another_user_is_refused),
+        cmocka_unit_test(an_unknown_argument_is_a_service_error),
+        cmocka_unit_test(setcred_and_account_step_aside),
+    };
+    return cmocka_run_group_tests(tests, start_daemon, stop_daemon);
+}
