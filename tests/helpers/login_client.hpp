@@ -1,0 +1,27 @@
+// A protocol-level login client for tests: BEGIN, then ANSWERs.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "mfa/wire/client.hpp"
+#include "mfa/wire/login_messages.hpp"
+
+namespace mfa::test {
+
+class LoginClient {
+public:
+    explicit LoginClient(const std::string& socket);
+    // The reply type to BEGIN (CHALLENGE, NOT_ENROLLED, LOCKED) or nullopt on error.
+    std::optional<wire::MessageType> begin(const std::string& user);
+    // The reply type to ANSWER (ALLOW, DENY, LOCKED) or nullopt on error.
+    std::optional<wire::MessageType> answer(const std::string& code);
+    const std::string& last_error() const { return error_; }
+
+private:
+    std::optional<wire::Client> client_;
+    std::uint32_t session_ = 0;
+    std::string error_;
+};
+
+}  // namespace mfa::test

@@ -1,0 +1,118 @@
+// Who may ask what, with real uids: a user acts only for itself, admin_group
+// members may enroll and inspect others but never verify for them, root may do all.
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <grp.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include "cmocka.hpp"
+#include "daemon_fixture.hpp"
+#include "login_client.hpp"
+
+using namespace mfa::test;
+using mfa::wire::MessageType;
+
+namespace {
+
+constexpr const char* kAdminGroup = "mfa-test-admins";
+constexpr const char* kAdmin = "mfa-test-admin";
+
+struct World {
+    TempDir public_dir;  // 0755, so other uids can reach the socket
+    std::unique_ptr<DaemonFixture> daemon;
+};
+World* world = nullptr;
+
+void remove_admin() {
+    run({"userdel", kAdmin});
+    run({"groupdel", kAdminGroup});
+}
+
+int setup(void**) {
+    remove_admin();
+    if (run({"groupadd", kAdminGroup}).exit_code != 0) return -1;
+    if (run({"useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", "-G", kAdminGroup, kAdmin}).exit_code != 0)
+        return -1;
+    world = new World;
+    chmod(world->public_dir.path().c_str(), 0755);
+    world->daemon = std::make_unique<DaemonFixture>(DaemonOptions{
+        .extra_yaml = std::string("admin_group: ") + kAdminGroup + "\n",
+        .config_socket = world->public_dir.file("mfad.sock")});
+    return world->daemon->start() ? 0 : -1;
+}
+
+int teardown(void**) {
+    delete world;
+    remove_admin();
+    return 0;
+}
+
+Finished mfactl_as(const std::string& user, std::vector<std::string> args) {
+    const passwd* pw = getpwnam(user.c_str());
+    if (pw == nullptr) fail_msg("no user %s", user.c_str());
+    std::vector<std::string> argv = {"setpriv", "--reuid=" + std::to_string(pw->pw_uid),
+                                     "--regid=" + std::to_string(pw->pw_gid), "--init-groups", MFACTL_BIN, "--socket",
+                                     world->daemon->socket()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run(argv);
+}
+
+// BEGIN for `target` from a child running as `uid`: 0 challenge or not enrolled, 1 refused, 2 other.
+int begin_as(uid_t uid, gid_t gid, const std::string& target) {
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (setgroups(0, nullptr) != 0 || setgid(gid) != 0 || setuid(uid) != 0) _exit(3);
+        LoginClient client(world->daemon->socket());
+        auto reply = client.begin(target);
+        if (reply == MessageType::challenge || reply == MessageType::not_enrolled) _exit(0);
+        _exit(client.last_error().find("permission denied") != std::string::npos ? 1 : 2);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+void a_user_acts_only_for_itself(void**) {
+    auto other = mfactl_as("nobody", {"enroll", "totp", "--user", "alice"});
+    assert_int_equal(other.exit_code, 1);
+    assert_contains(other.err, "permission denied");
+    auto status_other = mfactl_as("nobody", {"status", "--user", "alice"});
+    assert_int_equal(status_other.exit_code, 1);
+    assert_contains(status_other.err, "permission denied");
+
+    auto self = mfactl_as("nobody", {"--json", "enroll", "totp"});
+    assert_int_equal(self.exit_code, 0);
+    assert_contains(self.out, "\"user\":\"nobody\"");
+    assert_int_equal(mfactl_as("nobody", {"status"}).exit_code, 0);
+
+    assert_int_equal(begin_as(65534, 65534, "alice"), 1);
+    assert_int_equal(begin_as(65534, 65534, "nobody"), 0);
+}
+
+void an_admin_enrolls_others_but_never_verifies_for_them(void**) {
+    auto enrolled = mfactl_as(kAdmin, {"--json", "enroll", "totp", "--user", "alice"});
+    if (enrolled.exit_code != 0) fail_msg("%s", enrolled.err.c_str());
+    assert_contains(enrolled.out, "\"user\":\"alice\"");
+    assert_int_equal(mfactl_as(kAdmin, {"status", "--user", "alice"}).exit_code, 0);
+    auto admin = getpwnam(kAdmin);
+    assert_non_null(admin);
+    assert_int_equal(begin_as(admin->pw_uid, admin->pw_gid, "alice"), 1);
+}
+
+void root_may_do_all(void**) {
+    assert_int_equal(run({MFACTL_BIN, "--socket", world->daemon->socket(), "status", "--user", "alice"}).exit_code, 0);
+    assert_int_equal(begin_as(0, 0, "alice"), 0);
+    assert_contains(world->daemon->log(), "MFA_RESULT=unauthorized");
+}
+
+}  // namespace
+
+int main() {
+    const CMUnitTest tests[] = {
+        cmocka_unit_test(a_user_acts_only_for_itself),
+        cmocka_unit_test(an_admin_enrolls_others_but_never_verifies_for_them),
+        cmocka_unit_test(root_may_do_all),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,187 @@
+// The login at protocol level: races on one code, parallel failures against
+// the lock, protocol misuse, audit rows and journal fields, and secrecy of logs.
+#include <barrier>
+#include <thread>
+
+#include "cmocka.hpp"
+#include "daemon_fixture.hpp"
+#include "enrollment.hpp"
+#include "login_client.hpp"
+#include "raw_client.hpp"
+#include "store/sqlite_handle.hpp"
+
+using namespace mfa;
+using namespace mfa::test;
+using wire::MessageType;
+
+namespace {
+
+DaemonFixture* daemon_under_test = nullptr;
+
+int start_daemon(void**) {
+    daemon_under_test = new DaemonFixture({.extra_yaml = "lockout: { max_failures: 4, duration: 5m }\n"});
+    return daemon_under_test->start() ? 0 : -1;
+}
+
+int stop_daemon(void**) {
+    delete daemon_under_test;
+    return 0;
+}
+
+std::int64_t audit_count(const std::string& where) {
+    auto db = daemon::sqlite::Database::open(daemon_under_test->dir().file("state/mfad.db"));
+    auto n = db->query_int("SELECT count(*) FROM audit WHERE " + where);
+    if (!n) fail_msg("%s", n.error().message.c_str());
+    return *n;
+}
+
+void two_clients_racing_one_code_win_once(void**) {
+    const std::string& socket = daemon_under_test->socket();
+    for (int round = 0; round < 1000; ++round) {
+        std::string user = "race" + std::to_string(round);
+        auto code = oathtool_code(enroll_user(socket, user), unix_now());
+        LoginClient a(socket), b(socket);
+        assert_true(a.begin(user) == MessageType::challenge);
+        assert_true(b.begin(user) == MessageType::challenge);
+        std::barrier start(2);
+        std::optional<MessageType> ra, rb;
+        std::thread ta([&] { start.arrive_and_wait(); ra = a.answer(code); });
+        std::thread tb([&] { start.arrive_and_wait(); rb = b.answer(code); });
+        ta.join();
+        tb.join();
+        int wins = (ra == MessageType::allow) + (rb == MessageType::allow);
+        int denials = (ra == MessageType::deny) + (rb == MessageType::deny);
+        if (wins != 1 || denials != 1) fail_msg("round %d: %d successes, %d denials", round, wins, denials);
+    }
+    assert_int_equal(audit_count("event = 'verify_ok' AND user LIKE 'race%'"), 1000);
+    assert_int_equal(audit_count("event = 'verify_fail' AND result = 'replay' AND user LIKE 'race%'"), 1000);
+}
+
+void parallel_failures_lock_at_exactly_the_cap(void**) {
+    const std::string& socket = daemon_under_test->socket();
+    auto secret = enroll_user(socket, "eve");
+    std::vector<std::unique_ptr<LoginClient>> clients;
+    for (int i = 0; i < 50; ++i) {
+        clients.push_back(std::make_unique<LoginClient>(socket));
+        assert_true(clients.back()->begin("eve") == MessageType::challenge);
+    }
+    std::atomic<int> denied{0}, locked{0}, other{0};
+    std::vector<std::thread> threads;
+    for (auto& client : clients)
+        threads.emplace_back([&, c = client.get()] {
+            // Four attempts each; once locked there is no session, and BEGIN itself says LOCKED.
+            bool in_session = true;
+            for (int i = 0; i < 4; ++i) {
+                std::optional<MessageType> r;
+                if (!in_session) r = c->begin("eve");
+                if (in_session || r == MessageType::challenge) r = c->answer("000000");
+                in_session = r == MessageType::deny;
+                if (r == MessageType::deny) ++denied;
+                else if (r == MessageType::locked) ++locked;
+                else ++other;
+            }
+        });
+    for (auto& t : threads) t.join();
+    assert_int_equal(other.load(), 0);
+    assert_int_equal(denied.load() + locked.load(), 200);
+    assert_int_equal(denied.load(), 3);  // failures 1-3; the 4th locks
+    assert_int_equal(audit_count("user = 'eve' AND event = 'verify_fail' AND result = 'fail'"), 4);
+    assert_int_equal(audit_count("user = 'eve' AND event = 'lockout'"), 1);
+
+    LoginClient late(socket);
+    assert_true(late.begin("eve") == MessageType::locked);
+    // Even with the right code, through a session opened before the lock.
+    LoginClient early(socket);
+    assert_true(early.begin("eve") == MessageType::locked);
+    (void)secret;
+}
+
+void a_session_opened_before_the_lock_is_refused_the_right_code(void**) {
+    const std::string& socket = daemon_under_test->socket();
+    auto secret = enroll_user(socket, "frank");
+    LoginClient patient(socket);
+    assert_true(patient.begin("frank") == MessageType::challenge);
+    LoginClient attacker(socket);
+    assert_true(attacker.begin("frank") == MessageType::challenge);
+    for (int i = 0; i < 3; ++i) assert_true(attacker.answer("000000") == MessageType::deny);
+    assert_true(attacker.answer("000000") == MessageType::locked);
+    assert_true(patient.answer(oathtool_code(secret, unix_now())) == MessageType::locked);
+}
+
+void not_enrolled_and_pending_users_get_no_challenge(void**) {
+    const std::string& socket = daemon_under_test->socket();
+    LoginClient client(socket);
+    assert_true(client.begin("nobody-here") == MessageType::not_enrolled);
+    // Started but never confirmed: still not enrolled.
+    auto c = wire::Client::connect({socket, std::chrono::seconds(5), {0}});
+    auto start = wire::encode(MessageType::enroll_start, wire::UserRequest{"grace"}, c->next_request_id());
+    assert_true(c->call(start).ok());
+    assert_true(client.begin("grace") == MessageType::not_enrolled);
+}
+
+void protocol_misuse_ends_the_connection(void**) {
+    RawClient raw(daemon_under_test->socket());
+    assert_true(raw.handshake());
+    auto answer = wire::encode(wire::Answer{1, "123456"}, 2);
+    assert_true(raw.send(answer));
+    auto reply = raw.receive();
+    assert_true(reply && reply->header.type == MessageType::error);
+    assert_true(raw.closed_by_peer());
+
+    RawClient odd(daemon_under_test->socket());
+    assert_true(odd.handshake());
+    auto bad_name = wire::encode(wire::Begin{"evil\nname", "sshd", "", ""}, 2);
+    assert_true(odd.send(bad_name));
+    auto refused = odd.receive();
+    assert_true(refused && refused->header.type == MessageType::error);
+    auto error = wire::decode_error(*wire::PayloadReader::parse(refused->payload));
+    assert_contains(error->message, "not a valid user name");
+
+    RawClient huge(daemon_under_test->socket());
+    assert_true(huge.handshake());
+    auto long_name = wire::encode(wire::Begin{std::string(300, 'a'), "sshd", "", ""}, 2);
+    assert_true(huge.send(long_name));
+    auto too_long = huge.receive();
+    assert_true(too_long && too_long->header.type == MessageType::error);
+    assert_true(huge.closed_by_peer());
+}
+
+void audit_and_journal_fields_without_secrets(void**) {
+    const std::string& socket = daemon_under_test->socket();
+    auto secret = enroll_user(socket, "heidi");
+    auto code = oathtool_code(secret, unix_now());
+    LoginClient client(socket);
+    assert_true(client.begin("heidi") == MessageType::challenge);
+    assert_true(client.answer("314159") == MessageType::deny);
+    assert_true(client.answer(code) == MessageType::allow);
+    assert_int_equal(audit_count("user = 'heidi' AND event = 'enroll_start' AND result = 'ok'"), 1);
+    assert_int_equal(audit_count("user = 'heidi' AND event = 'enroll_confirm' AND result = 'ok'"), 1);
+    assert_int_equal(audit_count("user = 'heidi' AND event = 'verify_ok' AND rhost = '192.0.2.7' AND service = 'test'"), 1);
+    std::string log = daemon_under_test->log();
+    assert_contains(log, "MFA_EVENT=verify_ok MFA_USER=heidi MFA_RESULT=ok MFA_SERVICE=test MFA_RHOST=192.0.2.7");
+    assert_contains(log, "MESSAGE_ID=");
+    for (const std::string& secret_text : {secret, code, std::string("314159")})
+        if (log.find(secret_text) != std::string::npos) fail_msg("the log holds \"%s\"", secret_text.c_str());
+    auto db = daemon::sqlite::Database::open(daemon_under_test->dir().file("state/mfad.db"));
+    auto leaks = db->prepare("SELECT count(*) FROM audit WHERE instr(detail || event || result, ?1) > 0");
+    for (const std::string& secret_text : {code, std::string("314159")}) {
+        leaks->bind(1, secret_text);
+        assert_true(*leaks->step());
+        assert_int_equal(leaks->int64(0), 0);
+        leaks->reset();
+    }
+}
+
+}  // namespace
+
+int main() {
+    const CMUnitTest tests[] = {
+        cmocka_unit_test(two_clients_racing_one_code_win_once),
+        cmocka_unit_test(parallel_failures_lock_at_exactly_the_cap),
+        cmocka_unit_test(a_session_opened_before_the_lock_is_refused_the_right_code),
+        cmocka_unit_test(not_enrolled_and_pending_users_get_no_challenge),
+        cmocka_unit_test(protocol_misuse_ends_the_connection),
+        cmocka_unit_test(audit_and_journal_fields_without_secrets),
+    };
+    return cmocka_run_group_tests(tests, start_daemon, stop_daemon);
+}
