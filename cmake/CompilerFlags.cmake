@@ -2,6 +2,12 @@
 # ASan+UBSan on top and keeps frame pointers for readable reports.
 add_compile_options(-Wall -Wextra -Werror -Wshadow -Wconversion -Wno-sign-conversion
                     -fstack-protector-strong -fstack-clash-protection -fcf-protection)
+# g++ 12 misreads the recycling allocator behind Boost 1.74's coroutine frames
+# (operator new/delete of awaitable_frame_base) as a new/delete mismatch; the
+# ASan build checks the real thing.
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  add_compile_options(-Wno-mismatched-new-delete)
+endif()
 if(NOT MFA_SANITIZE)
   # _FORTIFY_SOURCE needs optimisation and clashes with ASan's interceptors.
   add_compile_options(-D_FORTIFY_SOURCE=2 -O2)
@@ -14,11 +20,6 @@ check_pie_supported()
 if(MFA_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=all
                       -fno-omit-frame-pointer -O1)
-  # g++ 12 at -O1 misreads the recycling allocator behind Boost 1.74's
-  # coroutine frames as a new/delete mismatch; ASan itself checks the real thing.
-  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
-    add_compile_options(-Wno-mismatched-new-delete)
-  endif()
   add_link_options(-fsanitize=address,undefined)
 endif()
 

@@ -11,6 +11,7 @@
 #include "server/listener.hpp"
 #include "server/server.hpp"
 #include "store/sqlite_store.hpp"
+#include "store/write_queue.hpp"
 #include "sys/log.hpp"
 #include "sys/systemd.hpp"
 
@@ -146,6 +147,13 @@ int run_daemon(const std::string& config_path) {
     state.box = &box;
 
     asio::io_context io(1);
+    auto writer_store = SqliteStore::open(state.config->database, state.config->durability);
+    if (!writer_store) {
+        log::error("cannot open the store for writing", {{"MFA_REASON", writer_store.error().message}});
+        return 1;
+    }
+    WriteQueue writes(io, std::move(*writer_store));
+    state.writes = &writes;
     bool activated = false;
     auto acceptor = open_listener(io, state.config->socket, activated);
     if (!acceptor) {
@@ -155,7 +163,8 @@ int run_daemon(const std::string& config_path) {
     log::info(activated ? "listening on the socket systemd passed" : "listening on " + state.config->socket,
               {{"MFA_SCHEMA_VERSION", std::to_string(state.store->schema_version())}});
     Daemon(io, config_path, state, std::move(*acceptor)).run();
-    log::notice("stopped");
+    auto stats = writes.stats();
+    log::notice("stopped", {{"MFA_WRITES", std::to_string(stats.jobs)}, {"MFA_COMMITS", std::to_string(stats.commits)}});
     return 0;
 }
 

@@ -21,41 +21,44 @@ AuditEntry audit_for(const RequestContext& ctx, const std::string& user) {
 
 // Decodes a request naming a user and checks the peer may act for that user.
 template <class T>
-std::optional<Outcome> decode_and_authorize(const RequestContext& ctx, Result<T>& request, Action action) {
-    if (!request) return Outcome{ctx.error(wire::ErrorCode::malformed, request.error().message), request.error().message};
+Awaitable<std::optional<Outcome>> decode_and_authorize(const RequestContext& ctx, Result<T>& request, Action action) {
+    if (!request)
+        co_return Outcome{ctx.error(wire::ErrorCode::malformed, request.error().message), request.error().message};
     auto reason = refusal(ctx.peer, request->user, action, ctx.state.config->admin_group);
-    if (reason.empty()) return std::nullopt;
+    if (reason.empty()) co_return std::nullopt;
     if (acceptable_user_name(request->user)) {
         AuditEntry entry = audit_for(ctx, request->user);
         entry.event = action == Action::enroll ? "enroll_start" : "status";
         entry.result = "unauthorized";
         journal_audit(entry);
-        if (auto rc = ctx.state.store->append_audit(entry, DaemonState::now()); !rc) return internal_error(ctx, rc.error());
+        if (auto rc = co_await audit(ctx, entry); !rc) co_return internal_error(ctx, rc.error());
     }
-    return Outcome{ctx.error(wire::ErrorCode::permission_denied, reason), {}};
+    co_return Outcome{ctx.error(wire::ErrorCode::permission_denied, reason), {}};
 }
 
 }  // namespace
 
-Outcome handle_enroll_start(const RequestContext& ctx, const wire::PayloadReader& payload) {
+Awaitable<Outcome> handle_enroll_start(const RequestContext& ctx, const wire::PayloadReader& payload) {
     auto request = wire::decode_user_request(payload);
-    if (auto refused = decode_and_authorize(ctx, request, Action::enroll)) return std::move(*refused);
+    if (auto refused = co_await decode_and_authorize(ctx, request, Action::enroll)) co_return std::move(*refused);
     const Config& config = *ctx.state.config;
 
     SecretBytes secret(kSecretBytes);
     if (RAND_bytes(secret.data(), static_cast<int>(secret.size())) != 1)
-        return internal_error(ctx, make_error("RAND_bytes failed"));
+        co_return internal_error(ctx, make_error("RAND_bytes failed"));
     auto sealed = ctx.state.box->seal(request->user, "totp", secret.view());
-    if (!sealed) return internal_error(ctx, sealed.error());
+    if (!sealed) co_return internal_error(ctx, sealed.error());
 
     AuditEntry entry = audit_for(ctx, request->user);
-    auto started = ctx.state.store->start_enrollment(request->user, std::move(*sealed), DaemonState::now(), entry);
-    if (!started) return internal_error(ctx, started.error());
+    auto start = [user = request->user, sealed = std::move(*sealed), now = DaemonState::now(), entry](
+                     Store& store) mutable { return store.start_enrollment(user, std::move(sealed), now, entry); };
+    auto started = co_await ctx.state.writes->submit<EnrollStart>(start);
+    if (!started) co_return internal_error(ctx, started.error());
     entry.event = "enroll_start";
     entry.result = *started == EnrollStart::started ? "ok" : "already_enabled";
     journal_audit(entry);
     if (*started == EnrollStart::already_enabled)
-        return Outcome{ctx.error(wire::ErrorCode::refused,
+        co_return Outcome{ctx.error(wire::ErrorCode::refused,
                                  "already enabled: " + request->user + " has an active authenticator; an admin must reset it first"),
                        {}};
 
@@ -66,22 +69,22 @@ Outcome handle_enroll_start(const RequestContext& ctx, const wire::PayloadReader
     auto frame = wire::encode(reply, ctx.request_id);
     OPENSSL_cleanse(reply.secret.data(), reply.secret.size());
     OPENSSL_cleanse(reply.uri.data(), reply.uri.size());
-    return Outcome{std::move(frame), {}};
+    co_return Outcome{std::move(frame), {}};
 }
 
-Outcome handle_enroll_confirm(const RequestContext& ctx, const wire::PayloadReader& payload) {
+Awaitable<Outcome> handle_enroll_confirm(const RequestContext& ctx, const wire::PayloadReader& payload) {
     auto request = wire::decode_enroll_confirm(payload);
-    if (auto refused = decode_and_authorize(ctx, request, Action::enroll)) return std::move(*refused);
+    if (auto refused = co_await decode_and_authorize(ctx, request, Action::enroll)) co_return std::move(*refused);
     std::int64_t now = DaemonState::now();
     std::int64_t pending_since = now - kPendingEnrollmentSeconds;
     auto user = ctx.state.store->load_user(request->user);
-    if (!user) return internal_error(ctx, user.error());
+    if (!user) co_return internal_error(ctx, user.error());
     const auto* totp = *user && (*user)->totp ? &*(*user)->totp : nullptr;
     if (totp == nullptr || totp->state != FactorState::pending || totp->created_at < pending_since)
-        return Outcome{ctx.error(wire::ErrorCode::refused, "no pending enrollment: start one with 'mfactl enroll totp'"), {}};
+        co_return Outcome{ctx.error(wire::ErrorCode::refused, "no pending enrollment: start one with 'mfactl enroll totp'"), {}};
 
     auto secret = ctx.state.box->open(request->user, "totp", totp->sealed_secret);
-    if (!secret) return internal_error(ctx, secret.error());
+    if (!secret) co_return internal_error(ctx, secret.error());
     auto step = match_totp(secret->view(), request->code, now, ctx.state.config->totp);
     OPENSSL_cleanse(request->code.data(), request->code.size());
 
@@ -90,23 +93,26 @@ Outcome handle_enroll_confirm(const RequestContext& ctx, const wire::PayloadRead
     if (!step) {
         entry.result = "fail";
         journal_audit(entry);
-        if (auto rc = ctx.state.store->append_audit(entry, now); !rc) return internal_error(ctx, rc.error());
-        return Outcome{ctx.error(wire::ErrorCode::refused, "wrong code: check the authenticator's clock and try again"), {}};
+        if (auto rc = co_await audit(ctx, entry); !rc) co_return internal_error(ctx, rc.error());
+        co_return Outcome{ctx.error(wire::ErrorCode::refused, "wrong code: check the authenticator's clock and try again"), {}};
     }
-    auto confirmed = ctx.state.store->confirm_enrollment(request->user, *step, now, pending_since, entry);
-    if (!confirmed) return internal_error(ctx, confirmed.error());
+    auto confirm = [user = request->user, step = *step, now, pending_since, entry](Store& store) {
+        return store.confirm_enrollment(user, step, now, pending_since, entry);
+    };
+    auto confirmed = co_await ctx.state.writes->submit<EnrollConfirm>(confirm);
+    if (!confirmed) co_return internal_error(ctx, confirmed.error());
     entry.result = *confirmed == EnrollConfirm::confirmed ? "ok" : "no_pending";
     journal_audit(entry);
     if (*confirmed != EnrollConfirm::confirmed)
-        return Outcome{ctx.error(wire::ErrorCode::refused, "no pending enrollment: start one with 'mfactl enroll totp'"), {}};
-    return Outcome{wire::encode(wire::Done{"authenticator enabled for " + request->user}, ctx.request_id), {}};
+        co_return Outcome{ctx.error(wire::ErrorCode::refused, "no pending enrollment: start one with 'mfactl enroll totp'"), {}};
+    co_return Outcome{wire::encode(wire::Done{"authenticator enabled for " + request->user}, ctx.request_id), {}};
 }
 
-Outcome handle_user_status(const RequestContext& ctx, const wire::PayloadReader& payload) {
+Awaitable<Outcome> handle_user_status(const RequestContext& ctx, const wire::PayloadReader& payload) {
     auto request = wire::decode_user_request(payload);
-    if (auto refused = decode_and_authorize(ctx, request, Action::inspect)) return std::move(*refused);
+    if (auto refused = co_await decode_and_authorize(ctx, request, Action::inspect)) co_return std::move(*refused);
     auto user = ctx.state.store->load_user(request->user);
-    if (!user) return internal_error(ctx, user.error());
+    if (!user) co_return internal_error(ctx, user.error());
     wire::UserStatusReply reply{request->user, "", 0, 0, 0, 0};
     if (*user) {
         const UserRecord& record = **user;
@@ -118,7 +124,7 @@ Outcome handle_user_status(const RequestContext& ctx, const wire::PayloadReader&
         reply.failures = static_cast<std::uint32_t>(record.failures);
         if (record.locked_until > DaemonState::now()) reply.locked_until = static_cast<std::uint64_t>(record.locked_until);
     }
-    return Outcome{wire::encode(reply, ctx.request_id), {}};
+    co_return Outcome{wire::encode(reply, ctx.request_id), {}};
 }
 
 }  // namespace mfa::daemon

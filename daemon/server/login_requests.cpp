@@ -23,71 +23,72 @@ Outcome locked(const RequestContext& ctx, std::int64_t until) {
 
 }  // namespace
 
-Outcome handle_begin(const RequestContext& ctx, const wire::PayloadReader& payload) {
+Awaitable<Outcome> handle_begin(const RequestContext& ctx, const wire::PayloadReader& payload) {
     auto request = wire::decode_begin(payload);
-    if (!request) return violation(ctx, request.error().message);
+    if (!request) co_return violation(ctx, request.error().message);
     ctx.connection.login.reset();
     auto reason = refusal(ctx.peer, request->user, Action::login, ctx.state.config->admin_group);
     if (!reason.empty()) {
         if (acceptable_user_name(request->user)) {
             AuditEntry entry{"verify_fail", request->user, "unauthorized", request->service, request->rhost, ctx.peer.uid, ""};
             journal_audit(entry);
-            if (auto rc = ctx.state.store->append_audit(entry, DaemonState::now()); !rc) return internal_error(ctx, rc.error());
+            if (auto rc = co_await audit(ctx, entry); !rc) co_return internal_error(ctx, rc.error());
         }
-        return reply(ctx, ctx.error(wire::ErrorCode::permission_denied, reason));
+        co_return reply(ctx, ctx.error(wire::ErrorCode::permission_denied, reason));
     }
 
     auto user = ctx.state.store->load_user(request->user);
-    if (!user) return internal_error(ctx, user.error());
+    if (!user) co_return internal_error(ctx, user.error());
     if (!*user || !(*user)->totp || (*user)->totp->state != FactorState::active)
-        return reply(ctx, wire::encode_empty(wire::MessageType::not_enrolled, ctx.request_id));
+        co_return reply(ctx, wire::encode_empty(wire::MessageType::not_enrolled, ctx.request_id));
     std::int64_t now = DaemonState::now();
-    if ((*user)->locked_until > now) return locked(ctx, (*user)->locked_until);
+    if ((*user)->locked_until > now) co_return locked(ctx, (*user)->locked_until);
 
     LoginSession session{++ctx.connection.last_session_id, request->user, request->service, request->rhost, now};
     ctx.connection.login = session;
-    return reply(ctx, wire::encode(wire::Challenge{session.id, "totp", "Verification code: "}, ctx.request_id));
+    co_return reply(ctx, wire::encode(wire::Challenge{session.id, "totp", "Verification code: "}, ctx.request_id));
 }
 
-Outcome handle_answer(const RequestContext& ctx, const wire::PayloadReader& payload) {
+Awaitable<Outcome> handle_answer(const RequestContext& ctx, const wire::PayloadReader& payload) {
     auto request = wire::decode_answer(payload);
-    if (!request) return violation(ctx, request.error().message);
+    if (!request) co_return violation(ctx, request.error().message);
     auto& login = ctx.connection.login;
-    if (!login || login->id != request->session) return violation(ctx, "ANSWER without a matching BEGIN");
+    if (!login || login->id != request->session) co_return violation(ctx, "ANSWER without a matching BEGIN");
     std::int64_t now = DaemonState::now();
     if (now - login->started > kLoginSessionSeconds) {
         login.reset();
-        return reply(ctx, wire::encode(wire::Deny{"the login timed out"}, ctx.request_id));
+        co_return reply(ctx, wire::encode(wire::Deny{"the login timed out"}, ctx.request_id));
     }
 
     auto user = ctx.state.store->load_user(login->user);
-    if (!user) return internal_error(ctx, user.error());
+    if (!user) co_return internal_error(ctx, user.error());
     if (!*user || !(*user)->totp || (*user)->totp->state != FactorState::active) {
         login.reset();  // reset by an admin since BEGIN
-        return reply(ctx, wire::encode_empty(wire::MessageType::not_enrolled, ctx.request_id));
+        co_return reply(ctx, wire::encode_empty(wire::MessageType::not_enrolled, ctx.request_id));
     }
     auto secret = ctx.state.box->open(login->user, "totp", (*user)->totp->sealed_secret);
-    if (!secret) return internal_error(ctx, secret.error());
+    if (!secret) co_return internal_error(ctx, secret.error());
     const Config& config = *ctx.state.config;
     Attempt attempt{login->user, now, match_totp(secret->view(), request->code, now, config.totp),
                     config.lockout.max_failures, config.lockout.duration.count(),
                     AuditEntry{"", "", "", login->service, login->rhost, ctx.peer.uid, ""}};
     OPENSSL_cleanse(request->code.data(), request->code.size());
 
-    auto outcome = ctx.state.store->record_attempt(attempt);
-    if (!outcome) return internal_error(ctx, outcome.error());
+    auto record = [attempt = std::move(attempt)](Store& store) { return store.record_attempt(attempt); };
+    auto outcome = co_await ctx.state.writes->submit<AttemptOutcome>(record);
+    if (!outcome) co_return internal_error(ctx, outcome.error());
     for (const auto& entry : outcome->audited) journal_audit(entry);
     switch (outcome->result) {
         case AttemptResult::accepted:
             login.reset();
-            return reply(ctx, wire::encode_empty(wire::MessageType::allow, ctx.request_id));
-        case AttemptResult::locked: return locked(ctx, outcome->locked_until);
+            co_return reply(ctx, wire::encode_empty(wire::MessageType::allow, ctx.request_id));
+        case AttemptResult::locked: co_return locked(ctx, outcome->locked_until);
         case AttemptResult::rejected:
         case AttemptResult::replayed:
-            if (outcome->locked_until > now) return locked(ctx, outcome->locked_until);
-            return reply(ctx, wire::encode(wire::Deny{"wrong code"}, ctx.request_id));
+            if (outcome->locked_until > now) co_return locked(ctx, outcome->locked_until);
+            co_return reply(ctx, wire::encode(wire::Deny{"wrong code"}, ctx.request_id));
     }
-    return internal_error(ctx, make_error("unknown attempt result"));
+    co_return internal_error(ctx, make_error("unknown attempt result"));
 }
 
 }  // namespace mfa::daemon

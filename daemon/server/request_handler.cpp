@@ -25,6 +25,11 @@ Outcome internal_error(const RequestContext& ctx, const Error& error) {
     return Outcome{ctx.error(wire::ErrorCode::internal, "mfad could not complete the request; see its log"), {}};
 }
 
+Awaitable<Result<void>> audit(const RequestContext& ctx, const AuditEntry& entry) {
+    auto job = [entry, now = DaemonState::now()](Store& store) { return store.append_audit(entry, now); };
+    co_return co_await ctx.state.writes->submit<void>(job);
+}
+
 Awaitable<Outcome> RequestHandler::handle(const Peer& peer, ConnectionState& connection, const wire::Header& header,
                                           const wire::PayloadReader& payload) {
     using wire::MessageType;
@@ -36,11 +41,11 @@ Awaitable<Outcome> RequestHandler::handle(const Peer& peer, ConnectionState& con
         case MessageType::status:
             if (auto ok = wire::decode_empty(payload); !ok) co_return violation(ctx, ok.error().message);
             co_return status(ctx);
-        case MessageType::enroll_start: co_return handle_enroll_start(ctx, payload);
-        case MessageType::enroll_confirm: co_return handle_enroll_confirm(ctx, payload);
-        case MessageType::user_status: co_return handle_user_status(ctx, payload);
-        case MessageType::begin: co_return handle_begin(ctx, payload);
-        case MessageType::answer: co_return handle_answer(ctx, payload);
+        case MessageType::enroll_start: co_return co_await handle_enroll_start(ctx, payload);
+        case MessageType::enroll_confirm: co_return co_await handle_enroll_confirm(ctx, payload);
+        case MessageType::user_status: co_return co_await handle_user_status(ctx, payload);
+        case MessageType::begin: co_return co_await handle_begin(ctx, payload);
+        case MessageType::answer: co_return co_await handle_answer(ctx, payload);
         default:
             // Replies, or a second HELLO: never valid from a client here.
             co_return violation(ctx, "unexpected message type");

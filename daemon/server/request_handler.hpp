@@ -18,10 +18,13 @@ private:
 };
 
 // One function per request type; each decodes, checks authority and answers.
-Outcome handle_enroll_start(const RequestContext& ctx, const wire::PayloadReader& payload);
-Outcome handle_enroll_confirm(const RequestContext& ctx, const wire::PayloadReader& payload);
-Outcome handle_user_status(const RequestContext& ctx, const wire::PayloadReader& payload);
-Outcome handle_begin(const RequestContext& ctx, const wire::PayloadReader& payload);
-Outcome handle_answer(const RequestContext& ctx, const wire::PayloadReader& payload);
+Awaitable<Outcome> handle_enroll_start(const RequestContext& ctx, const wire::PayloadReader& payload);
+Awaitable<Outcome> handle_enroll_confirm(const RequestContext& ctx, const wire::PayloadReader& payload);
+Awaitable<Outcome> handle_user_status(const RequestContext& ctx, const wire::PayloadReader& payload);
+Awaitable<Outcome> handle_begin(const RequestContext& ctx, const wire::PayloadReader& payload);
+Awaitable<Outcome> handle_answer(const RequestContext& ctx, const wire::PayloadReader& payload);
+
+// Appends one audit row through the write queue.
+Awaitable<Result<void>> audit(const RequestContext& ctx, const AuditEntry& entry);
 
 }  // namespace mfa::daemon

@@ -103,16 +103,17 @@ Result<std::int64_t> Database::query_int(const std::string& sql) {
 }
 
 Result<Transaction> Transaction::begin(Database& db) {
-    if (auto rc = db.exec("BEGIN IMMEDIATE"); !rc) return rc.error();
-    return Transaction(&db);
+    bool nested = sqlite3_get_autocommit(db.handle()) == 0;
+    if (auto rc = db.exec(nested ? "SAVEPOINT mfa_step" : "BEGIN IMMEDIATE"); !rc) return rc.error();
+    return Transaction(&db, nested);
 }
 
 Transaction::~Transaction() {
-    if (db_ != nullptr) (void)db_->exec("ROLLBACK");
+    if (db_ != nullptr) (void)db_->exec(nested_ ? "ROLLBACK TO mfa_step; RELEASE mfa_step" : "ROLLBACK");
 }
 
 Result<void> Transaction::commit() {
-    auto rc = db_->exec("COMMIT");
+    auto rc = db_->exec(nested_ ? "RELEASE mfa_step" : "COMMIT");
     if (!rc) return rc.error();  // the destructor rolls back
     db_ = nullptr;
     return {};

@@ -64,12 +64,14 @@ private:
     std::unique_ptr<sqlite3, DbDeleter> db_;
 };
 
-// BEGIN IMMEDIATE on construction; rolled back unless commit() succeeded.
+// BEGIN IMMEDIATE on construction, or a SAVEPOINT inside an open transaction
+// (a group commit); rolled back unless commit() succeeded.
 class Transaction {
 public:
     static Result<Transaction> begin(Database& db);
     ~Transaction();
-    Transaction(Transaction&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
+    Transaction(Transaction&& other) noexcept
+        : db_(std::exchange(other.db_, nullptr)), nested_(other.nested_) {}
     Transaction(const Transaction&) = delete;
     Transaction& operator=(const Transaction&) = delete;
     Transaction& operator=(Transaction&&) = delete;
@@ -77,8 +79,9 @@ public:
     Result<void> commit();
 
 private:
-    explicit Transaction(Database* db) : db_(db) {}
+    Transaction(Database* db, bool nested) : db_(db), nested_(nested) {}
     Database* db_;
+    bool nested_;
 };
 
 }  // namespace mfa::daemon::sqlite

@@ -25,17 +25,20 @@ Result<void> prepare_directory(const std::string& dir) {
 }
 
 // Creates the file owner-only before SQLite sees it; an existing file that is
-// wider than 0600 is narrowed, since it is ours.
+// wider than 0600 is narrowed, since it is ours. An existing file is never
+// opened here: close() would drop the POSIX locks of this process's other
+// connections, and another process could then delete the live WAL.
 Result<void> prepare_file(const std::string& path) {
-    UniqueFd fd(open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600));
-    if (!fd) {
-        if (errno == ELOOP) return make_error(path + ": is a symbolic link; refusing the database");
-        return make_error("cannot open database " + errno_text(path));
-    }
     struct stat st{};
-    if (fstat(fd.get(), &st) != 0) return make_error(errno_text(path));
+    if (lstat(path.c_str(), &st) != 0) {
+        if (errno != ENOENT) return make_error(errno_text(path));
+        UniqueFd fd(open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600));
+        if (!fd) return make_error("cannot create database " + errno_text(path));
+        return {};
+    }
+    if (S_ISLNK(st.st_mode)) return make_error(path + ": is a symbolic link; refusing the database");
     if (!S_ISREG(st.st_mode)) return make_error(path + ": not a regular file");
-    if ((st.st_mode & 077) != 0 && fchmod(fd.get(), 0600) != 0) return make_error(errno_text(path));
+    if ((st.st_mode & 077) != 0 && chmod(path.c_str(), 0600) != 0) return make_error(errno_text(path));
     return {};
 }
 
@@ -130,6 +133,13 @@ Result<EnrollConfirm> SqliteStore::confirm_enrollment(std::string_view user, std
     if (auto rc = append_audit_row(db_, entry, now); !rc) return rc.error();
     if (auto rc = tx->commit(); !rc) return rc.error();
     return confirmed ? EnrollConfirm::confirmed : EnrollConfirm::no_pending;
+}
+
+Result<void> SqliteStore::run_group(const std::function<void(Store&)>& body) {
+    auto tx = sqlite::Transaction::begin(db_);
+    if (!tx) return tx.error();
+    body(*this);
+    return tx->commit();
 }
 
 Result<void> SqliteStore::append_audit(const AuditEntry& entry, std::int64_t now) {

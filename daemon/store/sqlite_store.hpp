@@ -26,6 +26,7 @@ public:
                                              std::int64_t pending_since, const AuditEntry& audit) override;
     Result<AttemptOutcome> record_attempt(const Attempt& attempt) override;
     Result<void> append_audit(const AuditEntry& entry, std::int64_t now) override;
+    Result<void> run_group(const std::function<void(Store&)>& body) override;
 
 private:
     SqliteStore(sqlite::Database db, int version) : db_(std::move(db)), schema_version_(version) {}

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -81,6 +82,10 @@ public:
     virtual Result<AttemptOutcome> record_attempt(const Attempt& attempt) = 0;
 
     virtual Result<void> append_audit(const AuditEntry& entry, std::int64_t now) = 0;
+
+    // Runs `body` (calls of the methods above) as one transaction: each call
+    // inside becomes a savepoint, and the whole commits once.
+    virtual Result<void> run_group(const std::function<void(Store&)>& body) = 0;
 };
 
 }  // namespace mfa::daemon

@@ -1,5 +1,7 @@
 // The login at protocol level: races on one code, parallel failures against
 // the lock, protocol misuse, audit rows and journal fields, and secrecy of logs.
+#include <signal.h>
+
 #include <barrier>
 #include <thread>
 
@@ -172,6 +174,25 @@ void audit_and_journal_fields_without_secrets(void**) {
     }
 }
 
+std::uint64_t logged_number(const std::string& log, const std::string& field) {
+    auto at = log.find(field + "=");
+    if (at == std::string::npos) fail_msg("no %s in the log", field.c_str());
+    return std::stoull(log.substr(at + field.size() + 1));
+}
+
+// Runs last: stops the daemon and reads how many writes its commits carried.
+void parallel_logins_share_commits(void**) {
+    daemon_under_test->child().signal(SIGTERM);
+    assert_int_equal(daemon_under_test->child().wait(std::chrono::seconds(10)), 0);
+    auto log = daemon_under_test->log();
+    auto writes = logged_number(log, "MFA_WRITES");
+    auto commits = logged_number(log, "MFA_COMMITS");
+    print_message("%llu writes in %llu commits\n", static_cast<unsigned long long>(writes),
+                  static_cast<unsigned long long>(commits));
+    assert_true(writes >= 4000);
+    assert_true(commits < writes);
+}
+
 }  // namespace
 
 int main() {
@@ -182,6 +203,7 @@ int main() {
         cmocka_unit_test(not_enrolled_and_pending_users_get_no_challenge),
         cmocka_unit_test(protocol_misuse_ends_the_connection),
         cmocka_unit_test(audit_and_journal_fields_without_secrets),
+        cmocka_unit_test(parallel_logins_share_commits),
     };
     return cmocka_run_group_tests(tests, start_daemon, stop_daemon);
 }

@@ -7,6 +7,7 @@
 #include "crypto/secret_box.hpp"
 #include "store/migrations.hpp"
 #include "store/sqlite_store.hpp"
+#include "process.hpp"
 #include "temp_dir.hpp"
 
 using namespace mfa::daemon;
@@ -259,6 +260,25 @@ void audit_rows_form_a_hash_chain(void**) {
     assert_true(audit_row_hash(std::vector<std::uint8_t>(32, 0), 3, 2000, edited) != honest);
 }
 
+// Regression: opening a second store on a live file once dropped the first
+// one's POSIX locks, so an outside reader deleted the WAL under mfad.
+void a_second_connection_keeps_commits_visible(void**) {
+    mfa::test::TempDir dir;
+    std::string path = dir.file("mfad.db");
+    auto reader = open_store(path);
+    auto writer = open_store(path);
+    for (int i = 0; i < 3; ++i) {
+        std::string user = "user" + std::to_string(i);
+        assert_true(writer->start_enrollment(user, std::vector<std::uint8_t>(40, 1), 1000, peer_audit()).ok());
+        // Another process's view: in-process connections share SQLite's lock bookkeeping.
+        auto seen = mfa::test::run({"sqlite3", path, "SELECT count(*) FROM users"});
+        assert_int_equal(seen.exit_code, 0);
+        assert_str_eq(seen.out, std::to_string(i + 1) + "\n");
+        assert_true(reader->load_user(user)->has_value());
+    }
+    assert_int_equal(access((path + "-wal").c_str(), F_OK), 0);
+}
+
 void a_full_disk_is_a_clear_error(void**) {
     mfa::test::TempDir dir;
     auto db = sqlite::Database::open(dir.file("small.db"));
@@ -284,6 +304,7 @@ int main() {
         cmocka_unit_test(replay_of_a_step_is_refused),
         cmocka_unit_test(failures_lock_at_the_cap_and_success_resets),
         cmocka_unit_test(audit_rows_form_a_hash_chain),
+        cmocka_unit_test(a_second_connection_keeps_commits_visible),
         cmocka_unit_test(a_full_disk_is_a_clear_error),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
