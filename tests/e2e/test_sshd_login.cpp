@@ -1,0 +1,142 @@
+// End to end: a real sshd on loopback whose PAM stack is pam_unix then
+// pam_mfa.so, and an expect-driven ssh client typing password and code.
+// sshd runs through a symlink named mfa-e2e-sshd, which is also its PAM
+// service name, so only /etc/pam.d/mfa-e2e-sshd is added (and removed).
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <thread>
+
+#include "cmocka.hpp"
+#include "daemon_fixture.hpp"
+#include "enrollment.hpp"
+
+using namespace mfa::test;
+
+namespace {
+
+constexpr const char* kUser = "mfa-e2e-user";
+constexpr const char* kPassword = "Corr3ct-Horse-battery";
+constexpr const char* kService = "/etc/pam.d/mfa-e2e-sshd";
+
+struct World {
+    TempDir dir;  // 0755: sshd's monitor and mfad's socket live here
+    std::unique_ptr<DaemonFixture> daemon;
+    std::unique_ptr<Child> sshd;
+    int port = 0;
+    std::string secret;
+};
+World* world = nullptr;
+
+int free_port() {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    close(fd);
+    return ntohs(addr.sin_port);
+}
+
+bool port_open(int port) {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    close(fd);
+    return ok;
+}
+
+void remove_user_and_service() {
+    run({"userdel", kUser});
+    unlink(kService);
+}
+
+int setup(void**) {
+    remove_user_and_service();
+    world = new World;
+    chmod(world->dir.path().c_str(), 0755);
+    mkdir("/run/sshd", 0755);  // sshd's privilege separation directory
+    if (run({"useradd", "--no-create-home", "--shell", "/bin/sh", kUser}).exit_code != 0) return -1;
+    if (run({"chpasswd"}, {}, std::string(kUser) + ":" + kPassword + "\n").exit_code != 0) return -1;
+
+    world->daemon = std::make_unique<DaemonFixture>(DaemonOptions{.config_socket = world->dir.file("mfad.sock")});
+    if (!world->daemon->start()) return -1;
+    world->secret = enroll_user(world->daemon->socket(), kUser);
+
+    // requisite, as Debian's common-auth ends: a wrong password never reaches pam_mfa.
+    std::ofstream(kService) << "auth requisite pam_unix.so\n"
+                            << "auth required " << PAM_MFA_PATH << " socket=" << world->daemon->socket() << " tries=1\n"
+                            << "account required pam_unix.so\n"
+                            << "session required pam_permit.so\n";
+    world->port = free_port();
+    std::ofstream(world->dir.file("sshd_config"))
+        << "Port " << world->port << "\nListenAddress 127.0.0.1\nHostKey " << world->dir.file("hostkey")
+        << "\nPidFile " << world->dir.file("sshd.pid")
+        << "\nUsePAM yes\nKbdInteractiveAuthentication yes\nPasswordAuthentication no\nPubkeyAuthentication no\n"
+           "AuthenticationMethods keyboard-interactive\nPermitRootLogin no\nAllowUsers "
+        << kUser << "\nLogLevel VERBOSE\n";
+    if (run({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", world->dir.file("hostkey")}).exit_code != 0) return -1;
+    if (symlink("/usr/sbin/sshd", world->dir.file("mfa-e2e-sshd").c_str()) != 0) return -1;
+    world->sshd = std::make_unique<Child>(
+        std::vector<std::string>{world->dir.file("mfa-e2e-sshd"), "-D", "-e", "-f", world->dir.file("sshd_config")},
+        std::vector<std::string>{"LD_PRELOAD="}, world->dir.file("sshd.log"));
+    for (int i = 0; i < 500 && !port_open(world->port); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return port_open(world->port) ? 0 : -1;
+}
+
+int teardown(void**) {
+    delete world;
+    remove_user_and_service();
+    return 0;
+}
+
+int ssh_login(const std::string& password, const std::string& code) {
+    auto result = run({MFA_SSH_LOGIN_SCRIPT, std::to_string(world->port), kUser, password, code}, {"LD_PRELOAD="});
+    if (result.exit_code != 0 && result.exit_code != 1)
+        print_message("expect said:\n%s\nsshd log:\n%s\n", result.out.c_str(),
+                      read_file(world->dir.file("sshd.log")).c_str());
+    return result.exit_code;
+}
+
+void password_and_right_code_log_in(void**) {
+    assert_int_equal(ssh_login(kPassword, oathtool_code(world->secret, unix_now())), 0);
+    assert_contains(read_file(world->dir.file("sshd.log")), "Accepted keyboard-interactive/pam for mfa-e2e-user");
+    assert_contains(world->daemon->log(), "MFA_EVENT=verify_ok MFA_USER=mfa-e2e-user MFA_RESULT=ok MFA_SERVICE=mfa-e2e-sshd MFA_RHOST=127.0.0.1");
+}
+
+void a_wrong_code_is_refused(void**) {
+    assert_int_equal(ssh_login(kPassword, "000000"), 1);
+    assert_contains(world->daemon->log(), "MFA_EVENT=verify_fail MFA_USER=mfa-e2e-user MFA_RESULT=fail");
+}
+
+std::size_t events_for_user() {
+    std::string log = world->daemon->log();
+    std::size_t n = 0;
+    for (auto at = log.find("MFA_USER=mfa-e2e-user"); at != std::string::npos; at = log.find("MFA_USER=mfa-e2e-user", at + 1)) ++n;
+    return n;
+}
+
+void a_wrong_password_is_refused_before_any_code(void**) {
+    auto before = events_for_user();
+    assert_int_equal(ssh_login("not-the-password", oathtool_code(world->secret, unix_now() + 30)), 1);
+    assert_int_equal(events_for_user(), before);  // mfad was never asked
+}
+
+}  // namespace
+
+int main() {
+    const CMUnitTest tests[] = {
+        cmocka_unit_test(password_and_right_code_log_in),
+        cmocka_unit_test(a_wrong_code_is_refused),
+        cmocka_unit_test(a_wrong_password_is_refused_before_any_code),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
