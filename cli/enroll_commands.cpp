@@ -1,5 +1,7 @@
 #include "enroll_commands.hpp"
 
+#include <sys/stat.h>
+
 #include "mfa/wire/login_messages.hpp"
 #include "qr_code.hpp"
 
@@ -16,6 +18,10 @@ Result<std::string> user_or_self(const std::string& user) {
 CommandResult run_enroll_totp(const GlobalOptions& global, const EnrollTotpOptions& options) {
     auto user = user_or_self(options.user);
     if (!user) return user.error();
+    // Refuse before asking the daemon: a new request replaces the pending secret.
+    struct stat st{};
+    if (!options.qr_png.empty() && lstat(options.qr_png.c_str(), &st) == 0)
+        return make_error(options.qr_png + ": already exists; not overwriting it");
     auto client = connect_daemon(global);
     if (!client) return client.error();
     auto request = wire::encode(wire::MessageType::enroll_start, wire::UserRequest{*user}, client->next_request_id());

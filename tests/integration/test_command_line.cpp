@@ -7,6 +7,7 @@
 
 #include "cmocka.hpp"
 #include "daemon_fixture.hpp"
+#include "enrollment.hpp"
 #include "mfa/version.hpp"
 #include "store/sqlite_store.hpp"
 
@@ -91,6 +92,96 @@ void mfactl_refuses_a_socket_of_another_user(void**) {
     assert_contains(refused.err, "owned by uid 4242");
 }
 
+// Turns the terminal QR (half blocks, black on white) back into a PGM image.
+std::string terminal_qr_to_pgm(const std::string& text) {
+    std::vector<std::vector<bool>> rows;  // true = dark
+    std::istringstream lines(text);
+    std::string line;
+    while (std::getline(lines, line)) {
+        if (line.find("\u2580") == std::string::npos) continue;
+        std::vector<bool> top, bottom;
+        for (std::size_t at = line.find("\033["); at != std::string::npos; at = line.find("\033[", at + 1)) {
+            auto fg = line.substr(at, 5);
+            if (fg != "\033[30m" && fg != "\033[97m") continue;
+            auto bg = line.substr(at + 5, 6);
+            top.push_back(fg == "\033[30m");
+            bottom.push_back(bg.rfind("\033[40m", 0) == 0);
+        }
+        rows.push_back(top);
+        rows.push_back(bottom);
+    }
+    if (rows.empty()) fail_msg("no QR code in the output");
+    const int scale = 8;
+    std::size_t width = rows[0].size() * scale;
+    std::string pgm = "P5\n" + std::to_string(width) + " " + std::to_string(rows.size() * scale) + "\n255\n";
+    for (const auto& row : rows)
+        for (int r = 0; r < scale; ++r)
+            for (bool dark : row) pgm += std::string(scale, dark ? '\0' : '\xff');
+    return pgm;
+}
+
+void mfactl_enroll_shows_a_scannable_code_and_confirms(void**) {
+    DaemonFixture d({.extra_yaml = "issuer: \"Example Corp\"\n"});
+    assert_true(d.start());
+    std::string png = d.dir().file("qr.png");
+    auto text = run({MFACTL_BIN, "--socket", d.socket(), "enroll", "totp", "--user", "zoe", "--qr-png", png});
+    assert_int_equal(text.exit_code, 0);
+    auto uri_at = text.out.find("otpauth://");
+    assert_true(uri_at != std::string::npos);
+    std::string uri = text.out.substr(uri_at, text.out.find('\n', uri_at) - uri_at);
+    assert_contains(uri, "otpauth://totp/Example%20Corp:zoe?secret=");
+
+    // Both renderings decode, with zbarimg, to exactly the URI.
+    struct stat st{};
+    assert_int_equal(stat(png.c_str(), &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    auto from_png = run({"zbarimg", "--raw", "-q", png});
+    assert_str_eq(from_png.out, uri + "\n");
+    d.dir().write("terminal.pgm", terminal_qr_to_pgm(text.out));
+    auto from_terminal = run({"zbarimg", "--raw", "-q", d.dir().file("terminal.pgm")});
+    assert_str_eq(from_terminal.out, uri + "\n");
+
+    auto again = run({MFACTL_BIN, "--socket", d.socket(), "enroll", "totp", "--user", "zoe", "--qr-png", png});
+    assert_int_equal(again.exit_code, 1);
+    assert_contains(again.err, "already exists");
+
+    auto secret = text.out.substr(text.out.find("Secret: ") + 8, 32);
+    auto wrong = run({MFACTL_BIN, "--socket", d.socket(), "enroll", "confirm", "--user", "zoe", "--code", "000000"});
+    assert_int_equal(wrong.exit_code, 1);
+    assert_contains(wrong.err, "wrong code");
+    auto right = run({MFACTL_BIN, "--socket", d.socket(), "--json", "enroll", "confirm", "--user", "zoe", "--code",
+                      oathtool_code(secret, unix_now())});
+    assert_int_equal(right.exit_code, 0);
+    assert_str_eq(right.out, "{\"enabled\":true,\"user\":\"zoe\"}\n");
+    auto twice = run({MFACTL_BIN, "--socket", d.socket(), "enroll", "totp", "--user", "zoe"});
+    assert_int_equal(twice.exit_code, 1);
+    assert_contains(twice.err, "already enabled");
+}
+
+void mfactl_json_for_scripts(void**) {
+    DaemonFixture d;
+    assert_true(d.start());
+    auto enrolled = run({MFACTL_BIN, "--socket", d.socket(), "--json", "enroll", "totp", "--user", "yann"});
+    assert_int_equal(enrolled.exit_code, 0);
+    auto e = nlohmann::json::parse(enrolled.out);
+    assert_str_eq(e.at("user").get<std::string>(), "yann");
+    assert_int_equal(e.at("secret").get<std::string>().size(), 32);
+    assert_contains(e.at("otpauth_uri").get<std::string>(), "otpauth://totp/");
+
+    auto none = nlohmann::json::parse(run({MFACTL_BIN, "--socket", d.socket(), "--json", "status", "--user", "xavier"}).out);
+    assert_true(none.at("factors").empty());
+    assert_true(none.at("enrolled_at").is_null());
+    assert_true(none.at("locked_until").is_null());
+
+    auto secret = enroll_user(d.socket(), "wendy");
+    (void)secret;
+    auto status = nlohmann::json::parse(run({MFACTL_BIN, "--socket", d.socket(), "--json", "status", "--user", "wendy"}).out);
+    assert_str_eq(status.at("factors")[0].get<std::string>(), "totp");
+    assert_true(status.at("enrolled_at").is_string());
+    assert_true(status.at("last_verified_at").is_null());
+    assert_int_equal(status.at("failures").get<int>(), 0);
+}
+
 }  // namespace
 
 int main() {
@@ -98,6 +189,7 @@ int main() {
         cmocka_unit_test(mfad_version_and_usage), cmocka_unit_test(mfad_check_config),
         cmocka_unit_test(mfad_generate_key),      cmocka_unit_test(mfactl_ping),
         cmocka_unit_test(mfactl_failures_and_usage), cmocka_unit_test(mfactl_refuses_a_socket_of_another_user),
+        cmocka_unit_test(mfactl_enroll_shows_a_scannable_code_and_confirms), cmocka_unit_test(mfactl_json_for_scripts),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }
