@@ -18,6 +18,17 @@ Result<wire::Client> connect_daemon(const GlobalOptions& options);
 // Sends `request` and insists on a reply of type `expected`; returns its fields' owner.
 Result<wire::Reply> call_expecting(wire::Client& client, wire::FrameWriter& request, wire::MessageType expected);
 
+// call_expecting, then the reply decoded with `decode`.
+template <class Decode>
+auto call_and_decode(wire::Client& client, wire::FrameWriter& request, wire::MessageType expected, Decode decode)
+    -> decltype(decode(std::declval<const wire::PayloadReader&>())) {
+    auto reply = call_expecting(client, request, expected);
+    if (!reply) return reply.error();
+    auto fields = reply->fields();
+    if (!fields) return fields.error();
+    return decode(*fields);
+}
+
 // The login name of whoever runs mfactl.
 Result<std::string> invoking_user();
 

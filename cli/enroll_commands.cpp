@@ -25,11 +25,7 @@ CommandResult run_enroll_totp(const GlobalOptions& global, const EnrollTotpOptio
     auto client = connect_daemon(global);
     if (!client) return client.error();
     auto request = wire::encode(wire::MessageType::enroll_start, wire::UserRequest{*user}, client->next_request_id());
-    auto reply = call_expecting(*client, request, wire::MessageType::enroll_secret);
-    if (!reply) return reply.error();
-    auto fields = reply->fields();
-    if (!fields) return fields.error();
-    auto secret = wire::decode_enroll_secret(*fields);
+    auto secret = call_and_decode(*client, request, wire::MessageType::enroll_secret, wire::decode_enroll_secret);
     if (!secret) return secret.error();
 
     auto qr = make_qr(secret->uri);
@@ -54,11 +50,7 @@ CommandResult run_enroll_confirm(const GlobalOptions& global, const EnrollConfir
     auto client = connect_daemon(global);
     if (!client) return client.error();
     auto request = wire::encode(wire::EnrollConfirm{*user, options.code}, client->next_request_id());
-    auto reply = call_expecting(*client, request, wire::MessageType::done);
-    if (!reply) return reply.error();
-    auto fields = reply->fields();
-    if (!fields) return fields.error();
-    auto done = wire::decode_done(*fields);
+    auto done = call_and_decode(*client, request, wire::MessageType::done, wire::decode_done);
     if (!done) return done.error();
     Output out;
     out.json = {{"user", *user}, {"enabled", true}};

@@ -16,11 +16,7 @@ CommandResult run_ping(const GlobalOptions& options) {
     if (!pong) return pong.error();
 
     auto status_request = wire::encode_empty(wire::MessageType::status, client->next_request_id());
-    auto reply = call_expecting(*client, status_request, wire::MessageType::status_reply);
-    if (!reply) return reply.error();
-    auto fields = reply->fields();
-    if (!fields) return fields.error();
-    auto status = wire::decode_status_reply(*fields);
+    auto status = call_and_decode(*client, status_request, wire::MessageType::status_reply, wire::decode_status_reply);
     if (!status) return status.error();
 
     char line[256];

@@ -29,11 +29,8 @@ CommandResult run_status(const GlobalOptions& global, const std::string& user_op
     auto client = connect_daemon(global);
     if (!client) return client.error();
     auto request = wire::encode(wire::MessageType::user_status, wire::UserRequest{*user}, client->next_request_id());
-    auto reply = call_expecting(*client, request, wire::MessageType::user_status_reply);
-    if (!reply) return reply.error();
-    auto fields = reply->fields();
-    if (!fields) return fields.error();
-    auto status = wire::decode_user_status_reply(*fields);
+    auto status =
+        call_and_decode(*client, request, wire::MessageType::user_status_reply, wire::decode_user_status_reply);
     if (!status) return status.error();
 
     nlohmann::json factors = nlohmann::json::array();
