@@ -87,7 +87,8 @@ int setup(void**) {
     if (symlink("/usr/sbin/sshd", world->dir.file("mfa-e2e-sshd").c_str()) != 0) return -1;
     world->sshd = std::make_unique<Child>(
         std::vector<std::string>{world->dir.file("mfa-e2e-sshd"), "-D", "-e", "-f", world->dir.file("sshd_config")},
-        std::vector<std::string>{"LD_PRELOAD="}, world->dir.file("sshd.log"));
+        std::vector<std::string>{std::string("LD_PRELOAD=") + MFA_SSHD_PRELOAD, "ASAN_OPTIONS=detect_leaks=0"},
+        world->dir.file("sshd.log"));
     for (int i = 0; i < 500 && !port_open(world->port); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     return port_open(world->port) ? 0 : -1;
 }
