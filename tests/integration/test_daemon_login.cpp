@@ -174,6 +174,24 @@ void audit_and_journal_fields_without_secrets(void**) {
     }
 }
 
+void durability_normal_works_the_same(void**) {
+    DaemonFixture normal({.extra_yaml = "durability: normal\n"});
+    assert_true(normal.start());
+    auto secret = enroll_user(normal.socket(), "ivan");
+    auto code = oathtool_code(secret, unix_now());
+    LoginClient first(normal.socket());
+    assert_true(first.begin("ivan") == MessageType::challenge);
+    assert_true(first.answer(code) == MessageType::allow);
+    LoginClient replay(normal.socket());
+    assert_true(replay.begin("ivan") == MessageType::challenge);
+    assert_true(replay.answer(code) == MessageType::deny);
+    normal.child().signal(SIGTERM);
+    assert_int_equal(normal.child().wait(std::chrono::seconds(10)), 0);
+    // After a clean stop the rows are in the file.
+    auto db = daemon::sqlite::Database::open(normal.dir().file("state/mfad.db"));
+    assert_int_equal(*db->query_int("SELECT count(*) FROM audit WHERE user = 'ivan' AND event = 'verify_ok'"), 1);
+}
+
 std::uint64_t logged_number(const std::string& log, const std::string& field) {
     auto at = log.find(field + "=");
     if (at == std::string::npos) fail_msg("no %s in the log", field.c_str());
@@ -203,6 +221,7 @@ int main() {
         cmocka_unit_test(not_enrolled_and_pending_users_get_no_challenge),
         cmocka_unit_test(protocol_misuse_ends_the_connection),
         cmocka_unit_test(audit_and_journal_fields_without_secrets),
+        cmocka_unit_test(durability_normal_works_the_same),
         cmocka_unit_test(parallel_logins_share_commits),
     };
     return cmocka_run_group_tests(tests, start_daemon, stop_daemon);
