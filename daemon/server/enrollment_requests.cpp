@@ -41,7 +41,8 @@ Awaitable<std::optional<Outcome>> decode_and_authorize(const RequestContext& ctx
 Awaitable<Outcome> handle_enroll_start(const RequestContext& ctx, const wire::PayloadReader& payload) {
     auto request = wire::decode_user_request(payload);
     if (auto refused = co_await decode_and_authorize(ctx, request, Action::enroll)) co_return std::move(*refused);
-    const Config& config = *ctx.state.config;
+    // A reload may replace the config while this request waits: keep this one alive.
+    const auto config = ctx.state.config;
 
     SecretBytes secret(kSecretBytes);
     if (RAND_bytes(secret.data(), static_cast<int>(secret.size())) != 1)
@@ -62,8 +63,8 @@ Awaitable<Outcome> handle_enroll_start(const RequestContext& ctx, const wire::Pa
                                  "already enabled: " + request->user + " has an active authenticator; an admin must reset it first"),
                        {}};
 
-    OtpauthUri uri{config.issuer, request->user, {secret.data(), secret.data() + secret.size()},
-                   config.totp.algorithm, config.totp.digits, config.totp.period};
+    OtpauthUri uri{config->issuer, request->user, {secret.data(), secret.data() + secret.size()},
+                   config->totp.algorithm, config->totp.digits, config->totp.period};
     wire::EnrollSecret reply{request->user, base32::encode(uri.secret), build_otpauth_uri(uri)};
     OPENSSL_cleanse(uri.secret.data(), uri.secret.size());
     auto frame = wire::encode(reply, ctx.request_id);

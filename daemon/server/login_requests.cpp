@@ -68,9 +68,10 @@ Awaitable<Outcome> handle_answer(const RequestContext& ctx, const wire::PayloadR
     }
     auto secret = ctx.state.box->open(login->user, "totp", (*user)->totp->sealed_secret);
     if (!secret) co_return internal_error(ctx, secret.error());
-    const Config& config = *ctx.state.config;
-    Attempt attempt{login->user, now, match_totp(secret->view(), request->code, now, config.totp),
-                    config.lockout.max_failures, config.lockout.duration.count(),
+    // A reload may replace the config while this request waits: keep this one alive.
+    const auto config = ctx.state.config;
+    Attempt attempt{login->user, now, match_totp(secret->view(), request->code, now, config->totp),
+                    config->lockout.max_failures, config->lockout.duration.count(),
                     AuditEntry{"", "", "", login->service, login->rhost, ctx.peer.uid, ""}};
     OPENSSL_cleanse(request->code.data(), request->code.size());
 

@@ -6,11 +6,13 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <thread>
 
 #include "cmocka.hpp"
 #include "daemon_fixture.hpp"
 #include "mfa/wire/client.hpp"
+#include "mfa/wire/login_messages.hpp"
 #include "raw_client.hpp"
 
 using namespace mfa;
@@ -94,6 +96,36 @@ void sighup_applies_a_good_config_and_keeps_the_old_on_a_bad_one(void**) {
     assert_true(d.child().running());
 }
 
+// Requests that wait on the store keep the config they started with, so
+// reloads racing them free nothing in use (the ASan build checks).
+void reloads_racing_requests_are_safe(void**) {
+    DaemonFixture d({.extra_yaml = "issuer: \"Before\"\n"});
+    assert_true(d.start());
+    d.write_config("issuer: \"After\"\n");
+    std::atomic<bool> done{false};
+    std::thread reloader([&] {
+        while (!done) {
+            d.child().signal(SIGHUP);
+            std::this_thread::sleep_for(std::chrono::microseconds(500));
+        }
+    });
+    for (int i = 0; i < 200; ++i) {
+        auto client = wire::Client::connect({d.socket(), std::chrono::seconds(5), {0}});
+        assert_true(client.ok());
+        auto start = wire::encode(wire::MessageType::enroll_start, wire::UserRequest{"u" + std::to_string(i)},
+                                  client->next_request_id());
+        auto reply = client->call(start);
+        if (!reply) fail_msg("round %d: %s", i, reply.error().message.c_str());
+        auto secret = wire::decode_enroll_secret(*reply->fields());
+        assert_true(secret.ok());
+        assert_true(secret->uri.find("issuer=Before") != std::string::npos ||
+                    secret->uri.find("issuer=After") != std::string::npos);
+    }
+    done = true;
+    reloader.join();
+    assert_true(d.child().running());
+}
+
 void the_connection_cap_holds_and_frees(void**) {
     DaemonFixture d({.extra_yaml = "connections: { max: 4 }\n"});
     assert_true(d.start());
@@ -174,6 +206,7 @@ int main() {
         cmocka_unit_test(ready_then_stopping_and_a_clean_exit),
         cmocka_unit_test(watchdog_is_pinged),
         cmocka_unit_test(sighup_applies_a_good_config_and_keeps_the_old_on_a_bad_one),
+        cmocka_unit_test(reloads_racing_requests_are_safe),
         cmocka_unit_test(the_connection_cap_holds_and_frees),
         cmocka_unit_test(refuses_to_start_on_bad_setup),
         cmocka_unit_test(refuses_a_socket_another_daemon_serves_and_replaces_a_stale_one),
