@@ -55,6 +55,7 @@ struct Config {
     // local user can reach needs both).
     struct Connections {
         int max = 256;
+        int max_per_user = 8;  // for peers other than root, so one user cannot starve logins
         Seconds idle_timeout{30};
     } connections;
 

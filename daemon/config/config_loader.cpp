@@ -149,8 +149,9 @@ void read_metrics(const Reader& r, const YAML::Node& n, Config::Metrics& out) {
 }
 
 void read_connections(const Reader& r, const YAML::Node& n, Config::Connections& out) {
-    r.only_keys(n, "connections", {"max", "idle_timeout"});
+    r.only_keys(n, "connections", {"max", "max_per_user", "idle_timeout"});
     if (n["max"]) out.max = r.integer(n["max"], "connections.max", 1, 65536);
+    if (n["max_per_user"]) out.max_per_user = r.integer(n["max_per_user"], "connections.max_per_user", 1, 65536);
     if (n["idle_timeout"])
         out.idle_timeout = r.duration(n["idle_timeout"], "connections.idle_timeout", Seconds(1), Seconds(3600));
 }

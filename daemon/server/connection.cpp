@@ -22,12 +22,12 @@ using Clock = asio::steady_timer::clock_type;
 
 Connection::Connection(Socket socket, Peer peer, Server& server)
     : socket_(std::move(socket)), peer_(peer), server_(server), deadline_(socket_.get_executor()) {
-    server_.attach(this);
+    server_.attach(this, peer_.uid);
 }
 
 Connection::~Connection() {
     explicit_bzero(payload_.data(), payload_.size());  // it held codes
-    server_.detach(this);
+    server_.detach(this, peer_.uid);
 }
 
 void Connection::start() {

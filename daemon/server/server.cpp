@@ -39,13 +39,15 @@ Awaitable<void> Server::accept_loop() {
             co_await backoff.async_wait(redirect_error(use_awaitable, ec));
             continue;
         }
-        if (connections_.size() >= static_cast<std::size_t>(state_.config->connections.max)) {
-            asio::co_spawn(io_, refuse_busy(std::move(socket)), asio::detached);
-            continue;
-        }
         auto peer = peer_of(socket);
         if (!peer) {
             log::error("SO_PEERCRED failed; connection dropped");
+            continue;
+        }
+        const auto& limits = state_.config->connections;
+        if (connections_.size() >= static_cast<std::size_t>(limits.max) ||
+            (peer->uid != 0 && per_uid_[peer->uid] >= limits.max_per_user)) {
+            asio::co_spawn(io_, refuse_busy(std::move(socket)), asio::detached);
             continue;
         }
         std::make_shared<Connection>(std::move(socket), *peer, *this)->start();
@@ -60,10 +62,14 @@ Awaitable<void> Server::refuse_busy(Socket socket) {
     if (bytes) co_await asio::async_write(socket, asio::buffer(bytes->data(), bytes->size()), redirect_error(use_awaitable, ec));
 }
 
-void Server::attach(Connection* c) { connections_.insert(c); }
+void Server::attach(Connection* c, uid_t uid) {
+    connections_.insert(c);
+    ++per_uid_[uid];
+}
 
-void Server::detach(Connection* c) {
+void Server::detach(Connection* c, uid_t uid) {
     connections_.erase(c);
+    if (--per_uid_[uid] == 0) per_uid_.erase(uid);
     if (draining_ && connections_.empty() && on_drained_) asio::post(io_, std::exchange(on_drained_, {}));
 }
 

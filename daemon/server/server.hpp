@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <set>
 #include <string>
 
@@ -26,8 +27,8 @@ public:
     void drain(std::function<void()> on_drained);
 
     // Used by connections.
-    void attach(Connection* c);
-    void detach(Connection* c);
+    void attach(Connection* c, uid_t uid);
+    void detach(Connection* c, uid_t uid);
     bool draining() const { return draining_; }
     const DaemonState& state() const { return state_; }
     RequestHandler& handler() { return handler_; }
@@ -43,6 +44,7 @@ private:
     Acceptor acceptor_;
     RequestHandler handler_;
     std::set<Connection*> connections_;
+    std::map<uid_t, int> per_uid_;
     bool draining_ = false;
     std::function<void()> on_drained_;
     RateLimiter violation_log_{10, std::chrono::seconds(10)};

@@ -2,6 +2,8 @@
 // members may enroll and inspect others but never verify for them, root may do all.
 #include <sys/stat.h>
 #include <sys/wait.h>
+
+#include <thread>
 #include <grp.h>
 #include <pwd.h>
 #include <unistd.h>
@@ -100,6 +102,31 @@ void an_admin_enrolls_others_but_never_verifies_for_them(void**) {
     assert_int_equal(begin_as(admin->pw_uid, admin->pw_gid, "alice"), 1);
 }
 
+// A user who hoards connections is capped; root (sshd) still gets in.
+void one_user_cannot_starve_root(void**) {
+    auto nobody = getpwnam("nobody");
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (setgroups(0, nullptr) != 0 || setgid(nobody->pw_gid) != 0 || setuid(nobody->pw_uid) != 0) _exit(3);
+        std::vector<std::unique_ptr<LoginClient>> held;
+        int refused = 0;
+        for (int i = 0; i < 10; ++i) {
+            held.push_back(std::make_unique<LoginClient>(world->daemon->socket()));
+            if (held.back()->begin("nobody") == std::nullopt) ++refused;
+        }
+        // Hold them while the parent checks root; the pipe-less handshake: exit code only.
+        sleep(1);
+        _exit(refused == 2 ? 0 : 10 + refused);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    LoginClient root(world->daemon->socket());
+    assert_true(root.begin("alice").has_value());
+    int status = 0;
+    waitpid(pid, &status, 0);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);  // 8 allowed, 2 refused as busy
+}
+
 void root_may_do_all(void**) {
     assert_int_equal(run({MFACTL_BIN, "--socket", world->daemon->socket(), "status", "--user", "alice"}).exit_code, 0);
     assert_int_equal(begin_as(0, 0, "alice"), 0);
@@ -112,6 +139,7 @@ int main() {
     const CMUnitTest tests[] = {
         cmocka_unit_test(a_user_acts_only_for_itself),
         cmocka_unit_test(an_admin_enrolls_others_but_never_verifies_for_them),
+        cmocka_unit_test(one_user_cannot_starve_root),
         cmocka_unit_test(root_may_do_all),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
