@@ -1,7 +1,7 @@
 // End to end: a real sshd on loopback whose PAM stack is pam_unix then
 // pam_mfa.so, and an expect-driven ssh client typing password and code.
-// sshd runs through a symlink named mfa-e2e-sshd, which is also its PAM
-// service name, so only /etc/pam.d/mfa-e2e-sshd is added (and removed).
+// sshd runs through a symlink named mfa-e2e-sshd-PID, which is also its PAM
+// service name, so only /etc/pam.d/mfa-e2e-sshd-PID is added (and removed).
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -18,9 +18,12 @@ using namespace mfa::test;
 
 namespace {
 
-constexpr const char* kUser = "mfa-e2e-user";
+// Per-process names, so two test runs on one machine never touch each other's.
+const std::string kSuffix = std::to_string(getpid());
+const std::string kUser = "mfa-e2e-" + kSuffix;
+const std::string kServiceName = "mfa-e2e-sshd-" + kSuffix;
+const std::string kService = "/etc/pam.d/" + kServiceName;
 constexpr const char* kPassword = "Corr3ct-Horse-battery";
-constexpr const char* kService = "/etc/pam.d/mfa-e2e-sshd";
 
 struct World {
     TempDir dir;  // 0755: sshd's monitor and mfad's socket live here
@@ -56,7 +59,7 @@ bool port_open(int port) {
 
 void remove_user_and_service() {
     run({"userdel", kUser});
-    unlink(kService);
+    unlink(kService.c_str());
 }
 
 int setup(void**) {
@@ -65,7 +68,7 @@ int setup(void**) {
     chmod(world->dir.path().c_str(), 0755);
     mkdir("/run/sshd", 0755);  // sshd's privilege separation directory
     if (run({"useradd", "--no-create-home", "--shell", "/bin/sh", kUser}).exit_code != 0) return -1;
-    if (run({"chpasswd"}, {}, std::string(kUser) + ":" + kPassword + "\n").exit_code != 0) return -1;
+    if (run({"chpasswd"}, {}, kUser + ":" + kPassword + "\n").exit_code != 0) return -1;
 
     world->daemon = std::make_unique<DaemonFixture>(DaemonOptions{.config_socket = world->dir.file("mfad.sock")});
     if (!world->daemon->start()) return -1;
@@ -84,9 +87,9 @@ int setup(void**) {
            "AuthenticationMethods keyboard-interactive\nPermitRootLogin no\nAllowUsers "
         << kUser << "\nLogLevel VERBOSE\n";
     if (run({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", world->dir.file("hostkey")}).exit_code != 0) return -1;
-    if (symlink("/usr/sbin/sshd", world->dir.file("mfa-e2e-sshd").c_str()) != 0) return -1;
+    if (symlink("/usr/sbin/sshd", world->dir.file(kServiceName).c_str()) != 0) return -1;
     world->sshd = std::make_unique<Child>(
-        std::vector<std::string>{world->dir.file("mfa-e2e-sshd"), "-D", "-e", "-f", world->dir.file("sshd_config")},
+        std::vector<std::string>{world->dir.file(kServiceName), "-D", "-e", "-f", world->dir.file("sshd_config")},
         std::vector<std::string>{std::string("LD_PRELOAD=") + MFA_SSHD_PRELOAD, "ASAN_OPTIONS=detect_leaks=0"},
         world->dir.file("sshd.log"));
     for (int i = 0; i < 500 && !port_open(world->port); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -109,19 +112,21 @@ int ssh_login(const std::string& password, const std::string& code) {
 
 void password_and_right_code_log_in(void**) {
     assert_int_equal(ssh_login(kPassword, oathtool_code(world->secret, unix_now())), 0);
-    assert_contains(read_file(world->dir.file("sshd.log")), "Accepted keyboard-interactive/pam for mfa-e2e-user");
-    assert_contains(world->daemon->log(), "MFA_EVENT=verify_ok MFA_USER=mfa-e2e-user MFA_RESULT=ok MFA_SERVICE=mfa-e2e-sshd MFA_RHOST=127.0.0.1");
+    assert_contains(read_file(world->dir.file("sshd.log")), "Accepted keyboard-interactive/pam for " + kUser);
+    assert_contains(world->daemon->log(), "MFA_EVENT=verify_ok MFA_USER=" + kUser +
+                                              " MFA_RESULT=ok MFA_SERVICE=" + kServiceName + " MFA_RHOST=127.0.0.1");
 }
 
 void a_wrong_code_is_refused(void**) {
     assert_int_equal(ssh_login(kPassword, "000000"), 1);
-    assert_contains(world->daemon->log(), "MFA_EVENT=verify_fail MFA_USER=mfa-e2e-user MFA_RESULT=fail");
+    assert_contains(world->daemon->log(), "MFA_EVENT=verify_fail MFA_USER=" + kUser + " MFA_RESULT=fail");
 }
 
 std::size_t events_for_user() {
     std::string log = world->daemon->log();
     std::size_t n = 0;
-    for (auto at = log.find("MFA_USER=mfa-e2e-user"); at != std::string::npos; at = log.find("MFA_USER=mfa-e2e-user", at + 1)) ++n;
+    std::string needle = "MFA_USER=" + kUser + " ";
+    for (auto at = log.find(needle); at != std::string::npos; at = log.find(needle, at + 1)) ++n;
     return n;
 }
 

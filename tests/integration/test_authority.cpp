@@ -17,8 +17,9 @@ using mfa::wire::MessageType;
 
 namespace {
 
-constexpr const char* kAdminGroup = "mfa-test-admins";
-constexpr const char* kAdmin = "mfa-test-admin";
+// Per-process names, so two test runs on one machine never touch each other's.
+const std::string kAdminGroup = "mfa-admins-" + std::to_string(getpid());
+const std::string kAdmin = "mfa-admin-" + std::to_string(getpid());
 
 struct World {
     TempDir public_dir;  // 0755, so other uids can reach the socket
@@ -39,7 +40,7 @@ int setup(void**) {
     world = new World;
     chmod(world->public_dir.path().c_str(), 0755);
     world->daemon = std::make_unique<DaemonFixture>(DaemonOptions{
-        .extra_yaml = std::string("admin_group: ") + kAdminGroup + "\n",
+        .extra_yaml = "admin_group: " + kAdminGroup + "\n",
         .config_socket = world->public_dir.file("mfad.sock")});
     return world->daemon->start() ? 0 : -1;
 }
@@ -97,7 +98,7 @@ void an_admin_enrolls_others_but_never_verifies_for_them(void**) {
     if (enrolled.exit_code != 0) fail_msg("%s", enrolled.err.c_str());
     assert_contains(enrolled.out, "\"user\":\"alice\"");
     assert_int_equal(mfactl_as(kAdmin, {"status", "--user", "alice"}).exit_code, 0);
-    auto admin = getpwnam(kAdmin);
+    auto admin = getpwnam(kAdmin.c_str());
     assert_non_null(admin);
     assert_int_equal(begin_as(admin->pw_uid, admin->pw_gid, "alice"), 1);
 }
