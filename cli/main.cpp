@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "admin_commands.hpp"
 #include "daemon_connection.hpp"
 #include "enroll_commands.hpp"
 #include "ping_command.hpp"
@@ -32,6 +33,21 @@ int main(int argc, char** argv) {
     auto* status = app.add_subcommand("status", "show a user's factors, last verification, failures and lock");
     status->add_option("--user", status_user, "the user (root and admin_group only; default: you)");
 
+    auto* admin = app.add_subcommand("admin", "administration: root and admin_group only");
+    admin->require_subcommand(1);
+    std::string admin_user, admin_reason;
+    const char* reason_help = "why (a ticket number, say); never the user's real name: it is kept in the audit log";
+    auto* unlock = admin->add_subcommand("unlock", "clear a user's lock and failure count");
+    unlock->add_option("--user", admin_user, "the user")->required();
+    unlock->add_option("--reason", admin_reason, reason_help);
+    auto* reset = admin->add_subcommand("reset", "remove a user's factors, so the next login must enroll");
+    reset->add_option("--user", admin_user, "the user")->required();
+    reset->add_option("--reason", admin_reason, reason_help);
+
+    auto* audit = app.add_subcommand("audit", "the audit log");
+    audit->require_subcommand(1);
+    auto* audit_verify = audit->add_subcommand("verify", "walk the hash chain; name the first broken row");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -46,6 +62,9 @@ int main(int argc, char** argv) {
     if (*enroll_totp) result = run_enroll_totp(options, totp);
     if (*enroll_confirm) result = run_enroll_confirm(options, confirm);
     if (*status) result = run_status(options, status_user);
+    if (*unlock) result = run_admin_action(options, "unlock", admin_user, admin_reason);
+    if (*reset) result = run_admin_action(options, "reset", admin_user, admin_reason);
+    if (*audit_verify) result = run_audit_verify(options);
     if (!result) {
         std::cerr << "mfactl: " << result.error().message << "\n";
         return 1;

@@ -36,6 +36,11 @@ bool in_group(uid_t uid, const std::string& group_name) {
     return std::find(groups.begin(), groups.end(), wanted) != groups.end();
 }
 
+std::string admin_refusal(const Peer& peer, const std::string& admin_group) {
+    if (peer.uid == 0 || in_group(peer.uid, admin_group)) return {};
+    return "permission denied: admin commands are for root and " + admin_group;
+}
+
 bool acceptable_user_name(const std::string& user) {
     if (user.empty() || user.size() > 256) return false;
     return std::none_of(user.begin(), user.end(), [](char c) {
@@ -47,9 +52,9 @@ bool acceptable_user_name(const std::string& user) {
 std::string refusal(const Peer& peer, const std::string& user, Action action, const std::string& admin_group) {
     if (!acceptable_user_name(user)) return "not a valid user name";
     if (peer.uid == 0) return {};
+    if (action != Action::login && in_group(peer.uid, admin_group)) return {};
     auto self = user_name_of(peer.uid);
     if (self && *self == user) return {};
-    if (action != Action::login && in_group(peer.uid, admin_group)) return {};
     return "permission denied: uid " + std::to_string(peer.uid) + " may act only for itself";
 }
 

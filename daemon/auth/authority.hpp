@@ -18,6 +18,9 @@ enum class Action { login, enroll, inspect };
 // An empty string when allowed, else the reason.
 std::string refusal(const Peer& peer, const std::string& user, Action action, const std::string& admin_group);
 
+// Admin commands: root and admin_group only; acting on yourself is no exception.
+std::string admin_refusal(const Peer& peer, const std::string& admin_group);
+
 // A login name we accept: 1-256 bytes of UTF-8 without control characters or ':'.
 bool acceptable_user_name(const std::string& user);
 

@@ -46,6 +46,8 @@ Awaitable<Outcome> RequestHandler::handle(const Peer& peer, ConnectionState& con
         case MessageType::user_status: co_return co_await handle_user_status(ctx, payload);
         case MessageType::begin: co_return co_await handle_begin(ctx, payload);
         case MessageType::answer: co_return co_await handle_answer(ctx, payload);
+        case MessageType::admin_action: co_return co_await handle_admin_action(ctx, payload);
+        case MessageType::audit_verify: co_return co_await handle_audit_verify(ctx, payload);
         default:
             // Replies, or a second HELLO: never valid from a client here.
             co_return violation(ctx, "unexpected message type");

@@ -23,6 +23,8 @@ Awaitable<Outcome> handle_enroll_confirm(const RequestContext& ctx, const wire::
 Awaitable<Outcome> handle_user_status(const RequestContext& ctx, const wire::PayloadReader& payload);
 Awaitable<Outcome> handle_begin(const RequestContext& ctx, const wire::PayloadReader& payload);
 Awaitable<Outcome> handle_answer(const RequestContext& ctx, const wire::PayloadReader& payload);
+Awaitable<Outcome> handle_admin_action(const RequestContext& ctx, const wire::PayloadReader& payload);
+Awaitable<Outcome> handle_audit_verify(const RequestContext& ctx, const wire::PayloadReader& payload);
 
 // Appends one audit row through the write queue.
 Awaitable<Result<void>> audit(const RequestContext& ctx, const AuditEntry& entry);

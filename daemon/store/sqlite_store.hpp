@@ -27,6 +27,9 @@ public:
     Result<AttemptOutcome> record_attempt(const Attempt& attempt) override;
     Result<void> append_audit(const AuditEntry& entry, std::int64_t now) override;
     Result<void> run_group(const std::function<void(Store&)>& body) override;
+    Result<AdminOutcome> admin_action(std::string_view user, AdminActionKind kind, std::int64_t now,
+                                      const AuditEntry& audit) override;
+    Result<AuditCheck> verify_audit_chain() override;
 
 private:
     SqliteStore(sqlite::Database db, int version) : db_(std::move(db)), schema_version_(version) {}

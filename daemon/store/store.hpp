@@ -59,6 +59,19 @@ struct AttemptOutcome {
     std::vector<AuditEntry> audited;  // the rows written, for the journal
 };
 
+enum class AdminActionKind { unlock, reset };
+
+struct AdminOutcome {
+    bool user_exists = false;
+    bool changed = false;  // false: nothing to unlock or reset (the call is idempotent)
+};
+
+struct AuditCheck {
+    std::uint64_t rows = 0;
+    std::uint64_t broken_id = 0;  // the first row whose hash or link does not hold; 0 = intact
+    std::string reason;
+};
+
 class Store {
 public:
     virtual ~Store() = default;
@@ -82,6 +95,14 @@ public:
     virtual Result<AttemptOutcome> record_attempt(const Attempt& attempt) = 0;
 
     virtual Result<void> append_audit(const AuditEntry& entry, std::int64_t now) = 0;
+
+    // unlock: clears the failure count and lock. reset: also removes the
+    // factors, so the next login must enroll. Audited with the reason.
+    virtual Result<AdminOutcome> admin_action(std::string_view user, AdminActionKind kind, std::int64_t now,
+                                              const AuditEntry& audit) = 0;
+
+    // Walks the audit chain from the first row.
+    virtual Result<AuditCheck> verify_audit_chain() = 0;
 
     // Runs `body` (calls of the methods above) as one transaction: each call
     // inside becomes a savepoint, and the whole commits once.

@@ -91,6 +91,15 @@ void a_user_acts_only_for_itself(void**) {
 
     assert_int_equal(begin_as(65534, 65534, "alice"), 1);
     assert_int_equal(begin_as(65534, 65534, "nobody"), 0);
+
+    // Admin commands, even on itself.
+    for (const std::vector<std::string>& admin : {std::vector<std::string>{"admin", "unlock", "--user", "nobody"},
+                                                   std::vector<std::string>{"admin", "reset", "--user", "alice"},
+                                                   std::vector<std::string>{"audit", "verify"}}) {
+        auto refused = mfactl_as("nobody", admin);
+        assert_int_equal(refused.exit_code, 1);
+        assert_contains(refused.err, "permission denied: admin commands are for root and " + kAdminGroup);
+    }
 }
 
 void an_admin_enrolls_others_but_never_verifies_for_them(void**) {
@@ -98,6 +107,8 @@ void an_admin_enrolls_others_but_never_verifies_for_them(void**) {
     if (enrolled.exit_code != 0) fail_msg("%s", enrolled.err.c_str());
     assert_contains(enrolled.out, "\"user\":\"alice\"");
     assert_int_equal(mfactl_as(kAdmin, {"status", "--user", "alice"}).exit_code, 0);
+    assert_int_equal(mfactl_as(kAdmin, {"audit", "verify"}).exit_code, 0);
+    assert_int_equal(mfactl_as(kAdmin, {"admin", "unlock", "--user", "alice"}).exit_code, 0);
     auto admin = getpwnam(kAdmin.c_str());
     assert_non_null(admin);
     assert_int_equal(begin_as(admin->pw_uid, admin->pw_gid, "alice"), 1);

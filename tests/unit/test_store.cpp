@@ -260,6 +260,53 @@ void audit_rows_form_a_hash_chain(void**) {
     assert_true(audit_row_hash(std::vector<std::uint8_t>(32, 0), 3, 2000, edited) != honest);
 }
 
+void unlock_and_reset(void**) {
+    mfa::test::TempDir dir;
+    auto store = enrolled(dir.file("mfad.db"));
+    for (int i = 0; i < 3; ++i) assert_true(store->record_attempt(attempt(2000 + i, std::nullopt)).ok());
+    assert_true((*store->load_user("alice"))->locked_until > 2002);
+
+    auto unlocked = store->admin_action("alice", AdminActionKind::unlock, 2010, peer_audit());
+    assert_true(unlocked->user_exists && unlocked->changed);
+    auto user = *store->load_user("alice");
+    assert_int_equal(user->locked_until, 0);
+    assert_true(user->totp.has_value());
+    assert_false(store->admin_action("alice", AdminActionKind::unlock, 2011, peer_audit())->changed);  // idempotent
+
+    assert_true(store->admin_action("alice", AdminActionKind::reset, 2020, peer_audit())->changed);
+    assert_false((*store->load_user("alice"))->totp.has_value());
+    assert_false(store->admin_action("alice", AdminActionKind::reset, 2021, peer_audit())->changed);
+    assert_false(store->admin_action("nobody", AdminActionKind::reset, 2022, peer_audit())->user_exists);
+    // After a reset the user may enroll again.
+    assert_true(*store->start_enrollment("alice", std::vector<std::uint8_t>(40, 5), 2030, peer_audit()) ==
+                EnrollStart::started);
+}
+
+void the_chain_check_names_the_first_broken_row(void**) {
+    mfa::test::TempDir dir;
+    std::string path = dir.file("mfad.db");
+    auto store = enrolled(path);  // rows 1-2
+    for (int i = 0; i < 4; ++i) assert_true(store->record_attempt(attempt(2000 + i, 101 + i)).ok());  // rows 3-6
+    auto intact = *store->verify_audit_chain();
+    assert_int_equal(intact.rows, 6);
+    assert_int_equal(intact.broken_id, 0);
+    {
+        auto db = sqlite::Database::open(path);
+        assert_true(db->exec("UPDATE audit SET result = 'fail' WHERE id = 4").ok());
+    }
+    auto edited = *store->verify_audit_chain();
+    assert_int_equal(edited.broken_id, 4);
+    assert_str_eq(edited.reason, "its contents were changed");
+    {
+        auto db = sqlite::Database::open(path);
+        assert_true(db->exec("UPDATE audit SET result = 'ok' WHERE id = 4; DELETE FROM audit WHERE id = 2").ok());
+    }
+    auto deleted = *store->verify_audit_chain();
+    assert_int_equal(deleted.rows, 5);
+    assert_int_equal(deleted.broken_id, 3);
+    assert_str_eq(deleted.reason, "rows are missing before it");
+}
+
 // Regression: opening a second store on a live file once dropped the first
 // one's POSIX locks, so an outside reader deleted the WAL under mfad.
 void a_second_connection_keeps_commits_visible(void**) {
@@ -304,6 +351,8 @@ int main() {
         cmocka_unit_test(replay_of_a_step_is_refused),
         cmocka_unit_test(failures_lock_at_the_cap_and_success_resets),
         cmocka_unit_test(audit_rows_form_a_hash_chain),
+        cmocka_unit_test(unlock_and_reset),
+        cmocka_unit_test(the_chain_check_names_the_first_broken_row),
         cmocka_unit_test(a_second_connection_keeps_commits_visible),
         cmocka_unit_test(a_full_disk_is_a_clear_error),
     };

@@ -44,6 +44,10 @@ enum class MessageType : std::uint16_t {
     answer = 18,
     allow = 19,
     deny = 20,
+    // Administration (mfactl admin, audit): root and admin_group only.
+    admin_action = 21,
+    audit_verify = 22,
+    audit_verify_reply = 23,
 };
 
 bool known_message_type(std::uint16_t type);

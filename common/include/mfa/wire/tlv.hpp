@@ -37,6 +37,10 @@ enum class Tag : std::uint16_t {
     last_verified_at = 19,
     failures = 20,
     locked_until = 21,
+    action = 22,
+    reason = 23,
+    rows = 24,
+    broken_id = 25,
 };
 
 inline constexpr std::size_t kMaxFields = 32;

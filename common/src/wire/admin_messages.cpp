@@ -1,0 +1,36 @@
+#include "mfa/wire/admin_messages.hpp"
+
+#include "field_reader.hpp"
+#include "mfa/wire/login_messages.hpp"
+
+namespace mfa::wire {
+
+FrameWriter encode(const AdminAction& m, std::uint32_t request_id) {
+    FrameWriter w(MessageType::admin_action, request_id);
+    w.text(Tag::user, m.user).text(Tag::action, m.action).text(Tag::reason, m.reason);
+    return w;
+}
+
+FrameWriter encode(const AuditVerifyReply& m, std::uint32_t request_id) {
+    FrameWriter w(MessageType::audit_verify_reply, request_id);
+    w.u64(Tag::rows, m.rows).u64(Tag::broken_id, m.broken_id).text(Tag::message, m.message);
+    return w;
+}
+
+Result<AdminAction> decode_admin_action(const PayloadReader& p) {
+    if (auto ok = p.allow_only({Tag::user, Tag::action, Tag::reason}); !ok) return ok.error();
+    FieldReader f(p);
+    AdminAction m{f.text(Tag::user, kMaxUser), f.text(Tag::action, kMaxService), f.text(Tag::reason, kMaxMessage, false)};
+    auto decoded = f.finish(std::move(m));
+    if (decoded && decoded->action != "unlock" && decoded->action != "reset")
+        return make_error("payload: unknown admin action");
+    return decoded;
+}
+
+Result<AuditVerifyReply> decode_audit_verify_reply(const PayloadReader& p) {
+    if (auto ok = p.allow_only({Tag::rows, Tag::broken_id, Tag::message}); !ok) return ok.error();
+    FieldReader f(p);
+    return f.finish(AuditVerifyReply{f.u64(Tag::rows), f.u64(Tag::broken_id), f.text(Tag::message, kMaxMessage)});
+}
+
+}  // namespace mfa::wire

@@ -1,0 +1,64 @@
+// ADMIN_ACTION (unlock, reset) and AUDIT_VERIFY: root and admin_group only.
+#include "audit/audit_journal.hpp"
+#include "auth/authority.hpp"
+#include "mfa/wire/admin_messages.hpp"
+#include "mfa/wire/login_messages.hpp"
+#include "server/request_handler.hpp"
+
+namespace mfa::daemon {
+namespace {
+
+// The refusal itself is audited: a refused admin command is a security event.
+Awaitable<std::optional<Outcome>> refuse_non_admin(const RequestContext& ctx, const std::string& user,
+                                                   const std::string& event) {
+    auto reason = admin_refusal(ctx.peer, ctx.state.config->admin_group);
+    if (reason.empty()) co_return std::nullopt;
+    AuditEntry entry{event, acceptable_user_name(user) ? user : "", "unauthorized", "", "", ctx.peer.uid, ""};
+    journal_audit(entry);
+    if (auto rc = co_await audit(ctx, entry); !rc) co_return internal_error(ctx, rc.error());
+    co_return Outcome{ctx.error(wire::ErrorCode::permission_denied, reason), {}};
+}
+
+}  // namespace
+
+Awaitable<Outcome> handle_admin_action(const RequestContext& ctx, const wire::PayloadReader& payload) {
+    auto request = wire::decode_admin_action(payload);
+    if (!request)
+        co_return Outcome{ctx.error(wire::ErrorCode::malformed, request.error().message), request.error().message};
+    if (auto refused = co_await refuse_non_admin(ctx, request->user, request->action)) co_return std::move(*refused);
+    if (!acceptable_user_name(request->user))
+        co_return Outcome{ctx.error(wire::ErrorCode::refused, "not a valid user name"), {}};
+
+    auto kind = request->action == "reset" ? AdminActionKind::reset : AdminActionKind::unlock;
+    AuditEntry entry{"", "", "", "", "", ctx.peer.uid, request->reason.empty() ? "" : "reason=" + request->reason};
+    auto act = [user = request->user, kind, now = DaemonState::now(), entry](Store& store) {
+        return store.admin_action(user, kind, now, entry);
+    };
+    auto outcome = co_await ctx.state.writes->submit<AdminOutcome>(act);
+    if (!outcome) co_return internal_error(ctx, outcome.error());
+    if (!outcome->user_exists)
+        co_return Outcome{ctx.error(wire::ErrorCode::refused, "no such user in mfad: " + request->user), {}};
+    entry.event = request->action;
+    entry.user = request->user;
+    entry.result = outcome->changed ? "ok" : "unchanged";
+    journal_audit(entry);
+    std::string message = kind == AdminActionKind::reset
+                              ? (outcome->changed ? request->user + ": factors removed; the next login must enroll"
+                                                  : request->user + ": nothing to reset")
+                              : (outcome->changed ? request->user + ": unlocked" : request->user + ": was not locked");
+    co_return Outcome{wire::encode(wire::Done{message}, ctx.request_id), {}};
+}
+
+Awaitable<Outcome> handle_audit_verify(const RequestContext& ctx, const wire::PayloadReader& payload) {
+    if (auto ok = wire::decode_empty(payload); !ok)
+        co_return Outcome{ctx.error(wire::ErrorCode::malformed, ok.error().message), ok.error().message};
+    if (auto refused = co_await refuse_non_admin(ctx, "", "audit_verify")) co_return std::move(*refused);
+    auto check = ctx.state.store->verify_audit_chain();
+    if (!check) co_return internal_error(ctx, check.error());
+    std::string message = check->broken_id == 0
+                              ? "audit chain intact: " + std::to_string(check->rows) + " rows"
+                              : "audit chain broken at row " + std::to_string(check->broken_id) + ": " + check->reason;
+    co_return Outcome{wire::encode(wire::AuditVerifyReply{check->rows, check->broken_id, message}, ctx.request_id), {}};
+}
+
+}  // namespace mfa::daemon

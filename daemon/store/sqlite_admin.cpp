@@ -1,0 +1,68 @@
+// SqliteStore's administration: unlock, reset, and the audit chain check.
+#include "audit/audit_hash.hpp"
+#include "store/sqlite_audit.hpp"
+#include "store/sqlite_store.hpp"
+
+namespace mfa::daemon {
+
+Result<AdminOutcome> SqliteStore::admin_action(std::string_view user, AdminActionKind kind, std::int64_t now,
+                                               const AuditEntry& audit) {
+    auto tx = sqlite::Transaction::begin(db_);
+    if (!tx) return tx.error();
+    auto find = db_.prepare("SELECT id, failures, locked_until FROM users WHERE name = ?1");
+    if (!find) return find.error();
+    auto row = find->bind(1, user).step();
+    if (!row) return row.error();
+    if (!*row) return AdminOutcome{false, false};
+    std::int64_t id = find->int64(0);
+    bool changed = find->int64(1) != 0 || find->int64(2) > now;
+
+    auto clear = db_.prepare("UPDATE users SET failures = 0, locked_until = 0 WHERE id = ?1");
+    if (!clear) return clear.error();
+    if (auto rc = clear->bind(1, id).run(); !rc) return rc.error();
+    if (kind == AdminActionKind::reset) {
+        auto drop = db_.prepare("DELETE FROM factors WHERE user_id = ?1");
+        if (!drop) return drop.error();
+        if (auto rc = drop->bind(1, id).run(); !rc) return rc.error();
+        changed = changed || sqlite3_changes(db_.handle()) > 0;
+    }
+    AuditEntry entry = audit;
+    entry.event = kind == AdminActionKind::reset ? "reset" : "unlock";
+    entry.user = std::string(user);
+    entry.result = changed ? "ok" : "unchanged";
+    if (auto rc = append_audit_row(db_, entry, now); !rc) return rc.error();
+    if (auto rc = tx->commit(); !rc) return rc.error();
+    return AdminOutcome{true, changed};
+}
+
+Result<AuditCheck> SqliteStore::verify_audit_chain() {
+    auto rows = db_.prepare("SELECT id, time, event, user, result, service, rhost, peer_uid, detail, prev_hash, hash "
+                            "FROM audit ORDER BY id");
+    if (!rows) return rows.error();
+    AuditCheck check;
+    std::vector<std::uint8_t> prev(32, 0);
+    std::int64_t expected_id = 1;
+    for (;;) {
+        auto more = rows->step();
+        if (!more) return more.error();
+        if (!*more) break;
+        ++check.rows;
+        std::int64_t id = rows->int64(0);
+        AuditEntry e{rows->text(2), rows->text(3), rows->text(4), rows->text(5), rows->text(6),
+                     static_cast<std::uint32_t>(rows->int64(7)), rows->text(8)};
+        auto hash = audit_row_hash(prev, id, rows->int64(1), e);
+        const char* reason = nullptr;
+        if (id != expected_id) reason = "rows are missing before it";
+        else if (rows->blob(9) != prev) reason = "it does not link to the row before";
+        else if (rows->blob(10) != std::vector<std::uint8_t>(hash.begin(), hash.end())) reason = "its contents were changed";
+        if (reason != nullptr && check.broken_id == 0) {
+            check.broken_id = static_cast<std::uint64_t>(id);
+            check.reason = reason;
+        }
+        prev = rows->blob(10);
+        expected_id = id + 1;
+    }
+    return check;
+}
+
+}  // namespace mfa::daemon

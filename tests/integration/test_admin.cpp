@@ -1,0 +1,96 @@
+// mfactl admin unlock/reset and audit verify against a real mfad; the chain
+// is tampered with through the sqlite3 CLI, as an intruder would.
+#include "cmocka.hpp"
+#include "daemon_fixture.hpp"
+#include "enrollment.hpp"
+#include "login_client.hpp"
+
+using namespace mfa::test;
+using mfa::wire::MessageType;
+
+namespace {
+
+DaemonFixture* daemon_under_test = nullptr;
+
+int start_daemon(void**) {
+    daemon_under_test = new DaemonFixture({.extra_yaml = "lockout: { max_failures: 2, duration: 1h }\n"});
+    return daemon_under_test->start() ? 0 : -1;
+}
+
+int stop_daemon(void**) {
+    delete daemon_under_test;
+    return 0;
+}
+
+Finished mfactl(std::vector<std::string> args) {
+    args.insert(args.begin(), {MFACTL_BIN, "--socket", daemon_under_test->socket()});
+    return run(args);
+}
+
+void lock(const std::string& user) {
+    LoginClient client(daemon_under_test->socket());
+    assert_true(client.begin(user) == MessageType::challenge);
+    assert_true(client.answer("000000") == MessageType::deny);
+    assert_true(client.answer("000000") == MessageType::locked);
+}
+
+void unlock_lets_a_locked_user_in(void**) {
+    auto secret = enroll_user(daemon_under_test->socket(), "kim");
+    lock("kim");
+    auto locked = mfactl({"--json", "status", "--user", "kim"});
+    assert_contains(locked.out, "\"locked_until\":\"");
+
+    auto unlocked = mfactl({"admin", "unlock", "--user", "kim", "--reason", "ticket 4711"});
+    assert_int_equal(unlocked.exit_code, 0);
+    assert_str_eq(unlocked.out, "kim: unlocked\n");
+    assert_str_eq(mfactl({"admin", "unlock", "--user", "kim"}).out, "kim: was not locked\n");
+    LoginClient client(daemon_under_test->socket());
+    assert_true(client.begin("kim") == MessageType::challenge);
+    assert_true(client.answer(oathtool_code(secret, unix_now())) == MessageType::allow);
+    assert_contains(daemon_under_test->log(), "MFA_EVENT=unlock MFA_USER=kim MFA_RESULT=ok");
+}
+
+void reset_makes_the_next_login_enroll(void**) {
+    enroll_user(daemon_under_test->socket(), "lea");
+    auto reset = mfactl({"--json", "admin", "reset", "--user", "lea", "--reason", "lost phone, ticket 4712"});
+    assert_int_equal(reset.exit_code, 0);
+    assert_contains(reset.out, "\"action\":\"reset\"");
+    LoginClient client(daemon_under_test->socket());
+    assert_true(client.begin("lea") == MessageType::not_enrolled);
+    assert_int_equal(mfactl({"enroll", "totp", "--user", "lea"}).exit_code, 0);  // enrolling again works
+
+    auto missing = mfactl({"admin", "reset", "--user", "nobody-known"});
+    assert_int_equal(missing.exit_code, 1);
+    assert_contains(missing.err, "no such user");
+    assert_int_equal(mfactl({"admin", "reset"}).exit_code, 2);  // --user is required
+}
+
+void audit_verify_catches_edits_and_deletions(void**) {
+    auto intact = mfactl({"audit", "verify"});
+    assert_int_equal(intact.exit_code, 0);
+    assert_contains(intact.out, "audit chain intact: ");
+    std::string db = daemon_under_test->dir().file("state/mfad.db");
+
+    assert_int_equal(run({"sqlite3", db, "UPDATE audit SET result = 'ok' WHERE id = 3"}).exit_code, 0);
+    auto edited = mfactl({"audit", "verify"});
+    assert_int_equal(edited.exit_code, 1);
+    assert_contains(edited.err, "audit chain broken at row 3: its contents were changed");
+
+    assert_int_equal(run({"sqlite3", db, "UPDATE audit SET result = (SELECT 'fail') WHERE id = 3"}).exit_code, 0);
+    assert_int_equal(run({"sqlite3", db, "DELETE FROM audit WHERE id = 5"}).exit_code, 0);
+    auto deleted = mfactl({"audit", "verify"});
+    assert_int_equal(deleted.exit_code, 1);
+    // Rows 1-5 are kim's enroll, confirm, two failures and the lockout; 6 follows the gap.
+    assert_contains(deleted.err, "audit chain broken at row 6: rows are missing before it");
+}
+
+}  // namespace
+
+int main() {
+    const CMUnitTest tests[] = {
+        cmocka_unit_test(unlock_lets_a_locked_user_in),
+        cmocka_unit_test(reset_makes_the_next_login_enroll),
+        cmocka_unit_test(audit_verify_catches_edits_and_deletions),
+    };
+    return cmocka_run_group_tests(tests, start_daemon, stop_daemon);
+}
