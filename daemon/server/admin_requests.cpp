@@ -14,9 +14,7 @@ Awaitable<std::optional<Outcome>> refuse_non_admin(const RequestContext& ctx, co
     auto reason = admin_refusal(ctx.peer, ctx.state.config->admin_group);
     if (reason.empty()) co_return std::nullopt;
     AuditEntry entry{event, acceptable_user_name(user) ? user : "", "unauthorized", "", "", ctx.peer.uid, ""};
-    journal_audit(entry);
-    if (auto rc = co_await audit(ctx, entry); !rc) co_return internal_error(ctx, rc.error());
-    co_return Outcome{ctx.error(wire::ErrorCode::permission_denied, reason), {}};
+    co_return co_await permission_denied(ctx, entry, reason);
 }
 
 }  // namespace

@@ -26,14 +26,11 @@ Awaitable<std::optional<Outcome>> decode_and_authorize(const RequestContext& ctx
         co_return Outcome{ctx.error(wire::ErrorCode::malformed, request.error().message), request.error().message};
     auto reason = refusal(ctx.peer, request->user, action, ctx.state.config->admin_group);
     if (reason.empty()) co_return std::nullopt;
-    if (acceptable_user_name(request->user)) {
-        AuditEntry entry = audit_for(ctx, request->user);
-        entry.event = action == Action::enroll ? "enroll_start" : "status";
-        entry.result = "unauthorized";
-        journal_audit(entry);
-        if (auto rc = co_await audit(ctx, entry); !rc) co_return internal_error(ctx, rc.error());
-    }
-    co_return Outcome{ctx.error(wire::ErrorCode::permission_denied, reason), {}};
+    if (!acceptable_user_name(request->user)) co_return Outcome{ctx.error(wire::ErrorCode::permission_denied, reason), {}};
+    AuditEntry entry = audit_for(ctx, request->user);
+    entry.event = action == Action::enroll ? "enroll_start" : "status";
+    entry.result = "unauthorized";
+    co_return co_await permission_denied(ctx, entry, reason);
 }
 
 }  // namespace

@@ -29,12 +29,10 @@ Awaitable<Outcome> handle_begin(const RequestContext& ctx, const wire::PayloadRe
     ctx.connection.login.reset();
     auto reason = refusal(ctx.peer, request->user, Action::login, ctx.state.config->admin_group);
     if (!reason.empty()) {
-        if (acceptable_user_name(request->user)) {
-            AuditEntry entry{"verify_fail", request->user, "unauthorized", request->service, request->rhost, ctx.peer.uid, ""};
-            journal_audit(entry);
-            if (auto rc = co_await audit(ctx, entry); !rc) co_return internal_error(ctx, rc.error());
-        }
-        co_return reply(ctx, ctx.error(wire::ErrorCode::permission_denied, reason));
+        if (!acceptable_user_name(request->user))
+            co_return reply(ctx, ctx.error(wire::ErrorCode::permission_denied, reason));
+        AuditEntry entry{"verify_fail", request->user, "unauthorized", request->service, request->rhost, ctx.peer.uid, ""};
+        co_return co_await permission_denied(ctx, entry, reason);
     }
 
     auto user = ctx.state.store->load_user(request->user);

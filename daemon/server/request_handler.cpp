@@ -1,5 +1,6 @@
 #include "server/request_handler.hpp"
 
+#include "audit/audit_journal.hpp"
 #include "mfa/version.hpp"
 #include "sys/log.hpp"
 
@@ -28,6 +29,12 @@ Outcome internal_error(const RequestContext& ctx, const Error& error) {
 Awaitable<Result<void>> audit(const RequestContext& ctx, const AuditEntry& entry) {
     auto job = [entry, now = DaemonState::now()](Store& store) { return store.append_audit(entry, now); };
     co_return co_await ctx.state.writes->submit<void>(job);
+}
+
+Awaitable<Outcome> permission_denied(const RequestContext& ctx, const AuditEntry& entry, const std::string& reason) {
+    journal_audit(entry);
+    if (auto rc = co_await audit(ctx, entry); !rc) co_return internal_error(ctx, rc.error());
+    co_return Outcome{ctx.error(wire::ErrorCode::permission_denied, reason), {}};
 }
 
 Awaitable<Outcome> RequestHandler::handle(const Peer& peer, ConnectionState& connection, const wire::Header& header,

@@ -29,4 +29,8 @@ Awaitable<Outcome> handle_audit_verify(const RequestContext& ctx, const wire::Pa
 // Appends one audit row through the write queue.
 Awaitable<Result<void>> audit(const RequestContext& ctx, const AuditEntry& entry);
 
+// A refused request is a security event: journal and audit `entry`, then
+// answer permission denied with `reason`.
+Awaitable<Outcome> permission_denied(const RequestContext& ctx, const AuditEntry& entry, const std::string& reason);
+
 }  // namespace mfa::daemon

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <stdexcept>
+#include <thread>
 
 #include "mfa/wire/client.hpp"
 #include "mfa/wire/login_messages.hpp"
@@ -20,6 +21,9 @@ std::string oathtool_code(const std::string& base32_secret, std::int64_t when) {
 }
 
 std::string enroll_user(const std::string& socket, const std::string& user) {
+    // The confirmation uses the previous step's code, which mfad accepts only
+    // while it is still in the same step: keep clear of a step's last seconds.
+    while (unix_now() % 30 >= 27) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     auto client = wire::Client::connect({socket, std::chrono::seconds(5), {0}});
     if (!client) throw std::runtime_error(client.error().message);
     auto start = wire::encode(wire::MessageType::enroll_start, wire::UserRequest{user}, client->next_request_id());

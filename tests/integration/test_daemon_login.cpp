@@ -41,7 +41,8 @@ void two_clients_racing_one_code_win_once(void**) {
     const std::string& socket = daemon_under_test->socket();
     for (int round = 0; round < 1000; ++round) {
         std::string user = "race" + std::to_string(round);
-        auto code = oathtool_code(enroll_user(socket, user), unix_now());
+        auto secret = enroll_user(socket, user);  // before the clock is read for the code
+        auto code = oathtool_code(secret, unix_now());
         LoginClient a(socket), b(socket);
         assert_true(a.begin(user) == MessageType::challenge);
         assert_true(b.begin(user) == MessageType::challenge);
