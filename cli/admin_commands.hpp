@@ -11,6 +11,15 @@ namespace mfa::cli {
 CommandResult run_admin_action(const GlobalOptions& global, const std::string& action, const std::string& user,
                                const std::string& reason);
 
+struct AuditListOptions {
+    std::string user;
+    std::string since;  // "2026-11-22", "2026-11-22T08:00:00Z", or a duration ago: "30m", "2h", "7d"
+    std::string event;
+};
+
+// mfactl audit list: every matching row, fetched page by page.
+CommandResult run_audit_list(const GlobalOptions& global, const AuditListOptions& options);
+
 // mfactl audit verify: fails (exit 1) when the chain is broken, naming the row.
 CommandResult run_audit_verify(const GlobalOptions& global);
 

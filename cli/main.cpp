@@ -47,6 +47,11 @@ int main(int argc, char** argv) {
     auto* audit = app.add_subcommand("audit", "the audit log");
     audit->require_subcommand(1);
     auto* audit_verify = audit->add_subcommand("verify", "walk the hash chain; name the first broken row");
+    AuditListOptions list;
+    auto* audit_list = audit->add_subcommand("list", "show audit rows, oldest first");
+    audit_list->add_option("--user", list.user, "only this user's rows");
+    audit_list->add_option("--since", list.since, "from this time on: 2026-11-22, 2026-11-22T08:00:00Z, or 30m, 2h, 7d ago");
+    audit_list->add_option("--event", list.event, "only this event, e.g. verify_fail, lockout, unlock");
 
     try {
         app.parse(argc, argv);
@@ -65,6 +70,7 @@ int main(int argc, char** argv) {
     if (*unlock) result = run_admin_action(options, "unlock", admin_user, admin_reason);
     if (*reset) result = run_admin_action(options, "reset", admin_user, admin_reason);
     if (*audit_verify) result = run_audit_verify(options);
+    if (*audit_list) result = run_audit_list(options, list);
     if (!result) {
         std::cerr << "mfactl: " << result.error().message << "\n";
         return 1;

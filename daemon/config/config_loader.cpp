@@ -9,7 +9,7 @@
 #include <set>
 #include <sstream>
 
-#include "config/duration.hpp"
+#include "mfa/duration.hpp"
 
 namespace mfa::daemon {
 namespace {

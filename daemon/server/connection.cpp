@@ -123,9 +123,9 @@ Awaitable<void> Connection::send(wire::FrameWriter& frame) {
     if (ec) close();
 }
 
-Awaitable<void> Connection::refuse(std::uint32_t request_id, const std::string& reason) {
+Awaitable<void> Connection::refuse(std::uint32_t request_id, std::string_view reason) {
     server_.log_violation(peer_, reason);
-    auto reply = wire::encode(wire::ErrorReply{wire::ErrorCode::malformed, reason}, request_id);
+    auto reply = wire::encode(wire::ErrorReply{wire::ErrorCode::malformed, std::string(reason)}, request_id);
     co_await send(reply);
 }
 

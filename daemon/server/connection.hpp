@@ -31,7 +31,8 @@ private:
     Awaitable<bool> read_frame(wire::Header& header);
     Awaitable<void> send(wire::FrameWriter& frame);
     Awaitable<bool> handshake(const wire::Header& header, const wire::PayloadReader& payload);
-    Awaitable<void> refuse(std::uint32_t request_id, const std::string& reason);
+    // string_view: a std::string temporary in a co_await expression is destroyed twice by g++ 12.
+    Awaitable<void> refuse(std::uint32_t request_id, std::string_view reason);
     void close();
 
     Socket socket_;

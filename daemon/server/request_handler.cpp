@@ -55,6 +55,7 @@ Awaitable<Outcome> RequestHandler::handle(const Peer& peer, ConnectionState& con
         case MessageType::answer: co_return co_await handle_answer(ctx, payload);
         case MessageType::admin_action: co_return co_await handle_admin_action(ctx, payload);
         case MessageType::audit_verify: co_return co_await handle_audit_verify(ctx, payload);
+        case MessageType::audit_list: co_return co_await handle_audit_list(ctx, payload);
         default:
             // Replies, or a second HELLO: never valid from a client here.
             co_return violation(ctx, "unexpected message type");

@@ -25,6 +25,7 @@ Awaitable<Outcome> handle_begin(const RequestContext& ctx, const wire::PayloadRe
 Awaitable<Outcome> handle_answer(const RequestContext& ctx, const wire::PayloadReader& payload);
 Awaitable<Outcome> handle_admin_action(const RequestContext& ctx, const wire::PayloadReader& payload);
 Awaitable<Outcome> handle_audit_verify(const RequestContext& ctx, const wire::PayloadReader& payload);
+Awaitable<Outcome> handle_audit_list(const RequestContext& ctx, const wire::PayloadReader& payload);
 
 // Appends one audit row through the write queue.
 Awaitable<Result<void>> audit(const RequestContext& ctx, const AuditEntry& entry);

@@ -35,6 +35,23 @@ Result<AdminOutcome> SqliteStore::admin_action(std::string_view user, AdminActio
     return AdminOutcome{true, changed};
 }
 
+Result<std::vector<AuditRow>> SqliteStore::list_audit(std::int64_t after_id, const AuditFilter& filter, int limit) {
+    auto rows = db_.prepare(
+        "SELECT id, time, event, user, result, service, rhost, peer_uid, detail FROM audit "
+        "WHERE id > ?1 AND time >= ?2 AND (?3 = '' OR user = ?3) AND (?4 = '' OR event = ?4) ORDER BY id LIMIT ?5");
+    if (!rows) return rows.error();
+    rows->bind(1, after_id).bind(2, filter.since).bind(3, filter.user).bind(4, filter.event).bind(5, std::int64_t{limit});
+    std::vector<AuditRow> out;
+    for (;;) {
+        auto more = rows->step();
+        if (!more) return more.error();
+        if (!*more) return out;
+        out.push_back(AuditRow{rows->int64(0), rows->int64(1),
+                               AuditEntry{rows->text(2), rows->text(3), rows->text(4), rows->text(5), rows->text(6),
+                                          static_cast<std::uint32_t>(rows->int64(7)), rows->text(8)}});
+    }
+}
+
 Result<AuditCheck> SqliteStore::verify_audit_chain() {
     auto rows = db_.prepare("SELECT id, time, event, user, result, service, rhost, peer_uid, detail, prev_hash, hash "
                             "FROM audit ORDER BY id");

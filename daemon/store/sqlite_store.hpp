@@ -30,6 +30,7 @@ public:
     Result<AdminOutcome> admin_action(std::string_view user, AdminActionKind kind, std::int64_t now,
                                       const AuditEntry& audit) override;
     Result<AuditCheck> verify_audit_chain() override;
+    Result<std::vector<AuditRow>> list_audit(std::int64_t after_id, const AuditFilter& filter, int limit) override;
 
 private:
     SqliteStore(sqlite::Database db, int version) : db_(std::move(db)), schema_version_(version) {}

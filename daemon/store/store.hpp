@@ -72,6 +72,18 @@ struct AuditCheck {
     std::string reason;
 };
 
+struct AuditRow {
+    std::int64_t id = 0;
+    std::int64_t time = 0;
+    AuditEntry entry;
+};
+
+struct AuditFilter {
+    std::string user;       // empty: any
+    std::int64_t since = 0;  // unix seconds
+    std::string event;      // empty: any
+};
+
 class Store {
 public:
     virtual ~Store() = default;
@@ -100,6 +112,10 @@ public:
     // factors, so the next login must enroll. Audited with the reason.
     virtual Result<AdminOutcome> admin_action(std::string_view user, AdminActionKind kind, std::int64_t now,
                                               const AuditEntry& audit) = 0;
+
+    // Up to `limit` rows with id > after_id that match, in id order.
+    virtual Result<std::vector<AuditRow>> list_audit(std::int64_t after_id, const AuditFilter& filter,
+                                                     int limit) = 0;
 
     // Walks the audit chain from the first row.
     virtual Result<AuditCheck> verify_audit_chain() = 0;

@@ -1,5 +1,7 @@
 // mfactl admin unlock/reset and audit verify against a real mfad; the chain
 // is tampered with through the sqlite3 CLI, as an intruder would.
+#include <nlohmann/json.hpp>
+
 #include "cmocka.hpp"
 #include "daemon_fixture.hpp"
 #include "enrollment.hpp"
@@ -65,6 +67,38 @@ void reset_makes_the_next_login_enroll(void**) {
     assert_int_equal(mfactl({"admin", "reset"}).exit_code, 2);  // --user is required
 }
 
+std::size_t lines_of(const std::string& text) {
+    std::size_t n = 0;
+    for (char c : text) n += c == '\n';
+    return n;
+}
+
+void audit_list_filters_and_pages(void**) {
+    // 60 more rows for kim: several pages of the 4 KiB frames.
+    for (int i = 0; i < 60; ++i) assert_int_equal(mfactl({"admin", "unlock", "--user", "kim"}).exit_code, 0);
+    std::string db = daemon_under_test->dir().file("state/mfad.db");
+    auto expected = run({"sqlite3", db, "SELECT count(*) FROM audit WHERE user = 'kim'"});
+    auto all = mfactl({"--json", "audit", "list", "--user", "kim"});
+    assert_int_equal(all.exit_code, 0);
+    auto rows = nlohmann::json::parse(all.out).at("rows");
+    assert_int_equal(rows.size(), std::stoul(expected.out));
+    assert_true(rows.size() > 60);
+    for (std::size_t i = 1; i < rows.size(); ++i) assert_true(rows[i].at("id") > rows[i - 1].at("id"));
+    assert_str_eq(rows[0].at("event").get<std::string>(), "enroll_start");
+
+    auto lockouts = mfactl({"audit", "list", "--user", "kim", "--event", "lockout"});
+    assert_int_equal(lockouts.exit_code, 0);
+    assert_int_equal(lines_of(lockouts.out), 1);
+    assert_contains(lockouts.out, "  lockout  kim  locked  uid=0  service=test  rhost=192.0.2.7  detail=until=");
+    assert_contains(mfactl({"audit", "list", "--event", "unlock"}).out, "detail=reason=ticket 4711");
+
+    assert_str_eq(mfactl({"audit", "list", "--since", "2099-01-01"}).out, "");
+    assert_int_equal(lines_of(mfactl({"audit", "list", "--user", "kim", "--since", "1h"}).out), rows.size());
+    auto bad = mfactl({"audit", "list", "--since", "yesterday"});
+    assert_int_equal(bad.exit_code, 1);
+    assert_contains(bad.err, "--since: use");
+}
+
 void audit_verify_catches_edits_and_deletions(void**) {
     auto intact = mfactl({"audit", "verify"});
     assert_int_equal(intact.exit_code, 0);
@@ -90,6 +124,7 @@ int main() {
     const CMUnitTest tests[] = {
         cmocka_unit_test(unlock_lets_a_locked_user_in),
         cmocka_unit_test(reset_makes_the_next_login_enroll),
+        cmocka_unit_test(audit_list_filters_and_pages),
         cmocka_unit_test(audit_verify_catches_edits_and_deletions),
     };
     return cmocka_run_group_tests(tests, start_daemon, stop_daemon);

@@ -95,7 +95,8 @@ void a_user_acts_only_for_itself(void**) {
     // Admin commands, even on itself.
     for (const std::vector<std::string>& admin : {std::vector<std::string>{"admin", "unlock", "--user", "nobody"},
                                                    std::vector<std::string>{"admin", "reset", "--user", "alice"},
-                                                   std::vector<std::string>{"audit", "verify"}}) {
+                                                   std::vector<std::string>{"audit", "verify"},
+                                                   std::vector<std::string>{"audit", "list"}}) {
         auto refused = mfactl_as("nobody", admin);
         assert_int_equal(refused.exit_code, 1);
         assert_contains(refused.err, "permission denied: admin commands are for root and " + kAdminGroup);

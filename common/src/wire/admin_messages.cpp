@@ -17,6 +17,31 @@ FrameWriter encode(const AuditVerifyReply& m, std::uint32_t request_id) {
     return w;
 }
 
+FrameWriter encode(const AuditList& m, std::uint32_t request_id) {
+    FrameWriter w(MessageType::audit_list, request_id);
+    w.u64(Tag::after_id, m.after_id).text(Tag::user, m.user).u64(Tag::since, m.since).text(Tag::event, m.event);
+    return w;
+}
+
+FrameWriter encode(const AuditPage& m, std::uint32_t request_id) {
+    FrameWriter w(MessageType::audit_page, request_id);
+    w.text(Tag::rows, m.rows).u64(Tag::after_id, m.next_after_id);
+    return w;
+}
+
+Result<AuditList> decode_audit_list(const PayloadReader& p) {
+    if (auto ok = p.allow_only({Tag::after_id, Tag::user, Tag::since, Tag::event}); !ok) return ok.error();
+    FieldReader f(p);
+    return f.finish(AuditList{f.u64(Tag::after_id), f.text(Tag::user, kMaxUser, false), f.u64(Tag::since),
+                              f.text(Tag::event, kMaxService, false)});
+}
+
+Result<AuditPage> decode_audit_page(const PayloadReader& p) {
+    if (auto ok = p.allow_only({Tag::rows, Tag::after_id}); !ok) return ok.error();
+    FieldReader f(p);
+    return f.finish(AuditPage{f.text(Tag::rows, kMaxPayload), f.u64(Tag::after_id)});
+}
+
 Result<AdminAction> decode_admin_action(const PayloadReader& p) {
     if (auto ok = p.allow_only({Tag::user, Tag::action, Tag::reason}); !ok) return ok.error();
     FieldReader f(p);

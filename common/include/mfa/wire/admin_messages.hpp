@@ -21,6 +21,24 @@ struct AuditVerifyReply {
     std::string message;
 };
 
+// One page of audit rows after `after_id`, filtered; empty filters match all.
+struct AuditList {
+    std::uint64_t after_id = 0;
+    std::string user;
+    std::uint64_t since = 0;  // unix seconds; 0: from the start
+    std::string event;
+};
+
+struct AuditPage {
+    std::string rows;  // one JSON object per line
+    std::uint64_t next_after_id = 0;  // 0: this was the last page
+};
+
+FrameWriter encode(const AuditList& m, std::uint32_t request_id);
+FrameWriter encode(const AuditPage& m, std::uint32_t request_id);
+Result<AuditList> decode_audit_list(const PayloadReader& p);
+Result<AuditPage> decode_audit_page(const PayloadReader& p);
+
 FrameWriter encode(const AdminAction& m, std::uint32_t request_id);
 FrameWriter encode(const AuditVerifyReply& m, std::uint32_t request_id);
 

@@ -48,6 +48,8 @@ enum class MessageType : std::uint16_t {
     admin_action = 21,
     audit_verify = 22,
     audit_verify_reply = 23,
+    audit_list = 24,
+    audit_page = 25,
 };
 
 bool known_message_type(std::uint16_t type);

@@ -41,6 +41,9 @@ enum class Tag : std::uint16_t {
     reason = 23,
     rows = 24,
     broken_id = 25,
+    after_id = 26,
+    since = 27,
+    event = 28,
 };
 
 inline constexpr std::size_t kMaxFields = 32;

@@ -1,8 +1,8 @@
-#include "config/duration.hpp"
+#include "mfa/duration.hpp"
 
 #include <charconv>
 
-namespace mfa::daemon {
+namespace mfa {
 
 std::optional<std::chrono::seconds> parse_duration(std::string_view text) {
     if (text.size() < 2) return std::nullopt;
@@ -30,4 +30,4 @@ std::string format_duration(std::chrono::seconds value) {
     return std::to_string(s) + "s";
 }
 
-}  // namespace mfa::daemon
+}  // namespace mfa
