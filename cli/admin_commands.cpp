@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "mfa/duration.hpp"
+#include "mfa/utc_time.hpp"
 
 #include "mfa/wire/admin_messages.hpp"
 #include "mfa/wire/login_messages.hpp"
@@ -36,17 +37,8 @@ Result<std::uint64_t> parse_since(const std::string& text) {
     return make_error("--since: use 2026-11-22, 2026-11-22T08:00:00Z, or a duration ago like 30m, 2h, 7d");
 }
 
-std::string utc(std::int64_t unix_seconds) {
-    auto t = static_cast<std::time_t>(unix_seconds);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
-
 std::string text_line(const nlohmann::json& row) {
-    std::string line = utc(row.at("time").get<std::int64_t>()) + "  #" + std::to_string(row.at("id").get<std::int64_t>()) +
+    std::string line = utc_time(row.at("time").get<std::int64_t>()) + "  #" + std::to_string(row.at("id").get<std::int64_t>()) +
                        "  " + row.at("event").get<std::string>() + "  " + row.at("user").get<std::string>() + "  " +
                        row.at("result").get<std::string>() + "  uid=" + std::to_string(row.at("peer_uid").get<int>());
     for (const char* field : {"service", "rhost", "detail"})

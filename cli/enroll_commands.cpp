@@ -58,4 +58,21 @@ CommandResult run_enroll_confirm(const GlobalOptions& global, const EnrollConfir
     return out;
 }
 
+CommandResult run_backup_codes_generate(const GlobalOptions& global, const std::string& user_option) {
+    auto user = user_or_self(user_option);
+    if (!user) return user.error();
+    auto client = connect_daemon(global);
+    if (!client) return client.error();
+    auto request = wire::encode(wire::MessageType::backup_codes_generate, wire::UserRequest{*user}, client->next_request_id());
+    auto set = call_and_decode(*client, request, wire::MessageType::backup_codes, wire::decode_backup_codes);
+    if (!set) return set.error();
+    Output out;
+    out.json = {{"user", set->user}, {"codes", set->codes}};
+    out.text = "Backup codes for " + set->user + ". They are shown only now; each works once, in place of a code\n" +
+               "from the app. Any earlier set no longer works.\n\n";
+    for (const auto& code : set->codes) out.text += "    " + code + "\n";
+    out.text += "\nKeep them somewhere safe, apart from your phone.\n";
+    return out;
+}
+
 }  // namespace mfa::cli

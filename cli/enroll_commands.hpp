@@ -23,4 +23,7 @@ struct EnrollConfirmOptions {
 // Activates the pending secret with a code from the app.
 CommandResult run_enroll_confirm(const GlobalOptions& global, const EnrollConfirmOptions& options);
 
+// mfactl backup-codes generate [--user U]: a new set, shown once.
+CommandResult run_backup_codes_generate(const GlobalOptions& global, const std::string& user);
+
 }  // namespace mfa::cli

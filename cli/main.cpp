@@ -5,8 +5,10 @@
 
 #include "admin_commands.hpp"
 #include "daemon_connection.hpp"
+#include "disable_command.hpp"
 #include "enroll_commands.hpp"
 #include "ping_command.hpp"
+#include "stats_command.hpp"
 #include "status_command.hpp"
 
 int main(int argc, char** argv) {
@@ -44,6 +46,30 @@ int main(int argc, char** argv) {
     reset->add_option("--user", admin_user, "the user")->required();
     reset->add_option("--reason", admin_reason, reason_help);
 
+    mfa::wire::AdminDisable disable;
+    auto* disable_cmd = admin->add_subcommand(
+        "disable", "help-desk lockout resolution: remove a user's factors and backup codes, clear the lock, and let "
+                   "them log in without a second factor until they enroll again. A dry run unless --commit.");
+    disable_cmd->add_option("--user", disable.user, "the user")->required();
+    disable_cmd->add_option("--ticket", disable.ticket, "the help-desk ticket, or \"None Provided\"")->required();
+    disable_cmd->add_option("--reason", disable.reason, "why, or \"None Provided\"; NEVER the user's real name")->required();
+    disable_cmd->add_option("--operator", disable.operator_email, "your email address, as the operator")->required();
+    disable_cmd->add_option("--verification-method", disable.method, "how you verified the user")
+        ->required()
+        ->check(CLI::IsMember({"with-claim", "without-claim", "none-provided"}));
+    disable_cmd->add_flag("--commit", disable.commit, "apply the changes (one transaction); without it nothing changes");
+    disable_cmd->footer(
+        "PRIVACY: do not put the user's real name, phone number or other personal data in --reason or --ticket.\n"
+        "They are kept in the audit log, which is kept for good. Use the login name and the ticket id.");
+
+    std::string backup_user;
+    auto* backup = app.add_subcommand("backup-codes", "one-time codes for when the phone is lost");
+    backup->require_subcommand(1);
+    auto* backup_generate = backup->add_subcommand("generate", "make a new set, shown once; any earlier set stops working");
+    backup_generate->add_option("--user", backup_user, "the user (root and admin_group only; default: you)");
+
+    auto* stats = app.add_subcommand("stats", "mfad's counters since it started (no user names)");
+
     auto* audit = app.add_subcommand("audit", "the audit log");
     audit->require_subcommand(1);
     auto* audit_verify = audit->add_subcommand("verify", "walk the hash chain; name the first broken row");
@@ -62,6 +88,13 @@ int main(int argc, char** argv) {
         return 2;
     }
 
+    if (*disable_cmd) {
+        if (auto problem = mfa::wire::disable_request_problem(disable); !problem.empty()) {
+            std::cerr << "mfactl: " << problem << "\n";
+            return 2;
+        }
+    }
+
     CommandResult result = mfa::make_error("no command");
     if (*ping) result = run_ping(options);
     if (*enroll_totp) result = run_enroll_totp(options, totp);
@@ -69,6 +102,9 @@ int main(int argc, char** argv) {
     if (*status) result = run_status(options, status_user);
     if (*unlock) result = run_admin_action(options, "unlock", admin_user, admin_reason);
     if (*reset) result = run_admin_action(options, "reset", admin_user, admin_reason);
+    if (*disable_cmd) result = run_admin_disable(options, disable);
+    if (*backup_generate) result = run_backup_codes_generate(options, backup_user);
+    if (*stats) result = run_stats(options);
     if (*audit_verify) result = run_audit_verify(options);
     if (*audit_list) result = run_audit_list(options, list);
     if (!result) {

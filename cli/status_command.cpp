@@ -1,7 +1,6 @@
 #include "status_command.hpp"
 
-#include <ctime>
-
+#include "mfa/utc_time.hpp"
 #include "mfa/wire/login_messages.hpp"
 
 namespace mfa::cli {
@@ -9,12 +8,7 @@ namespace {
 
 nlohmann::json time_or_null(std::uint64_t unix_seconds) {
     if (unix_seconds == 0) return nullptr;
-    auto t = static_cast<std::time_t>(unix_seconds);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return std::string(buf);
+    return utc_time(static_cast<std::int64_t>(unix_seconds));
 }
 
 std::string shown(const nlohmann::json& value, const char* none) {
@@ -41,13 +35,20 @@ CommandResult run_status(const GlobalOptions& global, const std::string& user_op
                 {"enrolled_at", time_or_null(status->enrolled_at)},
                 {"last_verified_at", time_or_null(status->last_verified_at)},
                 {"failures", status->failures},
-                {"locked_until", time_or_null(status->locked_until)}};
+                {"locked_until", time_or_null(status->locked_until)},
+                {"backup_codes_remaining", status->backup_remaining},
+                {"mfa_disabled_until", time_or_null(status->disabled_until)}};
     out.text = "user:             " + status->user +
                "\nfactors:          " + (status->factors.empty() ? std::string("none (not enrolled)") : status->factors) +
                "\nenrolled at:      " + shown(out.json["enrolled_at"], "never") +
                "\nlast verified at: " + shown(out.json["last_verified_at"], "never") +
                "\nfailures:         " + std::to_string(status->failures) +
-               "\nlocked until:     " + shown(out.json["locked_until"], "not locked") + "\n";
+               "\nlocked until:     " + shown(out.json["locked_until"], "not locked") +
+               "\nbackup codes:     " + std::to_string(status->backup_remaining) + " left" +
+               (status->disabled_until == 0 ? std::string()
+                                            : "\nMFA disabled:     until " + shown(out.json["mfa_disabled_until"], "") +
+                                                  " (by the help desk; ends when the user enrolls)") +
+               "\n";
     return out;
 }
 

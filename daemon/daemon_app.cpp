@@ -8,6 +8,7 @@
 #include "config/config_loader.hpp"
 #include "crypto/master_key.hpp"
 #include "crypto/secret_box.hpp"
+#include "metrics/textfile.hpp"
 #include "server/listener.hpp"
 #include "server/server.hpp"
 #include "store/sqlite_store.hpp"
@@ -44,12 +45,14 @@ public:
           server_(io_, state, std::move(acceptor)),
           signals_(io_, SIGTERM, SIGINT, SIGHUP),
           watchdog_(io_),
+          metrics_timer_(io_),
           drain_limit_(io_) {}
 
     void run() {
         server_.start();
         asio::co_spawn(io_, handle_signals(), asio::detached);
         if (auto period = systemd::watchdog_period()) asio::co_spawn(io_, ping_watchdog(*period / 2), asio::detached);
+        asio::co_spawn(io_, write_metrics(), asio::detached);
         systemd::notify_ready("Serving on " + state_.config->socket);
         io_.run();
     }
@@ -76,6 +79,7 @@ private:
             server_.drain([this] {
                 drain_limit_.cancel();
                 watchdog_.cancel();
+                metrics_timer_.cancel();
                 signals_.cancel();
             });
             co_return;
@@ -106,12 +110,33 @@ private:
         }
     }
 
+    // The node_exporter textfile, every metrics.interval (both read anew after
+    // a reload). A failure is logged when it starts and when it ends, not
+    // every interval.
+    Awaitable<void> write_metrics() {
+        bool failing = false;
+        for (;;) {
+            auto config = state_.config;
+            if (!config->metrics.textfile.empty()) {
+                auto written = replace_textfile(config->metrics.textfile, state_.counters.prometheus());
+                if (!written && !failing) log::error("metrics not written", {{"MFA_REASON", written.error().message}});
+                if (written && failing) log::notice("metrics written again");
+                failing = !written;
+            }
+            metrics_timer_.expires_after(config->metrics.interval);
+            boost::system::error_code ec;
+            co_await metrics_timer_.async_wait(redirect_error(use_awaitable, ec));
+            if (ec) co_return;
+        }
+    }
+
     asio::io_context& io_;
     std::string config_path_;
     DaemonState& state_;
     Server server_;
     asio::signal_set signals_;
     asio::steady_timer watchdog_;
+    asio::steady_timer metrics_timer_;
     asio::steady_timer drain_limit_;
 };
 

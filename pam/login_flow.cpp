@@ -84,6 +84,14 @@ int run_login(pam_handle_t* pamh, int flags, const ModuleArgs& args) {
     }
     switch (reply->type()) {
         case wire::MessageType::not_enrolled: return not_enrolled(pamh, args, conv, user);
+        case wire::MessageType::exempt: {
+            // The help desk disabled this user's MFA for a while: step aside, never PAM_SUCCESS.
+            auto notice = decoded<wire::Done>(*reply, wire::decode_done);
+            if (!notice) return unavailable(pamh, args, conv, "malformed EXEMPT");
+            conv.info(notice->message);
+            pam_syslog(pamh, LOG_NOTICE, "%s: second factor disabled by an administrator; skipped", user);
+            return PAM_IGNORE;
+        }
         case wire::MessageType::locked: {
             auto locked = decoded<wire::Locked>(*reply, wire::decode_locked);
             if (!locked) return unavailable(pamh, args, conv, "malformed LOCKED");
@@ -106,9 +114,13 @@ int run_login(pam_handle_t* pamh, int flags, const ModuleArgs& args) {
         auto verdict = client->call(answer_frame);
         if (!verdict) return unavailable(pamh, args, conv, verdict.error().message);
         switch (verdict->type()) {
-            case wire::MessageType::allow:
+            case wire::MessageType::allow: {
+                auto notice = decoded<wire::Done>(*verdict, wire::decode_done);
+                if (!notice) return unavailable(pamh, args, conv, "malformed ALLOW");
+                if (!notice->message.empty()) conv.info(notice->message);
                 if (args.debug) pam_syslog(pamh, LOG_DEBUG, "%s verified", user);
                 return PAM_SUCCESS;
+            }
             case wire::MessageType::deny:
                 if (attempt < args.tries) conv.error("Wrong code, try again.");
                 break;

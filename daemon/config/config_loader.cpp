@@ -123,6 +123,11 @@ void read_lockout(const Reader& r, const YAML::Node& n, Config::Lockout& out) {
     if (n["duration"]) out.duration = r.duration(n["duration"], "lockout.duration", Seconds(10), Seconds(7 * 86400));
 }
 
+void read_disable(const Reader& r, const YAML::Node& n, Config::Disable& out) {
+    r.only_keys(n, "disable", {"duration"});
+    if (n["duration"]) out.duration = r.duration(n["duration"], "disable.duration", Seconds(600), Seconds(30 * 86400));
+}
+
 void read_sms(const Reader& r, const YAML::Node& n, Config::Sms& out) {
     r.only_keys(n, "sms", {"provider", "command", "code_ttl", "resend_after", "max_per_user_per_day"});
     if (n["provider"])
@@ -175,8 +180,8 @@ Config read_root(const Reader& r, const YAML::Node& root) {
     Config c;
     if (root.IsNull()) return c;  // an empty file means every default
     r.only_keys(root, "",
-                {"socket", "database", "key_file", "issuer", "admin_group", "totp", "backup_codes", "lockout", "sms",
-                 "metrics", "connections", "durability"});
+                {"socket", "database", "key_file", "issuer", "admin_group", "totp", "backup_codes", "lockout", "disable",
+                 "sms", "metrics", "connections", "durability"});
     if (root["socket"]) c.socket = r.absolute_path(root["socket"], "socket");
     if (root["database"]) c.database = r.absolute_path(root["database"], "database");
     if (root["key_file"]) c.key_file = r.absolute_path(root["key_file"], "key_file");
@@ -191,6 +196,7 @@ Config read_root(const Reader& r, const YAML::Node& root) {
     if (root["totp"]) read_totp(r, root["totp"], c.totp);
     if (root["backup_codes"]) read_backup_codes(r, root["backup_codes"], c.backup_codes);
     if (root["lockout"]) read_lockout(r, root["lockout"], c.lockout);
+    if (root["disable"]) read_disable(r, root["disable"], c.disable);
     if (root["sms"]) read_sms(r, root["sms"], c.sms);
     if (root["metrics"]) read_metrics(r, root["metrics"], c.metrics);
     if (root["connections"]) read_connections(r, root["connections"], c.connections);

@@ -6,21 +6,6 @@
 #include "server/request_handler.hpp"
 
 namespace mfa::daemon {
-namespace {
-
-// The refusal itself is audited: a refused admin command is a security event.
-// string_view parameters: callers pass literals, and a std::string temporary
-// in a co_await expression is destroyed twice by g++ 12.
-Awaitable<std::optional<Outcome>> refuse_non_admin(const RequestContext& ctx, std::string_view user,
-                                                   std::string_view event) {
-    auto reason = admin_refusal(ctx.peer, ctx.state.config->admin_group);
-    if (reason.empty()) co_return std::nullopt;
-    std::string name(user);
-    AuditEntry entry{std::string(event), acceptable_user_name(name) ? name : "", "unauthorized", "", "", ctx.peer.uid, ""};
-    co_return co_await permission_denied(ctx, entry, reason);
-}
-
-}  // namespace
 
 Awaitable<Outcome> handle_admin_action(const RequestContext& ctx, const wire::PayloadReader& payload) {
     auto request = wire::decode_admin_action(payload);

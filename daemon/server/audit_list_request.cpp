@@ -1,7 +1,6 @@
 // AUDIT_LIST: pages of audit rows as JSON lines, each page within one frame.
 #include <nlohmann/json.hpp>
 
-#include "auth/authority.hpp"
 #include "mfa/wire/admin_messages.hpp"
 #include "server/request_handler.hpp"
 
@@ -32,12 +31,7 @@ Awaitable<Outcome> handle_audit_list(const RequestContext& ctx, const wire::Payl
     auto request = wire::decode_audit_list(payload);
     if (!request)
         co_return Outcome{ctx.error(wire::ErrorCode::malformed, request.error().message), request.error().message};
-    auto reason = admin_refusal(ctx.peer, ctx.state.config->admin_group);
-    if (!reason.empty()) {
-        // Named: g++ 12 destroys temporaries of a co_await full-expression twice.
-        AuditEntry refused{"audit_list", "", "unauthorized", "", "", ctx.peer.uid, ""};
-        co_return co_await permission_denied(ctx, refused, reason);
-    }
+    if (auto refused = co_await refuse_non_admin(ctx, "", "audit_list")) co_return std::move(*refused);
 
     AuditFilter filter{request->user, static_cast<std::int64_t>(request->since), request->event};
     auto rows = ctx.state.store->list_audit(static_cast<std::int64_t>(request->after_id), filter, kRowsPerQuery);

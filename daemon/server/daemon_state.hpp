@@ -5,6 +5,7 @@
 
 #include "config/config.hpp"
 #include "crypto/secret_box.hpp"
+#include "metrics/counters.hpp"
 #include "store/store.hpp"
 #include "store/write_queue.hpp"
 
@@ -16,12 +17,13 @@ inline constexpr std::int64_t kPendingEnrollmentSeconds = 600;
 inline constexpr std::int64_t kLoginSessionSeconds = 180;
 
 // What request handling reads: the live config (replaced whole on SIGHUP),
-// the store, the write queue, the sealing key and the start time.
+// the store, the write queue, the sealing key, the counters and the start time.
 struct DaemonState {
     std::shared_ptr<const Config> config;
     Store* store = nullptr;       // reads, on the event loop's own connection
     WriteQueue* writes = nullptr;  // every change, grouped on the writer thread
     const SecretBox* box = nullptr;
+    Counters counters;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
     static std::int64_t now() {

@@ -3,12 +3,11 @@
 #include <openssl/rand.h>
 
 #include "audit/audit_journal.hpp"
-#include "auth/authority.hpp"
 #include "auth/totp_match.hpp"
 #include "mfa/base32.hpp"
 #include "mfa/otpauth_uri.hpp"
 #include "mfa/wire/login_messages.hpp"
-#include "server/request_handler.hpp"
+#include "server/authorize_user_request.hpp"
 
 namespace mfa::daemon {
 namespace {
@@ -19,25 +18,11 @@ AuditEntry audit_for(const RequestContext& ctx, const std::string& user) {
     return AuditEntry{"", user, "", "", "", ctx.peer.uid, ""};
 }
 
-// Decodes a request naming a user and checks the peer may act for that user.
-template <class T>
-Awaitable<std::optional<Outcome>> decode_and_authorize(const RequestContext& ctx, Result<T>& request, Action action) {
-    if (!request)
-        co_return Outcome{ctx.error(wire::ErrorCode::malformed, request.error().message), request.error().message};
-    auto reason = refusal(ctx.peer, request->user, action, ctx.state.config->admin_group);
-    if (reason.empty()) co_return std::nullopt;
-    if (!acceptable_user_name(request->user)) co_return Outcome{ctx.error(wire::ErrorCode::permission_denied, reason), {}};
-    AuditEntry entry = audit_for(ctx, request->user);
-    entry.event = action == Action::enroll ? "enroll_start" : "status";
-    entry.result = "unauthorized";
-    co_return co_await permission_denied(ctx, entry, reason);
-}
-
 }  // namespace
 
 Awaitable<Outcome> handle_enroll_start(const RequestContext& ctx, const wire::PayloadReader& payload) {
     auto request = wire::decode_user_request(payload);
-    if (auto refused = co_await decode_and_authorize(ctx, request, Action::enroll)) co_return std::move(*refused);
+    if (auto refused = co_await decode_and_authorize(ctx, request, Action::enroll, "enroll_start")) co_return std::move(*refused);
     // A reload may replace the config while this request waits: keep this one alive.
     const auto config = ctx.state.config;
 
@@ -48,6 +33,7 @@ Awaitable<Outcome> handle_enroll_start(const RequestContext& ctx, const wire::Pa
     if (!sealed) co_return internal_error(ctx, sealed.error());
 
     AuditEntry entry = audit_for(ctx, request->user);
+    ctx.state.counters.add(Counter::setup_attempts);
     auto start = [user = request->user, sealed = std::move(*sealed), now = DaemonState::now(), entry](
                      Store& store) mutable { return store.start_enrollment(user, std::move(sealed), now, entry); };
     auto started = co_await ctx.state.writes->submit<EnrollStart>(start);
@@ -55,10 +41,12 @@ Awaitable<Outcome> handle_enroll_start(const RequestContext& ctx, const wire::Pa
     entry.event = "enroll_start";
     entry.result = *started == EnrollStart::started ? "ok" : "already_enabled";
     journal_audit(entry);
-    if (*started == EnrollStart::already_enabled)
+    if (*started == EnrollStart::already_enabled) {
+        ctx.state.counters.add(Counter::already_enabled);
         co_return Outcome{ctx.error(wire::ErrorCode::refused,
                                  "already enabled: " + request->user + " has an active authenticator; an admin must reset it first"),
                        {}};
+    }
 
     OtpauthUri uri{config->issuer, request->user, {secret.data(), secret.data() + secret.size()},
                    config->totp.algorithm, config->totp.digits, config->totp.period};
@@ -72,7 +60,7 @@ Awaitable<Outcome> handle_enroll_start(const RequestContext& ctx, const wire::Pa
 
 Awaitable<Outcome> handle_enroll_confirm(const RequestContext& ctx, const wire::PayloadReader& payload) {
     auto request = wire::decode_enroll_confirm(payload);
-    if (auto refused = co_await decode_and_authorize(ctx, request, Action::enroll)) co_return std::move(*refused);
+    if (auto refused = co_await decode_and_authorize(ctx, request, Action::enroll, "enroll_confirm")) co_return std::move(*refused);
     std::int64_t now = DaemonState::now();
     std::int64_t pending_since = now - kPendingEnrollmentSeconds;
     auto user = ctx.state.store->load_user(request->user);
@@ -103,12 +91,13 @@ Awaitable<Outcome> handle_enroll_confirm(const RequestContext& ctx, const wire::
     journal_audit(entry);
     if (*confirmed != EnrollConfirm::confirmed)
         co_return Outcome{ctx.error(wire::ErrorCode::refused, "no pending enrollment: start one with 'mfactl enroll totp'"), {}};
+    ctx.state.counters.add(Counter::setups_ok);
     co_return Outcome{wire::encode(wire::Done{"authenticator enabled for " + request->user}, ctx.request_id), {}};
 }
 
 Awaitable<Outcome> handle_user_status(const RequestContext& ctx, const wire::PayloadReader& payload) {
     auto request = wire::decode_user_request(payload);
-    if (auto refused = co_await decode_and_authorize(ctx, request, Action::inspect)) co_return std::move(*refused);
+    if (auto refused = co_await decode_and_authorize(ctx, request, Action::inspect, "status")) co_return std::move(*refused);
     auto user = ctx.state.store->load_user(request->user);
     if (!user) co_return internal_error(ctx, user.error());
     wire::UserStatusReply reply{request->user, "", 0, 0, 0, 0};
@@ -120,7 +109,11 @@ Awaitable<Outcome> handle_user_status(const RequestContext& ctx, const wire::Pay
         }
         reply.last_verified_at = static_cast<std::uint64_t>(record.last_verified_at);
         reply.failures = static_cast<std::uint32_t>(record.failures);
-        if (record.locked_until > DaemonState::now()) reply.locked_until = static_cast<std::uint64_t>(record.locked_until);
+        std::int64_t now = DaemonState::now();
+        if (record.locked_until > now) reply.locked_until = static_cast<std::uint64_t>(record.locked_until);
+        reply.backup_remaining = static_cast<std::uint32_t>(record.backup_remaining);
+        bool active = record.totp && record.totp->state == FactorState::active;
+        if (!active && record.disabled_until > now) reply.disabled_until = static_cast<std::uint64_t>(record.disabled_until);
     }
     co_return Outcome{wire::encode(reply, ctx.request_id), {}};
 }

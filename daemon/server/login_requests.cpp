@@ -3,7 +3,9 @@
 
 #include "audit/audit_journal.hpp"
 #include "auth/authority.hpp"
+#include "auth/backup_codes.hpp"
 #include "auth/totp_match.hpp"
+#include "mfa/utc_time.hpp"
 #include "mfa/wire/login_messages.hpp"
 #include "server/request_handler.hpp"
 
@@ -19,6 +21,36 @@ Outcome violation(const RequestContext& ctx, const std::string& reason) {
 Outcome locked(const RequestContext& ctx, std::int64_t until) {
     ctx.connection.login.reset();
     return reply(ctx, wire::encode(wire::Locked{static_cast<std::uint64_t>(until)}, ctx.request_id));
+}
+
+// The help desk disabled this user's MFA: the login skips the second factor
+// (PAM_IGNORE), and that is audited like any other way in.
+Awaitable<Outcome> exempt(const RequestContext& ctx, const AuditEntry& entry, std::int64_t until) {
+    journal_audit(entry);
+    if (auto rc = co_await audit(ctx, entry); !rc) co_return internal_error(ctx, rc.error());
+    std::string message = "Your second factor was disabled by the help desk until " + utc_time(until) +
+                          ". Set up your authenticator again now: mfactl enroll totp";
+    co_return reply(ctx, wire::encode(wire::Done{message}, ctx.request_id, wire::MessageType::exempt));
+}
+
+std::optional<std::vector<std::uint8_t>> backup_candidate(const UserRecord& user, std::string_view code,
+                                                          std::int64_t now) {
+    // No hashing for a locked user (the store refuses anyway) or a TOTP-shaped answer.
+    if (!user.backup || user.locked_until > now || !looks_like_backup_code(code)) return std::nullopt;
+    auto hash = hash_backup_code(code, *user.backup);
+    return hash ? std::optional(std::move(*hash)) : std::nullopt;
+}
+
+std::string backup_message(const AttemptOutcome& outcome) {
+    if (!outcome.by_backup_code || outcome.backup_remaining > 2) return {};
+    return "Backup code accepted. " + std::to_string(outcome.backup_remaining) +
+           " left: make a new set with 'mfactl backup-codes generate'.";
+}
+
+void count(Counters& counters, const AttemptOutcome& outcome, std::int64_t now) {
+    counters.add(outcome.result == AttemptResult::accepted ? Counter::verify_ok : Counter::verify_fail);
+    if (outcome.by_backup_code) counters.add(Counter::backup_codes_used);
+    if (outcome.result != AttemptResult::locked && outcome.locked_until > now) counters.add(Counter::lockouts);
 }
 
 }  // namespace
@@ -37,9 +69,14 @@ Awaitable<Outcome> handle_begin(const RequestContext& ctx, const wire::PayloadRe
 
     auto user = ctx.state.store->load_user(request->user);
     if (!user) co_return internal_error(ctx, user.error());
-    if (!*user || !(*user)->totp || (*user)->totp->state != FactorState::active)
-        co_return reply(ctx, wire::encode_empty(wire::MessageType::not_enrolled, ctx.request_id));
     std::int64_t now = DaemonState::now();
+    bool active = *user && (*user)->totp && (*user)->totp->state == FactorState::active;
+    if (!active && *user && (*user)->disabled_until > now) {
+        AuditEntry entry{"exempt", request->user, "ok", request->service, request->rhost, ctx.peer.uid,
+                         "disabled_until=" + std::to_string((*user)->disabled_until)};
+        co_return co_await exempt(ctx, entry, (*user)->disabled_until);
+    }
+    if (!active) co_return reply(ctx, wire::encode_empty(wire::MessageType::not_enrolled, ctx.request_id));
     if ((*user)->locked_until > now) co_return locked(ctx, (*user)->locked_until);
 
     LoginSession session{++ctx.connection.last_session_id, request->user, request->service, request->rhost, now};
@@ -68,7 +105,8 @@ Awaitable<Outcome> handle_answer(const RequestContext& ctx, const wire::PayloadR
     if (!secret) co_return internal_error(ctx, secret.error());
     // A reload may replace the config while this request waits: keep this one alive.
     const auto config = ctx.state.config;
-    Attempt attempt{login->user, now, match_totp(secret->view(), request->code, now, config->totp),
+    auto step = match_totp(secret->view(), request->code, now, config->totp);
+    Attempt attempt{login->user, now, step, step ? std::nullopt : backup_candidate(**user, request->code, now),
                     config->lockout.max_failures, config->lockout.duration.count(),
                     AuditEntry{"", "", "", login->service, login->rhost, ctx.peer.uid, ""}};
     OPENSSL_cleanse(request->code.data(), request->code.size());
@@ -77,10 +115,11 @@ Awaitable<Outcome> handle_answer(const RequestContext& ctx, const wire::PayloadR
     auto outcome = co_await ctx.state.writes->submit<AttemptOutcome>(record);
     if (!outcome) co_return internal_error(ctx, outcome.error());
     for (const auto& entry : outcome->audited) journal_audit(entry);
+    count(ctx.state.counters, *outcome, now);
     switch (outcome->result) {
         case AttemptResult::accepted:
             login.reset();
-            co_return reply(ctx, wire::encode_empty(wire::MessageType::allow, ctx.request_id));
+            co_return reply(ctx, wire::encode(wire::Done{backup_message(*outcome)}, ctx.request_id, wire::MessageType::allow));
         case AttemptResult::locked: co_return locked(ctx, outcome->locked_until);
         case AttemptResult::rejected:
         case AttemptResult::replayed:

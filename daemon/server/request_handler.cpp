@@ -1,7 +1,9 @@
 #include "server/request_handler.hpp"
 
 #include "audit/audit_journal.hpp"
+#include "auth/authority.hpp"
 #include "mfa/version.hpp"
+#include "mfa/wire/admin_messages.hpp"
 #include "sys/log.hpp"
 
 namespace mfa::daemon {
@@ -32,9 +34,19 @@ Awaitable<Result<void>> audit(const RequestContext& ctx, const AuditEntry& entry
 }
 
 Awaitable<Outcome> permission_denied(const RequestContext& ctx, const AuditEntry& entry, const std::string& reason) {
+    ctx.state.counters.add(Counter::unauthorized);
     journal_audit(entry);
     if (auto rc = co_await audit(ctx, entry); !rc) co_return internal_error(ctx, rc.error());
     co_return Outcome{ctx.error(wire::ErrorCode::permission_denied, reason), {}};
+}
+
+Awaitable<std::optional<Outcome>> refuse_non_admin(const RequestContext& ctx, std::string_view user,
+                                                   std::string_view event) {
+    auto reason = admin_refusal(ctx.peer, ctx.state.config->admin_group);
+    if (reason.empty()) co_return std::nullopt;
+    std::string name(user);
+    AuditEntry entry{std::string(event), acceptable_user_name(name) ? name : "", "unauthorized", "", "", ctx.peer.uid, ""};
+    co_return co_await permission_denied(ctx, entry, reason);
 }
 
 Awaitable<Outcome> RequestHandler::handle(const Peer& peer, ConnectionState& connection, const wire::Header& header,
@@ -56,6 +68,11 @@ Awaitable<Outcome> RequestHandler::handle(const Peer& peer, ConnectionState& con
         case MessageType::admin_action: co_return co_await handle_admin_action(ctx, payload);
         case MessageType::audit_verify: co_return co_await handle_audit_verify(ctx, payload);
         case MessageType::audit_list: co_return co_await handle_audit_list(ctx, payload);
+        case MessageType::backup_codes_generate: co_return co_await handle_backup_codes_generate(ctx, payload);
+        case MessageType::admin_disable: co_return co_await handle_admin_disable(ctx, payload);
+        case MessageType::stats:
+            if (auto ok = wire::decode_empty(payload); !ok) co_return violation(ctx, ok.error().message);
+            co_return Outcome{wire::encode(wire::StatsReply{ctx.state.counters.lines()}, header.request_id), {}};
         default:
             // Replies, or a second HELLO: never valid from a client here.
             co_return violation(ctx, "unexpected message type");

@@ -26,6 +26,8 @@ Awaitable<Outcome> handle_answer(const RequestContext& ctx, const wire::PayloadR
 Awaitable<Outcome> handle_admin_action(const RequestContext& ctx, const wire::PayloadReader& payload);
 Awaitable<Outcome> handle_audit_verify(const RequestContext& ctx, const wire::PayloadReader& payload);
 Awaitable<Outcome> handle_audit_list(const RequestContext& ctx, const wire::PayloadReader& payload);
+Awaitable<Outcome> handle_backup_codes_generate(const RequestContext& ctx, const wire::PayloadReader& payload);
+Awaitable<Outcome> handle_admin_disable(const RequestContext& ctx, const wire::PayloadReader& payload);
 
 // Appends one audit row through the write queue.
 Awaitable<Result<void>> audit(const RequestContext& ctx, const AuditEntry& entry);
@@ -33,5 +35,11 @@ Awaitable<Result<void>> audit(const RequestContext& ctx, const AuditEntry& entry
 // A refused request is a security event: journal and audit `entry`, then
 // answer permission denied with `reason`.
 Awaitable<Outcome> permission_denied(const RequestContext& ctx, const AuditEntry& entry, const std::string& reason);
+
+// Root and admin_group pass (nullopt); anyone else is refused, and the
+// refusal is audited. string_view parameters: callers pass literals, and a
+// std::string temporary in a co_await expression is destroyed twice by g++ 12.
+Awaitable<std::optional<Outcome>> refuse_non_admin(const RequestContext& ctx, std::string_view user,
+                                                   std::string_view event);
 
 }  // namespace mfa::daemon

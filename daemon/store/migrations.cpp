@@ -9,7 +9,7 @@ namespace mfa::daemon {
 namespace {
 
 // Step N takes the schema from version N to N+1. Never edit a shipped step: add one.
-constexpr std::array<std::string_view, 2> kSteps = {
+constexpr std::array<std::string_view, 3> kSteps = {
     R"sql(
 CREATE TABLE users (
     id         INTEGER PRIMARY KEY,
@@ -46,6 +46,23 @@ CREATE TABLE audit (
     hash      BLOB NOT NULL
 );
 CREATE INDEX audit_user_time ON audit (user, time);
+)sql",
+    // 2 -> 3: backup codes (salted hashes, one salt per set) and the help desk's disable.
+    R"sql(
+CREATE TABLE backup_code_sets (
+    user_id    INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    salt       BLOB NOT NULL,
+    iterations INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE backup_codes (
+    user_id INTEGER NOT NULL REFERENCES backup_code_sets(user_id) ON DELETE CASCADE,
+    slot    INTEGER NOT NULL,
+    hash    BLOB NOT NULL,
+    used_at INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (user_id, slot)
+) WITHOUT ROWID;
+ALTER TABLE users ADD COLUMN disabled_until INTEGER NOT NULL DEFAULT 0;
 )sql",
 };
 

@@ -21,10 +21,13 @@ Result<AdminOutcome> SqliteStore::admin_action(std::string_view user, AdminActio
     if (!clear) return clear.error();
     if (auto rc = clear->bind(1, id).run(); !rc) return rc.error();
     if (kind == AdminActionKind::reset) {
-        auto drop = db_.prepare("DELETE FROM factors WHERE user_id = ?1");
-        if (!drop) return drop.error();
-        if (auto rc = drop->bind(1, id).run(); !rc) return rc.error();
-        changed = changed || sqlite3_changes(db_.handle()) > 0;
+        for (const char* sql : {"DELETE FROM factors WHERE user_id = ?1", "DELETE FROM backup_code_sets WHERE user_id = ?1",
+                                "UPDATE users SET disabled_until = 0 WHERE id = ?1 AND disabled_until != 0"}) {
+            auto drop = db_.prepare(sql);
+            if (!drop) return drop.error();
+            if (auto rc = drop->bind(1, id).run(); !rc) return rc.error();
+            changed = changed || sqlite3_changes(db_.handle()) > 0;
+        }
     }
     AuditEntry entry = audit;
     entry.event = kind == AdminActionKind::reset ? "reset" : "unlock";

@@ -17,6 +17,17 @@ const char* result_name(AttemptResult r) {
 
 }  // namespace
 
+Result<void> SqliteStore::fail_attempt(const Attempt& a, std::int64_t user_id, AttemptOutcome& out) {
+    out.failures += 1;
+    if (out.failures >= a.max_failures) {
+        out.locked_until = a.now + a.lock_seconds;
+        out.failures = 0;  // the lock starts a fresh count for when it ends
+    }
+    auto count = db_.prepare("UPDATE users SET failures = ?2, locked_until = ?3 WHERE id = ?1");
+    if (!count) return count.error();
+    return count->bind(1, user_id).bind(2, out.failures).bind(3, out.locked_until).run();
+}
+
 Result<AttemptOutcome> SqliteStore::record_attempt(const Attempt& a) {
     auto tx = sqlite::Transaction::begin(db_);
     if (!tx) return tx.error();
@@ -28,39 +39,53 @@ Result<AttemptOutcome> SqliteStore::record_attempt(const Attempt& a) {
     if (!row) return row.error();
     if (!*row) return make_error("no active factor for this user");
     std::int64_t user_id = read->int64(0);
-    AttemptOutcome out{AttemptResult::rejected, static_cast<int>(read->int64(1)), read->int64(2), {}};
+    AttemptOutcome out{AttemptResult::rejected, static_cast<int>(read->int64(1)), read->int64(2), false, 0, {}};
     std::int64_t last_step = read->int64(3);
 
-    AuditEntry entry = a.audit;
-    entry.user = a.user;
+    auto backup = BackupUse::no_match;
     if (out.locked_until > a.now) {
         // The same answer whether the code was right or wrong, and nothing counted.
         out.result = AttemptResult::locked;
     } else if (a.matched_step && *a.matched_step > last_step) {
         auto use = db_.prepare(
             "UPDATE factors SET last_step = ?2 WHERE user_id = ?1 AND kind = 'totp' AND last_step < ?2");
-        auto reset = db_.prepare("UPDATE users SET failures = 0, locked_until = 0, last_verified_at = ?2 WHERE id = ?1");
         if (!use) return use.error();
-        if (!reset) return reset.error();
         if (auto rc = use->bind(1, user_id).bind(2, *a.matched_step).run(); !rc) return rc.error();
         if (sqlite3_changes(db_.handle()) != 1) return make_error("replay guard changed under a write lock");
-        if (auto rc = reset->bind(1, user_id).bind(2, a.now).run(); !rc) return rc.error();
-        out = {AttemptResult::accepted, 0, 0, {}};
-    } else {
-        out.result = a.matched_step ? AttemptResult::replayed : AttemptResult::rejected;
-        out.failures += 1;
-        if (out.failures >= a.max_failures) {
-            out.locked_until = a.now + a.lock_seconds;
-            out.failures = 0;  // the lock starts a fresh count for when it ends
-        }
-        auto count = db_.prepare("UPDATE users SET failures = ?2, locked_until = ?3 WHERE id = ?1");
-        if (!count) return count.error();
-        if (auto rc = count->bind(1, user_id).bind(2, out.failures).bind(3, out.locked_until).run(); !rc)
-            return rc.error();
+        out.result = AttemptResult::accepted;
+    } else if (!a.matched_step && a.backup_hash) {
+        auto used = use_backup_code(user_id, *a.backup_hash, a.now);
+        if (!used) return used.error();
+        backup = *used;
+        if (backup == BackupUse::used) out.result = AttemptResult::accepted;
     }
 
+    if (out.result == AttemptResult::accepted) {
+        auto reset = db_.prepare("UPDATE users SET failures = 0, locked_until = 0, last_verified_at = ?2 WHERE id = ?1");
+        if (!reset) return reset.error();
+        if (auto rc = reset->bind(1, user_id).bind(2, a.now).run(); !rc) return rc.error();
+        out.failures = 0;
+        out.locked_until = 0;
+    } else if (out.result != AttemptResult::locked) {
+        out.result = a.matched_step || backup == BackupUse::already_used ? AttemptResult::replayed : AttemptResult::rejected;
+        if (auto rc = fail_attempt(a, user_id, out); !rc) return rc.error();
+    }
+    out.by_backup_code = backup == BackupUse::used;
+    if (a.backup_hash) {
+        auto left = unused_backup_codes(user_id);
+        if (!left) return left.error();
+        out.backup_remaining = *left;
+    }
+
+    AuditEntry entry = a.audit;
+    entry.user = a.user;
     entry.event = out.result == AttemptResult::accepted ? "verify_ok" : "verify_fail";
     entry.result = result_name(out.result);
+    if (a.backup_hash) entry.detail = "factor=backup_code";
+    if (out.by_backup_code) {
+        entry.event = "backup_code_used";
+        entry.detail += " remaining=" + std::to_string(out.backup_remaining);
+    }
     if (auto rc = append_audit_row(db_, entry, a.now); !rc) return rc.error();
     out.audited.push_back(entry);
     if (out.result != AttemptResult::locked && out.locked_until > a.now) {

@@ -66,18 +66,22 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, 
 
 Result<std::optional<UserRecord>> SqliteStore::load_user(std::string_view user) {
     auto get = db_.prepare(
-        "SELECT u.failures, u.locked_until, u.last_verified_at, f.state, f.sealed_secret, f.created_at, "
-        "f.confirmed_at, f.last_step FROM users u LEFT JOIN factors f ON f.user_id = u.id AND f.kind = 'totp' "
-        "WHERE u.name = ?1");
+        "SELECT u.failures, u.locked_until, u.last_verified_at, u.disabled_until, f.state, f.sealed_secret, "
+        "f.created_at, f.confirmed_at, f.last_step, b.salt, b.iterations, "
+        "(SELECT count(*) FROM backup_codes c WHERE c.user_id = u.id AND c.used_at = 0) "
+        "FROM users u LEFT JOIN factors f ON f.user_id = u.id AND f.kind = 'totp' "
+        "LEFT JOIN backup_code_sets b ON b.user_id = u.id WHERE u.name = ?1");
     if (!get) return get.error();
     get->bind(1, user);
     auto row = get->step();
     if (!row) return row.error();
     if (!*row) return std::optional<UserRecord>();
-    UserRecord record{std::string(user), static_cast<int>(get->int64(0)), get->int64(1), get->int64(2), {}};
-    if (!get->is_null(3))
-        record.totp = TotpFactor{get->text(3) == "active" ? FactorState::active : FactorState::pending,
-                                 get->blob(4), get->int64(5), get->int64(6), get->int64(7)};
+    UserRecord record{std::string(user), static_cast<int>(get->int64(0)), get->int64(1), get->int64(2), get->int64(3),
+                      {}, {}, static_cast<int>(get->int64(11))};
+    if (!get->is_null(4))
+        record.totp = TotpFactor{get->text(4) == "active" ? FactorState::active : FactorState::pending,
+                                 get->blob(5), get->int64(6), get->int64(7), get->int64(8)};
+    if (!get->is_null(9)) record.backup = BackupCodeSalt{get->blob(9), static_cast<int>(get->int64(10))};
     return std::optional<UserRecord>(std::move(record));
 }
 
@@ -127,6 +131,12 @@ Result<EnrollConfirm> SqliteStore::confirm_enrollment(std::string_view user, std
     activate->bind(1, user).bind(2, now).bind(3, step).bind(4, pending_since);
     if (auto rc = activate->run(); !rc) return rc.error();
     bool confirmed = sqlite3_changes(db_.handle()) == 1;
+    if (confirmed) {
+        // Enrolled again: a help-desk disable ends here.
+        auto enable = db_.prepare("UPDATE users SET disabled_until = 0 WHERE name = ?1");
+        if (!enable) return enable.error();
+        if (auto rc = enable->bind(1, user).run(); !rc) return rc.error();
+    }
     AuditEntry entry = audit;
     entry.event = "enroll_confirm";
     entry.result = confirmed ? "ok" : "no_pending";

@@ -24,15 +24,26 @@ public:
                                          std::int64_t now, const AuditEntry& audit) override;
     Result<EnrollConfirm> confirm_enrollment(std::string_view user, std::int64_t step, std::int64_t now,
                                              std::int64_t pending_since, const AuditEntry& audit) override;
+    Result<BackupCodesOutcome> replace_backup_codes(std::string_view user, const BackupCodeSet& set, std::int64_t now,
+                                                    const AuditEntry& audit) override;
     Result<AttemptOutcome> record_attempt(const Attempt& attempt) override;
     Result<void> append_audit(const AuditEntry& entry, std::int64_t now) override;
     Result<void> run_group(const std::function<void(Store&)>& body) override;
     Result<AdminOutcome> admin_action(std::string_view user, AdminActionKind kind, std::int64_t now,
                                       const AuditEntry& audit) override;
+    Result<DisablePlan> plan_disable(std::string_view user, std::int64_t now) override;
+    Result<DisablePlan> apply_disable(std::string_view user, std::int64_t now, std::int64_t until,
+                                      const AuditEntry& audit, const DescribeDisable& describe) override;
     Result<AuditCheck> verify_audit_chain() override;
     Result<std::vector<AuditRow>> list_audit(std::int64_t after_id, const AuditFilter& filter, int limit) override;
 
 private:
+    // A backup code attempt inside record_attempt's transaction.
+    enum class BackupUse { used, already_used, no_match };
+    Result<BackupUse> use_backup_code(std::int64_t user_id, const std::vector<std::uint8_t>& hash, std::int64_t now);
+    Result<int> unused_backup_codes(std::int64_t user_id);
+    Result<void> fail_attempt(const Attempt& a, std::int64_t user_id, AttemptOutcome& out);
+
     SqliteStore(sqlite::Database db, int version) : db_(std::move(db)), schema_version_(version) {}
     sqlite::Database db_;
     int schema_version_;

@@ -29,22 +29,46 @@ struct TotpFactor {
     std::int64_t last_step = -1;    // the last accepted time step (replay guard)
 };
 
+// How a user's current backup codes are hashed (auth/backup_codes.hpp), and
+// how many are left. One salt per set: see hash_backup_code for why.
+struct BackupCodeSalt {
+    std::vector<std::uint8_t> salt;
+    int iterations = 0;
+};
+
+struct BackupCodeSet {
+    BackupCodeSalt salt;
+    std::vector<std::vector<std::uint8_t>> hashes;
+};
+
 struct UserRecord {
     std::string name;
     int failures = 0;  // consecutive
     std::int64_t locked_until = 0;
     std::int64_t last_verified_at = 0;
+    std::int64_t disabled_until = 0;  // the help desk disabled MFA until then (admin disable)
     std::optional<TotpFactor> totp;
+    std::optional<BackupCodeSalt> backup;
+    int backup_remaining = 0;
 };
 
 enum class EnrollStart { started, already_enabled };
 enum class EnrollConfirm { confirmed, no_pending };
 
-// One login attempt. matched_step is the time step the code matched, if any.
+enum class BackupCodesStored { stored, no_active_factor };
+
+struct BackupCodesOutcome {
+    BackupCodesStored result = BackupCodesStored::no_active_factor;
+    int voided = 0;  // unused codes of the set it replaced
+};
+
+// One login attempt. matched_step is the time step the code matched, if any;
+// backup_hash is the answer hashed with the user's backup code salt.
 struct Attempt {
     std::string user;
     std::int64_t now = 0;
     std::optional<std::int64_t> matched_step;
+    std::optional<std::vector<std::uint8_t>> backup_hash;
     int max_failures = 4;
     std::int64_t lock_seconds = 300;
     AuditEntry audit;  // service, rhost and peer; event and result are set by the store
@@ -56,6 +80,8 @@ struct AttemptOutcome {
     AttemptResult result = AttemptResult::rejected;
     int failures = 0;
     std::int64_t locked_until = 0;
+    bool by_backup_code = false;
+    int backup_remaining = 0;
     std::vector<AuditEntry> audited;  // the rows written, for the journal
 };
 
@@ -64,6 +90,21 @@ enum class AdminActionKind { unlock, reset };
 struct AdminOutcome {
     bool user_exists = false;
     bool changed = false;  // false: nothing to unlock or reset (the call is idempotent)
+};
+
+// What `admin disable` finds, and removes when it commits.
+struct DisablePlan {
+    bool user_exists = false;
+    bool totp_active = false;
+    bool totp_pending = false;
+    int backup_unused = 0;
+    bool locked = false;
+    int failures = 0;
+    std::int64_t disabled_until = 0;  // as found, or as set by a commit
+
+    bool nothing_to_change(std::int64_t now) const {
+        return disabled_until > now && !totp_active && !totp_pending && backup_unused == 0 && !locked && failures == 0;
+    }
 };
 
 struct AuditCheck {
@@ -102,6 +143,11 @@ public:
     virtual Result<EnrollConfirm> confirm_enrollment(std::string_view user, std::int64_t step, std::int64_t now,
                                                      std::int64_t pending_since, const AuditEntry& audit) = 0;
 
+    // Replaces the user's backup codes (voiding the old set); refused without
+    // an active factor. Audited as backup_codes_generate.
+    virtual Result<BackupCodesOutcome> replace_backup_codes(std::string_view user, const BackupCodeSet& set,
+                                                            std::int64_t now, const AuditEntry& audit) = 0;
+
     // Decides accepted / rejected / replayed / locked, updates the failure
     // count, lock and replay state, and appends the audit rows, atomically.
     virtual Result<AttemptOutcome> record_attempt(const Attempt& attempt) = 0;
@@ -109,9 +155,20 @@ public:
     virtual Result<void> append_audit(const AuditEntry& entry, std::int64_t now) = 0;
 
     // unlock: clears the failure count and lock. reset: also removes the
-    // factors, so the next login must enroll. Audited with the reason.
+    // factors and backup codes and ends a disable, so the next login must enroll. Audited with the reason.
     virtual Result<AdminOutcome> admin_action(std::string_view user, AdminActionKind kind, std::int64_t now,
                                               const AuditEntry& audit) = 0;
+
+    // What a disable would change; reads only (the dry run).
+    virtual Result<DisablePlan> plan_disable(std::string_view user, std::int64_t now) = 0;
+
+    // One transaction: removes the factors and backup codes, clears the lock,
+    // lets logins skip the second factor until `until`, and appends `audit`
+    // with detail = describe(what was found). Changes nothing, and audits
+    // nothing, when the plan finds nothing to change.
+    using DescribeDisable = std::function<std::string(const DisablePlan&)>;
+    virtual Result<DisablePlan> apply_disable(std::string_view user, std::int64_t now, std::int64_t until,
+                                              const AuditEntry& audit, const DescribeDisable& describe) = 0;
 
     // Up to `limit` rows with id > after_id that match, in id order.
     virtual Result<std::vector<AuditRow>> list_audit(std::int64_t after_id, const AuditFilter& filter,

@@ -174,7 +174,7 @@ std::unique_ptr<SqliteStore> enrolled(const std::string& path) {
 }
 
 Attempt attempt(std::int64_t now, std::optional<std::int64_t> step) {
-    return Attempt{"alice", now, step, 3, 300, peer_audit()};
+    return Attempt{"alice", now, step, std::nullopt, 3, 300, peer_audit()};
 }
 
 void enrollment_confirms_once_and_refuses_a_second_start(void**) {

@@ -1,5 +1,10 @@
 #include "mfa/wire/login_messages.hpp"
 
+#include <string.h>
+
+#include <algorithm>
+#include <cctype>
+
 #include "field_reader.hpp"
 
 namespace mfa::wire {
@@ -22,9 +27,18 @@ FrameWriter encode(const EnrollConfirm& m, std::uint32_t request_id) {
     return w;
 }
 
-FrameWriter encode(const Done& m, std::uint32_t request_id) {
-    FrameWriter w(MessageType::done, request_id);
+FrameWriter encode(const Done& m, std::uint32_t request_id, MessageType type) {
+    FrameWriter w(type, request_id);
     w.text(Tag::message, m.message);
+    return w;
+}
+
+FrameWriter encode(const BackupCodes& m, std::uint32_t request_id) {
+    std::string joined;
+    for (const auto& code : m.codes) joined += (joined.empty() ? "" : " ") + code;
+    FrameWriter w(MessageType::backup_codes, request_id);
+    w.text(Tag::user, m.user).text(Tag::codes, joined);
+    explicit_bzero(joined.data(), joined.size());
     return w;
 }
 
@@ -35,7 +49,9 @@ FrameWriter encode(const UserStatusReply& m, std::uint32_t request_id) {
         .u64(Tag::enrolled_at, m.enrolled_at)
         .u64(Tag::last_verified_at, m.last_verified_at)
         .u32(Tag::failures, m.failures)
-        .u64(Tag::locked_until, m.locked_until);
+        .u64(Tag::locked_until, m.locked_until)
+        .u32(Tag::backup_remaining, m.backup_remaining)
+        .u64(Tag::disabled_until, m.disabled_until);
     return w;
 }
 
@@ -94,15 +110,34 @@ Result<Done> decode_done(const PayloadReader& p) {
     return f.finish(Done{f.text(Tag::message, kMaxMessage)});
 }
 
+Result<BackupCodes> decode_backup_codes(const PayloadReader& p) {
+    if (auto ok = p.allow_only({Tag::user, Tag::codes}); !ok) return ok.error();
+    FieldReader f(p);
+    auto decoded = f.finish(BackupCodes{f.text(Tag::user, kMaxUser), {}});
+    if (!decoded) return decoded;
+    auto joined = p.text(Tag::codes, kMaxPayload);
+    if (!joined) return joined.error();
+    for (std::size_t at = 0; at < joined->size();) {
+        auto end = std::min(joined->find(' ', at), joined->size());
+        auto code = joined->substr(at, end - at);
+        if (code.empty() || code.size() > kMaxCode || decoded->codes.size() == kMaxBackupCodes ||
+            !std::all_of(code.begin(), code.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); }))
+            return make_error("payload: malformed backup codes");
+        decoded->codes.emplace_back(code);
+        at = end + 1;
+    }
+    return decoded;
+}
+
 Result<UserStatusReply> decode_user_status_reply(const PayloadReader& p) {
     if (auto ok = p.allow_only({Tag::user, Tag::factor, Tag::enrolled_at, Tag::last_verified_at, Tag::failures,
-                                Tag::locked_until});
+                                Tag::locked_until, Tag::backup_remaining, Tag::disabled_until});
         !ok)
         return ok.error();
     FieldReader f(p);
     return f.finish(UserStatusReply{f.text(Tag::user, kMaxUser), f.text(Tag::factor, kMaxMessage),
                                     f.u64(Tag::enrolled_at), f.u64(Tag::last_verified_at), f.u32(Tag::failures),
-                                    f.u64(Tag::locked_until)});
+                                    f.u64(Tag::locked_until), f.u32(Tag::backup_remaining), f.u64(Tag::disabled_until)});
 }
 
 Result<Begin> decode_begin(const PayloadReader& p) {

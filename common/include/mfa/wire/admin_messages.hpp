@@ -1,4 +1,4 @@
-// Administration messages: unlock/reset a user, verify the audit chain.
+// Administration messages: unlock/reset/disable a user, the audit log, counters.
 #pragma once
 
 #include <cstdint>
@@ -33,6 +33,43 @@ struct AuditPage {
     std::string rows;  // one JSON object per line
     std::uint64_t next_after_id = 0;  // 0: this was the last page
 };
+
+// Help-desk lockout resolution. Every field is required; "None Provided" is
+// a valid ticket or reason. Without `commit` it is a dry run.
+struct AdminDisable {
+    std::string user;
+    std::string ticket;
+    std::string reason;          // never the user's real name
+    std::string operator_email;  // who acts; kept in the audit row only
+    std::string method;          // with-claim | without-claim | none-provided
+    bool commit = false;
+};
+
+// What a disable changed (committed), would change (dry_run), or that there
+// was nothing left to change (already_disabled).
+struct DisableReport {
+    std::string state;  // dry_run | committed | already_disabled
+    bool totp_removed = false;
+    bool pending_removed = false;
+    std::uint32_t backup_voided = 0;
+    bool lock_cleared = false;
+    std::uint32_t failures_cleared = 0;
+    std::uint64_t disabled_until = 0;  // logins skip the second factor until then, or until re-enrollment
+};
+
+// Why `m` cannot be acted on, or empty. Shared so mfactl and mfad agree.
+std::string disable_request_problem(const AdminDisable& m);
+
+struct StatsReply {
+    std::string counters;  // "name value" lines, Prometheus metric names
+};
+
+FrameWriter encode(const AdminDisable& m, std::uint32_t request_id);
+FrameWriter encode(const DisableReport& m, std::uint32_t request_id);
+FrameWriter encode(const StatsReply& m, std::uint32_t request_id);
+Result<AdminDisable> decode_admin_disable(const PayloadReader& p);
+Result<DisableReport> decode_disable_report(const PayloadReader& p);
+Result<StatsReply> decode_stats_reply(const PayloadReader& p);
 
 FrameWriter encode(const AuditList& m, std::uint32_t request_id);
 FrameWriter encode(const AuditPage& m, std::uint32_t request_id);

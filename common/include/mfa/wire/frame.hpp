@@ -36,7 +36,7 @@ enum class MessageType : std::uint16_t {
     done = 11,
     user_status = 12,
     user_status_reply = 13,
-    // The login (pam_mfa.so): BEGIN -> CHALLENGE | NOT_ENROLLED | LOCKED, ANSWER -> ALLOW | DENY | LOCKED.
+    // The login (pam_mfa.so): BEGIN -> CHALLENGE | NOT_ENROLLED | LOCKED | EXEMPT, ANSWER -> ALLOW | DENY | LOCKED.
     begin = 14,
     challenge = 15,
     not_enrolled = 16,
@@ -50,6 +50,17 @@ enum class MessageType : std::uint16_t {
     audit_verify_reply = 23,
     audit_list = 24,
     audit_page = 25,
+    // Backup codes (mfactl backup-codes): the user, root or admin_group.
+    backup_codes_generate = 26,
+    backup_codes = 27,
+    // Help-desk lockout resolution (mfactl admin disable): root and admin_group.
+    admin_disable = 28,
+    disable_report = 29,
+    // BEGIN's answer for a user whose MFA the help desk disabled: PAM_IGNORE.
+    exempt = 30,
+    // Counters (mfactl stats): any local user; they name nobody.
+    stats = 31,
+    stats_reply = 32,
 };
 
 bool known_message_type(std::uint16_t type);

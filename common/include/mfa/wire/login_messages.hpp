@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "mfa/result.hpp"
 #include "mfa/wire/tlv.hpp"
@@ -16,6 +17,7 @@ inline constexpr std::size_t kMaxRhost = 256;
 inline constexpr std::size_t kMaxTty = 64;
 inline constexpr std::size_t kMaxCode = 64;
 inline constexpr std::size_t kMaxMessage = 512;
+inline constexpr std::size_t kMaxBackupCodes = 64;
 
 struct UserRequest {  // ENROLL_START, USER_STATUS
     std::string user;
@@ -32,8 +34,14 @@ struct EnrollConfirm {
     std::string code;
 };
 
+// A message for the person: DONE (mfactl), ALLOW (may be empty) and EXEMPT (pam_mfa.so).
 struct Done {
     std::string message;
+};
+
+struct BackupCodes {
+    std::string user;
+    std::vector<std::string> codes;  // shown once; sent as one space-separated field
 };
 
 struct UserStatusReply {
@@ -43,6 +51,8 @@ struct UserStatusReply {
     std::uint64_t last_verified_at = 0;  // unix seconds, 0 = never
     std::uint32_t failures = 0;
     std::uint64_t locked_until = 0;  // unix seconds, 0 = not locked
+    std::uint32_t backup_remaining = 0;  // unused backup codes
+    std::uint64_t disabled_until = 0;    // MFA disabled by the help desk until then; 0 = not disabled
 };
 
 struct Begin {
@@ -74,7 +84,8 @@ struct Deny {
 FrameWriter encode(MessageType type, const UserRequest& m, std::uint32_t request_id);
 FrameWriter encode(const EnrollSecret& m, std::uint32_t request_id);
 FrameWriter encode(const EnrollConfirm& m, std::uint32_t request_id);
-FrameWriter encode(const Done& m, std::uint32_t request_id);
+FrameWriter encode(const Done& m, std::uint32_t request_id, MessageType type = MessageType::done);
+FrameWriter encode(const BackupCodes& m, std::uint32_t request_id);
 FrameWriter encode(const UserStatusReply& m, std::uint32_t request_id);
 FrameWriter encode(const Begin& m, std::uint32_t request_id);
 FrameWriter encode(const Challenge& m, std::uint32_t request_id);
@@ -86,6 +97,7 @@ Result<UserRequest> decode_user_request(const PayloadReader& p);
 Result<EnrollSecret> decode_enroll_secret(const PayloadReader& p);
 Result<EnrollConfirm> decode_enroll_confirm(const PayloadReader& p);
 Result<Done> decode_done(const PayloadReader& p);
+Result<BackupCodes> decode_backup_codes(const PayloadReader& p);
 Result<UserStatusReply> decode_user_status_reply(const PayloadReader& p);
 Result<Begin> decode_begin(const PayloadReader& p);
 Result<Challenge> decode_challenge(const PayloadReader& p);

@@ -44,6 +44,19 @@ enum class Tag : std::uint16_t {
     after_id = 26,
     since = 27,
     event = 28,
+    codes = 29,
+    ticket = 30,
+    operator_email = 31,
+    method = 32,
+    commit = 33,
+    disable_state = 34,
+    totp_removed = 35,
+    pending_removed = 36,
+    backup_voided = 37,
+    lock_cleared = 38,
+    disabled_until = 39,
+    backup_remaining = 40,
+    counters = 41,
 };
 
 inline constexpr std::size_t kMaxFields = 32;
