@@ -38,4 +38,15 @@ std::string enroll_user(const std::string& socket, const std::string& user) {
     return secret->secret;
 }
 
+std::vector<std::string> new_backup_codes(const std::string& socket, const std::string& user) {
+    auto client = wire::Client::connect({socket, std::chrono::seconds(5), {0}});
+    if (!client) throw std::runtime_error(client.error().message);
+    auto request = wire::encode(wire::MessageType::backup_codes_generate, wire::UserRequest{user}, client->next_request_id());
+    auto reply = client->call(request);
+    if (!reply) throw std::runtime_error(reply.error().message);
+    auto set = wire::decode_backup_codes(*reply->fields());
+    if (!set) throw std::runtime_error(set.error().message);
+    return set->codes;
+}
+
 }  // namespace mfa::test

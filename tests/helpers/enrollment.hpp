@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace mfa::test {
 
@@ -14,5 +15,8 @@ std::string oathtool_code(const std::string& base32_secret, std::int64_t when);
 // Enrolls `user` as root and confirms with the previous step's code, so the
 // current and next steps are still unused. Returns the base32 secret.
 std::string enroll_user(const std::string& socket, const std::string& user);
+
+// A new backup code set for `user`, as root, over the protocol.
+std::vector<std::string> new_backup_codes(const std::string& socket, const std::string& user);
 
 }  // namespace mfa::test

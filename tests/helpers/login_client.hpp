@@ -12,16 +12,20 @@ namespace mfa::test {
 class LoginClient {
 public:
     explicit LoginClient(const std::string& socket);
-    // The reply type to BEGIN (CHALLENGE, NOT_ENROLLED, LOCKED) or nullopt on error.
+    // The reply type to BEGIN (CHALLENGE, NOT_ENROLLED, LOCKED, EXEMPT) or nullopt on error.
     std::optional<wire::MessageType> begin(const std::string& user);
     // The reply type to ANSWER (ALLOW, DENY, LOCKED) or nullopt on error.
     std::optional<wire::MessageType> answer(const std::string& code);
     const std::string& last_error() const { return error_; }
+    // The text of the last ALLOW, DENY or EXEMPT: what the module shows the user.
+    const std::string& last_message() const { return message_; }
 
 private:
     std::optional<wire::Client> client_;
     std::uint32_t session_ = 0;
     std::string error_;
+    std::string message_;
+    std::optional<wire::MessageType> record(const Result<wire::Reply>& reply);
 };
 
 }  // namespace mfa::test

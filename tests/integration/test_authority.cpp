@@ -61,14 +61,26 @@ Finished mfactl_as(const std::string& user, std::vector<std::string> args) {
     return run(argv);
 }
 
-// BEGIN for `target` from a child running as `uid`: 0 challenge or not enrolled, 1 refused, 2 other.
+const std::vector<std::string> kDisableNobody = {"admin", "disable", "--user", "nobody", "--ticket", "T-1", "--reason",
+                                                 "test", "--operator", "op@example.com", "--verification-method",
+                                                 "none-provided"};
+const std::vector<std::string> kDisableAlice = {"admin", "disable", "--user", "alice", "--ticket", "T-2", "--reason",
+                                                "test", "--operator", "op@example.com", "--verification-method",
+                                                "with-claim"};
+
+std::vector<std::string> with_commit(std::vector<std::string> args) {
+    args.push_back("--commit");
+    return args;
+}
+
+// BEGIN for `target` from a child running as `uid`: 0 answered (challenge, not enrolled, exempt), 1 refused, 2 other.
 int begin_as(uid_t uid, gid_t gid, const std::string& target) {
     pid_t pid = fork();
     if (pid == 0) {
         if (setgroups(0, nullptr) != 0 || setgid(gid) != 0 || setuid(uid) != 0) _exit(3);
         LoginClient client(world->daemon->socket());
         auto reply = client.begin(target);
-        if (reply == MessageType::challenge || reply == MessageType::not_enrolled) _exit(0);
+        if (reply == MessageType::challenge || reply == MessageType::not_enrolled || reply == MessageType::exempt) _exit(0);
         _exit(client.last_error().find("permission denied") != std::string::npos ? 1 : 2);
     }
     int status = 0;
@@ -91,12 +103,20 @@ void a_user_acts_only_for_itself(void**) {
 
     assert_int_equal(begin_as(65534, 65534, "alice"), 1);
     assert_int_equal(begin_as(65534, 65534, "nobody"), 0);
+    auto codes_other = mfactl_as("nobody", {"backup-codes", "generate", "--user", "alice"});
+    assert_int_equal(codes_other.exit_code, 1);
+    assert_contains(codes_other.err, "permission denied");
+    auto codes_self = mfactl_as("nobody", {"backup-codes", "generate"});  // allowed, but nothing is active yet
+    assert_int_equal(codes_self.exit_code, 1);
+    assert_contains(codes_self.err, "no active authenticator for nobody");
+    assert_int_equal(mfactl_as("nobody", {"stats"}).exit_code, 0);  // counters name nobody: anyone may read them
 
     // Admin commands, even on itself.
     for (const std::vector<std::string>& admin : {std::vector<std::string>{"admin", "unlock", "--user", "nobody"},
                                                    std::vector<std::string>{"admin", "reset", "--user", "alice"},
                                                    std::vector<std::string>{"audit", "verify"},
-                                                   std::vector<std::string>{"audit", "list"}}) {
+                                                   std::vector<std::string>{"audit", "list"},
+                                                   kDisableNobody, with_commit(kDisableNobody)}) {
         auto refused = mfactl_as("nobody", admin);
         assert_int_equal(refused.exit_code, 1);
         assert_contains(refused.err, "permission denied: admin commands are for root and " + kAdminGroup);
@@ -110,8 +130,14 @@ void an_admin_enrolls_others_but_never_verifies_for_them(void**) {
     assert_int_equal(mfactl_as(kAdmin, {"status", "--user", "alice"}).exit_code, 0);
     assert_int_equal(mfactl_as(kAdmin, {"audit", "verify"}).exit_code, 0);
     assert_int_equal(mfactl_as(kAdmin, {"admin", "unlock", "--user", "alice"}).exit_code, 0);
+    auto disabled = mfactl_as(kAdmin, with_commit(kDisableAlice));
+    if (disabled.exit_code != 0) fail_msg("%s", disabled.err.c_str());
     auto admin = getpwnam(kAdmin.c_str());
     assert_non_null(admin);
+    // The audit row names the operator's uid, from SO_PEERCRED.
+    auto rows = run({MFACTL_BIN, "--socket", world->daemon->socket(), "audit", "list", "--event", "disable"});
+    assert_contains(rows.out, "uid=" + std::to_string(admin->pw_uid));
+    assert_contains(rows.out, "\"operator_uid\":" + std::to_string(admin->pw_uid));
     assert_int_equal(begin_as(admin->pw_uid, admin->pw_gid, "alice"), 1);
 }
 

@@ -162,6 +162,35 @@ void not_enrolled_is_denied_or_ignored_with_nullok(void**) {
     assert_int_equal(raw_call("pam_sm_authenticate", "dave", {sock.c_str()}), PAM_AUTH_ERR);
 }
 
+void a_backup_code_works_at_the_prompt(void**) {
+    enroll_user(daemon_under_test->socket(), "erin");
+    auto codes = new_backup_codes(daemon_under_test->socket(), "erin");
+    for (std::size_t i = 0; i < 5; ++i) {
+        auto login = pam_login("mfa", "erin", {codes[i]});
+        assert_int_equal(login.rc, PAM_SUCCESS);
+        assert_str_eq(login.infos, "");
+    }
+    auto sixth = pam_login("mfa", "erin", {codes[5]});
+    assert_int_equal(sixth.rc, PAM_SUCCESS);
+    assert_str_eq(sixth.infos, "Backup code accepted. 2 left: make a new set with 'mfactl backup-codes generate'.");
+    assert_str_eq(pam_login("mfa", "erin", {codes[6]}, PAM_SILENT).infos, "");  // PAM_SILENT: no message
+    assert_int_equal(pam_login("mfa_one_try", "erin", {codes[0]}).rc, PAM_AUTH_ERR);  // used already
+}
+
+void a_help_desk_disable_steps_aside(void**) {
+    enroll_user(daemon_under_test->socket(), "fern");
+    auto disabled = run({MFACTL_BIN, "--socket", daemon_under_test->socket(), "admin", "disable", "--user", "fern",
+                         "--ticket", "HD-1", "--reason", "lost phone", "--operator", "op@example.com",
+                         "--verification-method", "with-claim", "--commit"});
+    assert_int_equal(disabled.exit_code, 0);
+    std::string sock = socket_arg("mfad.sock");
+    // PAM_IGNORE even without nullok: the password decides, never pam_mfa alone.
+    assert_int_equal(raw_call("pam_sm_authenticate", "fern", {sock.c_str()}), PAM_IGNORE);
+    auto login = pam_login("mfa", "fern", {});
+    assert_int_not_equal(login.rc, PAM_SUCCESS);
+    assert_contains(login.infos, "disabled by the help desk until ");
+}
+
 void daemon_down_fails_closed_unless_fail_mode_open(void**) {
     assert_int_equal(pam_login("mfa_down", "alice", {"123456"}).rc, PAM_AUTHINFO_UNAVAIL);
     std::string sock = socket_arg("absent.sock");
@@ -213,6 +242,8 @@ int main() {
         cmocka_unit_test(wrong_codes_use_up_the_tries),
         cmocka_unit_test(the_lock_holds_against_the_right_code),
         cmocka_unit_test(not_enrolled_is_denied_or_ignored_with_nullok),
+        cmocka_unit_test(a_backup_code_works_at_the_prompt),
+        cmocka_unit_test(a_help_desk_disable_steps_aside),
         cmocka_unit_test(daemon_down_fails_closed_unless_fail_mode_open),
         cmocka_unit_test(a_hung_daemon_times_out),
         cmocka_unit_test(a_garbage_reply_is_unavailable),

@@ -117,7 +117,8 @@ Result<BackupCodes> decode_backup_codes(const PayloadReader& p) {
     if (!decoded) return decoded;
     auto joined = p.text(Tag::codes, kMaxPayload);
     if (!joined) return joined.error();
-    for (std::size_t at = 0; at < joined->size();) {
+    // Every space separates two codes: an empty piece anywhere is malformed.
+    for (std::size_t at = 0; !joined->empty() && at <= joined->size();) {
         auto end = std::min(joined->find(' ', at), joined->size());
         auto code = joined->substr(at, end - at);
         if (code.empty() || code.size() > kMaxCode || decoded->codes.size() == kMaxBackupCodes ||

@@ -1,0 +1,101 @@
+// The backup code, disable and stats messages: round trips, and the rules
+// both ends apply to a disable request.
+#include <vector>
+
+#include "cmocka.hpp"
+#include "mfa/wire/admin_messages.hpp"
+#include "mfa/wire/login_messages.hpp"
+
+using namespace mfa::wire;
+
+namespace {
+
+PayloadReader payload_of(FrameWriter& w, std::vector<std::uint8_t>& storage) {
+    auto bytes = w.finish();
+    assert_true(bytes.ok());
+    storage.assign(bytes->begin() + kHeaderSize, bytes->end());
+    auto reader = PayloadReader::parse(storage);
+    assert_true(reader.ok());
+    return *reader;
+}
+
+void backup_codes_round_trip_and_refuse_junk(void**) {
+    std::vector<std::uint8_t> storage;
+    auto w = encode(BackupCodes{"ann", {"Abc123defG", "zz99YY88xx"}}, 1);
+    auto decoded = decode_backup_codes(payload_of(w, storage));
+    assert_true(decoded.ok());
+    assert_str_eq(decoded->user, "ann");
+    assert_int_equal(decoded->codes.size(), 2);
+    assert_str_eq(decoded->codes[1], "zz99YY88xx");
+
+    for (const char* junk : {"Abc123defG  zz99YY88xx", "Abc-123", " Abc123defG", "Abc123defG "}) {
+        FrameWriter bad(MessageType::backup_codes, 2);
+        bad.text(Tag::user, "ann").text(Tag::codes, junk);
+        if (decode_backup_codes(payload_of(bad, storage)).ok()) fail_msg("accepted \"%s\"", junk);
+    }
+}
+
+void disable_round_trips(void**) {
+    std::vector<std::uint8_t> storage;
+    AdminDisable request{"fay", "HD-1", "lost phone", "jo@example.com", "with-claim", true};
+    auto w = encode(request, 3);
+    auto decoded = decode_admin_disable(payload_of(w, storage));
+    assert_true(decoded.ok());
+    assert_str_eq(decoded->operator_email, "jo@example.com");
+    assert_true(decoded->commit);
+
+    auto r = encode(DisableReport{"committed", true, false, 8, true, 3, 1800000000}, 4);
+    auto report = decode_disable_report(payload_of(r, storage));
+    assert_true(report.ok());
+    assert_int_equal(report->backup_voided, 8);
+    assert_int_equal(report->failures_cleared, 3);
+    assert_true(report->totp_removed && !report->pending_removed && report->lock_cleared);
+
+    auto odd = encode(DisableReport{"maybe", false, false, 0, false, 0, 0}, 5);
+    assert_false(decode_disable_report(payload_of(odd, storage)).ok());
+}
+
+void disable_requests_need_every_field(void**) {
+    AdminDisable good{"fay", "None Provided", "None Provided", "first.last+hd@mail.example.org", "none-provided", false};
+    assert_str_eq(disable_request_problem(good), "");
+    auto with = [&](auto change) {
+        AdminDisable m = good;
+        change(m);
+        return disable_request_problem(m);
+    };
+    assert_contains(with([](AdminDisable& m) { m.ticket.clear(); }), "--ticket");
+    assert_contains(with([](AdminDisable& m) { m.ticket = std::string(129, 'x'); }), "--ticket");
+    assert_contains(with([](AdminDisable& m) { m.reason.clear(); }), "--reason");
+    assert_contains(with([](AdminDisable& m) { m.reason = "two\nlines"; }), "--reason");
+    assert_contains(with([](AdminDisable& m) { m.method = "with_claim"; }), "--verification-method");
+    for (const char* email : {"", "jo", "jo@", "@example.com", "jo@example", "jo@@example.com", "j o@example.com",
+                              "jo@example..com", "jo@.example.com", "jo@example.com.", "\"jo\"@example.com"}) {
+        auto problem = with([&](AdminDisable& m) { m.operator_email = email; });
+        if (problem.find("--operator") == std::string::npos) fail_msg("accepted operator \"%s\"", email);
+    }
+}
+
+void stats_and_notices_round_trip(void**) {
+    std::vector<std::uint8_t> storage;
+    auto w = encode(StatsReply{"mfad_verify_ok_total 3\n"}, 6);
+    auto stats = decode_stats_reply(payload_of(w, storage));
+    assert_true(stats.ok());
+    assert_str_eq(stats->counters, "mfad_verify_ok_total 3\n");
+
+    auto allow = encode(Done{"Backup code accepted."}, 7, MessageType::allow);
+    auto bytes = allow.finish();
+    assert_true(bytes.ok());
+    assert_int_equal((*bytes)[7], static_cast<int>(MessageType::allow));
+}
+
+}  // namespace
+
+int main() {
+    const CMUnitTest tests[] = {
+        cmocka_unit_test(backup_codes_round_trip_and_refuse_junk),
+        cmocka_unit_test(disable_round_trips),
+        cmocka_unit_test(disable_requests_need_every_field),
+        cmocka_unit_test(stats_and_notices_round_trip),
+    };
+    return cmocka_run_group_tests(tests, nullptr, nullptr);
+}
