@@ -177,6 +177,26 @@ Attempt attempt(std::int64_t now, std::optional<std::int64_t> step) {
     return Attempt{"alice", now, step, std::nullopt, 3, 300, peer_audit()};
 }
 
+// A database from the previous release (schema 2) keeps its users and gains
+// the backup code tables and the disable column.
+void upgrades_a_schema_2_database_in_place(void**) {
+    mfa::test::TempDir dir;
+    std::string path = dir.file("mfad.db");
+    enrolled(path);
+    {
+        auto db = sqlite::Database::open(path);
+        assert_true(db->exec("DROP TABLE backup_codes; DROP TABLE backup_code_sets; "
+                             "ALTER TABLE users DROP COLUMN disabled_until; PRAGMA user_version = 2;")
+                        .ok());
+    }
+    auto store = open_store(path);
+    assert_int_equal(store->schema_version(), 3);
+    auto alice = store->load_user("alice");
+    assert_true(alice.ok() && *alice && (*alice)->totp->state == FactorState::active);
+    assert_int_equal((*alice)->disabled_until, 0);
+    assert_int_equal(query(path, "SELECT count(*) FROM backup_code_sets"), 0);
+}
+
 void enrollment_confirms_once_and_refuses_a_second_start(void**) {
     mfa::test::TempDir dir;
     auto store = enrolled(dir.file("mfad.db"));
@@ -342,6 +362,7 @@ int main() {
     const CMUnitTest tests[] = {
         cmocka_unit_test(migrates_from_empty),
         cmocka_unit_test(refuses_a_newer_schema),
+        cmocka_unit_test(upgrades_a_schema_2_database_in_place),
         cmocka_unit_test(creates_owner_only_files),
         cmocka_unit_test(refuses_symlinks_and_open_directories),
         cmocka_unit_test(refuses_a_file_that_is_not_a_database),
