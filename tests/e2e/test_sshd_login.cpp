@@ -136,6 +136,33 @@ void a_wrong_password_is_refused_before_any_code(void**) {
     assert_int_equal(events_for_user(), before);  // mfad was never asked
 }
 
+// The README's "Lockout resolution", end to end: locked out, the help desk
+// disables MFA (dry run, then commit), the user logs in with the password
+// alone, enrolls again, and from then on needs a code again.
+void the_help_desk_lets_a_locked_out_user_back_in(void**) {
+    for (int i = 0; i < 3; ++i) assert_int_equal(ssh_login(kPassword, "000000"), 1);  // 4 failures: locked
+    assert_int_equal(ssh_login(kPassword, oathtool_code(world->secret, unix_now())), 1);
+    assert_contains(world->daemon->log(), "MFA_EVENT=lockout MFA_USER=" + kUser);
+
+    std::vector<std::string> disable = {MFACTL_BIN, "--socket", world->daemon->socket(), "admin", "disable",
+                                        "--user", kUser, "--ticket", "HD-1", "--reason", "lost phone", "--operator",
+                                        "helpdesk@example.com", "--verification-method", "with-claim"};
+    auto dry = run(disable);
+    assert_int_equal(dry.exit_code, 0);
+    assert_contains(dry.out, "DRY RUN");
+    assert_int_equal(ssh_login(kPassword, oathtool_code(world->secret, unix_now())), 1);  // still locked
+    disable.push_back("--commit");
+    assert_int_equal(run(disable).exit_code, 0);
+
+    assert_int_equal(ssh_login(kPassword, "no code asked"), 0);
+    assert_contains(world->daemon->log(), "MFA_EVENT=exempt MFA_USER=" + kUser + " MFA_RESULT=ok");
+    assert_int_equal(ssh_login("not-the-password", "no code asked"), 1);  // the password still counts
+
+    world->secret = enroll_user(world->daemon->socket(), kUser);
+    assert_int_equal(ssh_login(kPassword, "000000"), 1);
+    assert_int_equal(ssh_login(kPassword, oathtool_code(world->secret, unix_now())), 0);
+}
+
 }  // namespace
 
 int main() {
@@ -143,6 +170,7 @@ int main() {
         cmocka_unit_test(password_and_right_code_log_in),
         cmocka_unit_test(a_wrong_code_is_refused),
         cmocka_unit_test(a_wrong_password_is_refused_before_any_code),
+        cmocka_unit_test(the_help_desk_lets_a_locked_out_user_back_in),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
