@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cmocka.hpp"
-#include "daemon_fixture.hpp"
+#include "suite_daemon.hpp"
 #include "enrollment.hpp"
 #include "login_client.hpp"
 
@@ -12,59 +12,46 @@ using mfa::wire::MessageType;
 
 namespace {
 
-DaemonFixture* daemon_under_test = nullptr;
-
 int start_daemon(void**) {
-    daemon_under_test = new DaemonFixture({.extra_yaml = "lockout: { max_failures: 2, duration: 1h }\n"});
-    return daemon_under_test->start() ? 0 : -1;
-}
-
-int stop_daemon(void**) {
-    delete daemon_under_test;
-    return 0;
-}
-
-Finished mfactl(std::vector<std::string> args) {
-    args.insert(args.begin(), {MFACTL_BIN, "--socket", daemon_under_test->socket()});
-    return run(args);
+    return start_suite_daemon({.extra_yaml = "lockout: { max_failures: 2, duration: 1h }\n"});
 }
 
 void lock(const std::string& user) {
-    LoginClient client(daemon_under_test->socket());
+    LoginClient client(suite_daemon().socket());
     assert_true(client.begin(user) == MessageType::challenge);
     assert_true(client.answer("000000") == MessageType::deny);
     assert_true(client.answer("000000") == MessageType::locked);
 }
 
 void unlock_lets_a_locked_user_in(void**) {
-    auto secret = enroll_user(daemon_under_test->socket(), "kim");
+    auto secret = enroll_user(suite_daemon().socket(), "kim");
     lock("kim");
-    auto locked = mfactl({"--json", "status", "--user", "kim"});
+    auto locked = suite_mfactl({"--json", "status", "--user", "kim"});
     assert_contains(locked.out, "\"locked_until\":\"");
 
-    auto unlocked = mfactl({"admin", "unlock", "--user", "kim", "--reason", "ticket 4711"});
+    auto unlocked = suite_mfactl({"admin", "unlock", "--user", "kim", "--reason", "ticket 4711"});
     assert_int_equal(unlocked.exit_code, 0);
     assert_str_eq(unlocked.out, "kim: unlocked\n");
-    assert_str_eq(mfactl({"admin", "unlock", "--user", "kim"}).out, "kim: was not locked\n");
-    LoginClient client(daemon_under_test->socket());
+    assert_str_eq(suite_mfactl({"admin", "unlock", "--user", "kim"}).out, "kim: was not locked\n");
+    LoginClient client(suite_daemon().socket());
     assert_true(client.begin("kim") == MessageType::challenge);
     assert_true(client.answer(oathtool_code(secret, unix_now())) == MessageType::allow);
-    assert_contains(daemon_under_test->log(), "MFA_EVENT=unlock MFA_USER=kim MFA_RESULT=ok");
+    assert_contains(suite_daemon().log(), "MFA_EVENT=unlock MFA_USER=kim MFA_RESULT=ok");
 }
 
 void reset_makes_the_next_login_enroll(void**) {
-    enroll_user(daemon_under_test->socket(), "lea");
-    auto reset = mfactl({"--json", "admin", "reset", "--user", "lea", "--reason", "lost phone, ticket 4712"});
+    enroll_user(suite_daemon().socket(), "lea");
+    auto reset = suite_mfactl({"--json", "admin", "reset", "--user", "lea", "--reason", "lost phone, ticket 4712"});
     assert_int_equal(reset.exit_code, 0);
     assert_contains(reset.out, "\"action\":\"reset\"");
-    LoginClient client(daemon_under_test->socket());
+    LoginClient client(suite_daemon().socket());
     assert_true(client.begin("lea") == MessageType::not_enrolled);
-    assert_int_equal(mfactl({"enroll", "totp", "--user", "lea"}).exit_code, 0);  // enrolling again works
+    assert_int_equal(suite_mfactl({"enroll", "totp", "--user", "lea"}).exit_code, 0);  // enrolling again works
 
-    auto missing = mfactl({"admin", "reset", "--user", "nobody-known"});
+    auto missing = suite_mfactl({"admin", "reset", "--user", "nobody-known"});
     assert_int_equal(missing.exit_code, 1);
     assert_contains(missing.err, "no such user");
-    assert_int_equal(mfactl({"admin", "reset"}).exit_code, 2);  // --user is required
+    assert_int_equal(suite_mfactl({"admin", "reset"}).exit_code, 2);  // --user is required
 }
 
 std::size_t lines_of(const std::string& text) {
@@ -75,10 +62,10 @@ std::size_t lines_of(const std::string& text) {
 
 void audit_list_filters_and_pages(void**) {
     // 60 more rows for kim: several pages of the 4 KiB frames.
-    for (int i = 0; i < 60; ++i) assert_int_equal(mfactl({"admin", "unlock", "--user", "kim"}).exit_code, 0);
-    std::string db = daemon_under_test->dir().file("state/mfad.db");
+    for (int i = 0; i < 60; ++i) assert_int_equal(suite_mfactl({"admin", "unlock", "--user", "kim"}).exit_code, 0);
+    std::string db = suite_daemon().dir().file("state/mfad.db");
     auto expected = run({"sqlite3", db, "SELECT count(*) FROM audit WHERE user = 'kim'"});
-    auto all = mfactl({"--json", "audit", "list", "--user", "kim"});
+    auto all = suite_mfactl({"--json", "audit", "list", "--user", "kim"});
     assert_int_equal(all.exit_code, 0);
     auto rows = nlohmann::json::parse(all.out).at("rows");
     assert_int_equal(rows.size(), std::stoul(expected.out));
@@ -86,33 +73,33 @@ void audit_list_filters_and_pages(void**) {
     for (std::size_t i = 1; i < rows.size(); ++i) assert_true(rows[i].at("id") > rows[i - 1].at("id"));
     assert_str_eq(rows[0].at("event").get<std::string>(), "enroll_start");
 
-    auto lockouts = mfactl({"audit", "list", "--user", "kim", "--event", "lockout"});
+    auto lockouts = suite_mfactl({"audit", "list", "--user", "kim", "--event", "lockout"});
     assert_int_equal(lockouts.exit_code, 0);
     assert_int_equal(lines_of(lockouts.out), 1);
     assert_contains(lockouts.out, "  lockout  kim  locked  uid=0  service=test  rhost=192.0.2.7  detail=until=");
-    assert_contains(mfactl({"audit", "list", "--event", "unlock"}).out, "detail=reason=ticket 4711");
+    assert_contains(suite_mfactl({"audit", "list", "--event", "unlock"}).out, "detail=reason=ticket 4711");
 
-    assert_str_eq(mfactl({"audit", "list", "--since", "2099-01-01"}).out, "");
-    assert_int_equal(lines_of(mfactl({"audit", "list", "--user", "kim", "--since", "1h"}).out), rows.size());
-    auto bad = mfactl({"audit", "list", "--since", "yesterday"});
+    assert_str_eq(suite_mfactl({"audit", "list", "--since", "2099-01-01"}).out, "");
+    assert_int_equal(lines_of(suite_mfactl({"audit", "list", "--user", "kim", "--since", "1h"}).out), rows.size());
+    auto bad = suite_mfactl({"audit", "list", "--since", "yesterday"});
     assert_int_equal(bad.exit_code, 1);
     assert_contains(bad.err, "--since: use");
 }
 
 void audit_verify_catches_edits_and_deletions(void**) {
-    auto intact = mfactl({"audit", "verify"});
+    auto intact = suite_mfactl({"audit", "verify"});
     assert_int_equal(intact.exit_code, 0);
     assert_contains(intact.out, "audit chain intact: ");
-    std::string db = daemon_under_test->dir().file("state/mfad.db");
+    std::string db = suite_daemon().dir().file("state/mfad.db");
 
     assert_int_equal(run({"sqlite3", db, "UPDATE audit SET result = 'ok' WHERE id = 3"}).exit_code, 0);
-    auto edited = mfactl({"audit", "verify"});
+    auto edited = suite_mfactl({"audit", "verify"});
     assert_int_equal(edited.exit_code, 1);
     assert_contains(edited.err, "audit chain broken at row 3: its contents were changed");
 
     assert_int_equal(run({"sqlite3", db, "UPDATE audit SET result = (SELECT 'fail') WHERE id = 3"}).exit_code, 0);
     assert_int_equal(run({"sqlite3", db, "DELETE FROM audit WHERE id = 5"}).exit_code, 0);
-    auto deleted = mfactl({"audit", "verify"});
+    auto deleted = suite_mfactl({"audit", "verify"});
     assert_int_equal(deleted.exit_code, 1);
     // Rows 1-5 are kim's enroll, confirm, two failures and the lockout; 6 follows the gap.
     assert_contains(deleted.err, "audit chain broken at row 6: rows are missing before it");
@@ -127,5 +114,5 @@ int main() {
         cmocka_unit_test(audit_list_filters_and_pages),
         cmocka_unit_test(audit_verify_catches_edits_and_deletions),
     };
-    return cmocka_run_group_tests(tests, start_daemon, stop_daemon);
+    return cmocka_run_group_tests(tests, start_daemon, stop_suite_daemon);
 }

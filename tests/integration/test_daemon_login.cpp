@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "cmocka.hpp"
-#include "daemon_fixture.hpp"
+#include "suite_daemon.hpp"
 #include "enrollment.hpp"
 #include "login_client.hpp"
 #include "raw_client.hpp"
@@ -18,27 +18,19 @@ using wire::MessageType;
 
 namespace {
 
-DaemonFixture* daemon_under_test = nullptr;
-
 int start_daemon(void**) {
-    daemon_under_test = new DaemonFixture({.extra_yaml = "lockout: { max_failures: 4, duration: 5m }\n"});
-    return daemon_under_test->start() ? 0 : -1;
-}
-
-int stop_daemon(void**) {
-    delete daemon_under_test;
-    return 0;
+    return start_suite_daemon({.extra_yaml = "lockout: { max_failures: 4, duration: 5m }\n"});
 }
 
 std::int64_t audit_count(const std::string& where) {
-    auto db = daemon::sqlite::Database::open(daemon_under_test->dir().file("state/mfad.db"));
+    auto db = daemon::sqlite::Database::open(suite_daemon().dir().file("state/mfad.db"));
     auto n = db->query_int("SELECT count(*) FROM audit WHERE " + where);
     if (!n) fail_msg("%s", n.error().message.c_str());
     return *n;
 }
 
 void two_clients_racing_one_code_win_once(void**) {
-    const std::string& socket = daemon_under_test->socket();
+    const std::string& socket = suite_daemon().socket();
     for (int round = 0; round < 1000; ++round) {
         std::string user = "race" + std::to_string(round);
         auto secret = enroll_user(socket, user);  // before the clock is read for the code
@@ -61,7 +53,7 @@ void two_clients_racing_one_code_win_once(void**) {
 }
 
 void parallel_failures_lock_at_exactly_the_cap(void**) {
-    const std::string& socket = daemon_under_test->socket();
+    const std::string& socket = suite_daemon().socket();
     auto secret = enroll_user(socket, "eve");
     std::vector<std::unique_ptr<LoginClient>> clients;
     for (int i = 0; i < 50; ++i) {
@@ -100,7 +92,7 @@ void parallel_failures_lock_at_exactly_the_cap(void**) {
 }
 
 void a_session_opened_before_the_lock_is_refused_the_right_code(void**) {
-    const std::string& socket = daemon_under_test->socket();
+    const std::string& socket = suite_daemon().socket();
     auto secret = enroll_user(socket, "frank");
     LoginClient patient(socket);
     assert_true(patient.begin("frank") == MessageType::challenge);
@@ -112,7 +104,7 @@ void a_session_opened_before_the_lock_is_refused_the_right_code(void**) {
 }
 
 void not_enrolled_and_pending_users_get_no_challenge(void**) {
-    const std::string& socket = daemon_under_test->socket();
+    const std::string& socket = suite_daemon().socket();
     LoginClient client(socket);
     assert_true(client.begin("nobody-here") == MessageType::not_enrolled);
     // Started but never confirmed: still not enrolled.
@@ -123,7 +115,7 @@ void not_enrolled_and_pending_users_get_no_challenge(void**) {
 }
 
 void protocol_misuse_ends_the_connection(void**) {
-    RawClient raw(daemon_under_test->socket());
+    RawClient raw(suite_daemon().socket());
     assert_true(raw.handshake());
     auto answer = wire::encode(wire::Answer{1, "123456"}, 2);
     assert_true(raw.send(answer));
@@ -131,7 +123,7 @@ void protocol_misuse_ends_the_connection(void**) {
     assert_true(reply && reply->header.type == MessageType::error);
     assert_true(raw.closed_by_peer());
 
-    RawClient odd(daemon_under_test->socket());
+    RawClient odd(suite_daemon().socket());
     assert_true(odd.handshake());
     auto bad_name = wire::encode(wire::Begin{"evil\nname", "sshd", "", ""}, 2);
     assert_true(odd.send(bad_name));
@@ -140,7 +132,7 @@ void protocol_misuse_ends_the_connection(void**) {
     auto error = wire::decode_error(*wire::PayloadReader::parse(refused->payload));
     assert_contains(error->message, "not a valid user name");
 
-    RawClient huge(daemon_under_test->socket());
+    RawClient huge(suite_daemon().socket());
     assert_true(huge.handshake());
     auto long_name = wire::encode(wire::Begin{std::string(300, 'a'), "sshd", "", ""}, 2);
     assert_true(huge.send(long_name));
@@ -150,7 +142,7 @@ void protocol_misuse_ends_the_connection(void**) {
 }
 
 void audit_and_journal_fields_without_secrets(void**) {
-    const std::string& socket = daemon_under_test->socket();
+    const std::string& socket = suite_daemon().socket();
     auto secret = enroll_user(socket, "heidi");
     auto code = oathtool_code(secret, unix_now());
     LoginClient client(socket);
@@ -160,12 +152,12 @@ void audit_and_journal_fields_without_secrets(void**) {
     assert_int_equal(audit_count("user = 'heidi' AND event = 'enroll_start' AND result = 'ok'"), 1);
     assert_int_equal(audit_count("user = 'heidi' AND event = 'enroll_confirm' AND result = 'ok'"), 1);
     assert_int_equal(audit_count("user = 'heidi' AND event = 'verify_ok' AND rhost = '192.0.2.7' AND service = 'test'"), 1);
-    std::string log = daemon_under_test->log();
+    std::string log = suite_daemon().log();
     assert_contains(log, "MFA_EVENT=verify_ok MFA_USER=heidi MFA_RESULT=ok MFA_SERVICE=test MFA_RHOST=192.0.2.7");
     assert_contains(log, "MESSAGE_ID=");
     for (const std::string& secret_text : {secret, code, std::string("314159")})
         if (log.find(secret_text) != std::string::npos) fail_msg("the log holds \"%s\"", secret_text.c_str());
-    auto db = daemon::sqlite::Database::open(daemon_under_test->dir().file("state/mfad.db"));
+    auto db = daemon::sqlite::Database::open(suite_daemon().dir().file("state/mfad.db"));
     auto leaks = db->prepare("SELECT count(*) FROM audit WHERE instr(detail || event || result, ?1) > 0");
     for (const std::string& secret_text : {code, std::string("314159")}) {
         leaks->bind(1, secret_text);
@@ -201,9 +193,9 @@ std::uint64_t logged_number(const std::string& log, const std::string& field) {
 
 // Runs last: stops the daemon and reads how many writes its commits carried.
 void parallel_logins_share_commits(void**) {
-    daemon_under_test->child().signal(SIGTERM);
-    assert_int_equal(daemon_under_test->child().wait(std::chrono::seconds(10)), 0);
-    auto log = daemon_under_test->log();
+    suite_daemon().child().signal(SIGTERM);
+    assert_int_equal(suite_daemon().child().wait(std::chrono::seconds(10)), 0);
+    auto log = suite_daemon().log();
     auto writes = logged_number(log, "MFA_WRITES");
     auto commits = logged_number(log, "MFA_COMMITS");
     print_message("%llu writes in %llu commits\n", static_cast<unsigned long long>(writes),
@@ -225,5 +217,5 @@ int main() {
         cmocka_unit_test(durability_normal_works_the_same),
         cmocka_unit_test(parallel_logins_share_commits),
     };
-    return cmocka_run_group_tests(tests, start_daemon, stop_daemon);
+    return cmocka_run_group_tests(tests, start_daemon, stop_suite_daemon);
 }

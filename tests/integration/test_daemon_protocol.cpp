@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "cmocka.hpp"
-#include "daemon_fixture.hpp"
+#include "suite_daemon.hpp"
 #include "mfa/version.hpp"
 #include "mfa/wire/byte_order.hpp"
 #include "mfa/wire/client.hpp"
@@ -19,16 +19,8 @@ using namespace mfa::test;
 
 namespace {
 
-DaemonFixture* daemon_under_test = nullptr;
-
 int start_daemon(void**) {
-    daemon_under_test = new DaemonFixture({.extra_yaml = "connections: { max: 64, idle_timeout: 1s }\n"});
-    return daemon_under_test->start() ? 0 : -1;
-}
-
-int stop_daemon(void**) {
-    delete daemon_under_test;
-    return 0;
+    return start_suite_daemon({.extra_yaml = "connections: { max: 64, idle_timeout: 1s }\n"});
 }
 
 void assert_good_client_served(const std::string& socket) {
@@ -44,7 +36,7 @@ void assert_good_client_served(const std::string& socket) {
 // Sends `bytes` (after a handshake if asked); expects an ERROR naming `reason`, then the close.
 void assert_refused(const std::vector<std::uint8_t>& bytes, const char* reason, bool handshake_first = false,
                     wire::ErrorCode code = wire::ErrorCode::malformed) {
-    RawClient raw(daemon_under_test->socket());
+    RawClient raw(suite_daemon().socket());
     assert_true(raw.connected());
     if (handshake_first) assert_true(raw.handshake());
     assert_true(raw.send_bytes(bytes));
@@ -57,7 +49,7 @@ void assert_refused(const std::vector<std::uint8_t>& bytes, const char* reason, 
     assert_int_equal(static_cast<int>(error->code), static_cast<int>(code));
     assert_contains(error->message, reason);
     assert_true(raw.closed_by_peer());
-    assert_good_client_served(daemon_under_test->socket());
+    assert_good_client_served(suite_daemon().socket());
 }
 
 std::vector<std::uint8_t> header(std::uint32_t magic, std::uint16_t version, std::uint16_t type, std::uint32_t length) {
@@ -71,7 +63,7 @@ std::vector<std::uint8_t> header(std::uint32_t magic, std::uint16_t version, std
 }
 
 void handshake_ping_status(void**) {
-    wire::ClientOptions options{daemon_under_test->socket(), std::chrono::seconds(3), {0}};
+    wire::ClientOptions options{suite_daemon().socket(), std::chrono::seconds(3), {0}};
     auto client = wire::Client::connect(options);
     assert_true(client.ok());
     assert_int_equal(client->server().protocol, 1);
@@ -121,26 +113,26 @@ void malformed_frames_end_only_their_connection(void**) {
 
 void truncated_frame_then_hangup(void**) {
     {
-        RawClient raw(daemon_under_test->socket());
+        RawClient raw(suite_daemon().socket());
         auto frame = header(wire::kMagic, 1, 1, 0);
         frame.resize(10);
         assert_true(raw.send_bytes(frame));
     }  // EOF in the middle of a header: the daemon just drops the connection
     {
-        RawClient raw(daemon_under_test->socket());
+        RawClient raw(suite_daemon().socket());
         auto hello = wire::encode(wire::Hello{1, 1, "x"}, 1);
         auto bytes = frame_bytes(hello);
         bytes.pop_back();
         assert_true(raw.send_bytes(bytes));
     }  // and in the middle of a payload
-    assert_good_client_served(daemon_under_test->socket());
-    assert_true(daemon_under_test->child().running());
+    assert_good_client_served(suite_daemon().socket());
+    assert_true(suite_daemon().child().running());
 }
 
 void slow_and_idle_clients_are_cut_off(void**) {
-    RawClient slow(daemon_under_test->socket());
-    RawClient silent(daemon_under_test->socket());
-    RawClient between(daemon_under_test->socket());
+    RawClient slow(suite_daemon().socket());
+    RawClient silent(suite_daemon().socket());
+    RawClient between(suite_daemon().socket());
     assert_true(between.handshake());
     auto hello = wire::encode(wire::Hello{1, 1, "slow"}, 1);
     auto bytes = frame_bytes(hello);
@@ -148,7 +140,7 @@ void slow_and_idle_clients_are_cut_off(void**) {
     // One byte every 200 ms: never a whole frame within the 1 s idle timeout.
     for (std::size_t i = 0; i < 4; ++i) {
         assert_true(slow.send_bytes({bytes[i]}));
-        assert_good_client_served(daemon_under_test->socket());
+        assert_good_client_served(suite_daemon().socket());
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
     assert_true(slow.closed_by_peer(3000));
@@ -156,8 +148,8 @@ void slow_and_idle_clients_are_cut_off(void**) {
     assert_true(between.closed_by_peer(3000));
     auto waited = std::chrono::steady_clock::now() - started;
     assert_true(waited < std::chrono::milliseconds(2500));
-    assert_good_client_served(daemon_under_test->socket());
-    assert_contains(daemon_under_test->log(), "incomplete frame at idle timeout");
+    assert_good_client_served(suite_daemon().socket());
+    assert_contains(suite_daemon().log(), "incomplete frame at idle timeout");
 }
 
 void a_flood_of_bad_clients_changes_nothing(void**) {
@@ -165,16 +157,16 @@ void a_flood_of_bad_clients_changes_nothing(void**) {
     for (int t = 0; t < 8; ++t)
         threads.emplace_back([] {
             for (int i = 0; i < 25; ++i) {
-                RawClient raw(daemon_under_test->socket());
+                RawClient raw(suite_daemon().socket());
                 raw.send_bytes({'j', 'u', 'n', 'k', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
                 raw.closed_by_peer(2000);
             }
         });
     for (auto& t : threads) t.join();
-    assert_good_client_served(daemon_under_test->socket());
-    assert_true(daemon_under_test->child().running());
+    assert_good_client_served(suite_daemon().socket());
+    assert_true(suite_daemon().child().running());
     // Over 200 violations, but the log holds at most 10 per 10 s.
-    std::string log = daemon_under_test->log();
+    std::string log = suite_daemon().log();
     std::size_t lines = 0;
     for (auto at = log.find("bad request"); at != std::string::npos; at = log.find("bad request", at + 1)) ++lines;
     assert_true(lines > 0 && lines <= 30);
@@ -192,5 +184,5 @@ int main() {
         cmocka_unit_test(truncated_frame_then_hangup),
         cmocka_unit_test(a_flood_of_bad_clients_changes_nothing),
     };
-    return cmocka_run_group_tests(tests, start_daemon, stop_daemon);
+    return cmocka_run_group_tests(tests, start_daemon, stop_suite_daemon);
 }

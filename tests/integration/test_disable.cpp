@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cmocka.hpp"
-#include "daemon_fixture.hpp"
+#include "suite_daemon.hpp"
 #include "enrollment.hpp"
 #include "login_client.hpp"
 
@@ -14,22 +14,8 @@ using mfa::wire::MessageType;
 
 namespace {
 
-DaemonFixture* daemon_under_test = nullptr;
-
 int start_daemon(void**) {
-    daemon_under_test = new DaemonFixture({.extra_yaml = "lockout: { max_failures: 2, duration: 1h }\n"
-                                                         "disable: { duration: 2h }\n"});
-    return daemon_under_test->start() ? 0 : -1;
-}
-
-int stop_daemon(void**) {
-    delete daemon_under_test;
-    return 0;
-}
-
-Finished mfactl(std::vector<std::string> args) {
-    args.insert(args.begin(), {MFACTL_BIN, "--socket", daemon_under_test->socket()});
-    return run(args);
+    return start_suite_daemon({.extra_yaml = "lockout: { max_failures: 2, duration: 1h }\ndisable: { duration: 2h }\n"});
 }
 
 std::vector<std::string> disable_args(const std::string& user) {
@@ -39,19 +25,15 @@ std::vector<std::string> disable_args(const std::string& user) {
 
 // The database and its WAL, byte for byte.
 std::string database_bytes() {
-    std::string db = daemon_under_test->dir().file("state/mfad.db");
+    std::string db = suite_daemon().dir().file("state/mfad.db");
     return read_file(db) + "|wal|" + read_file(db + "-wal");
-}
-
-std::string sql(const std::string& query) {
-    return run({"sqlite3", daemon_under_test->dir().file("state/mfad.db"), query}).out;
 }
 
 // A user with everything a disable removes: authenticator, backup codes, a lock.
 void prepare_locked_user(const std::string& user) {
-    enroll_user(daemon_under_test->socket(), user);
-    new_backup_codes(daemon_under_test->socket(), user);
-    LoginClient client(daemon_under_test->socket());
+    enroll_user(suite_daemon().socket(), user);
+    new_backup_codes(suite_daemon().socket(), user);
+    LoginClient client(suite_daemon().socket());
     assert_true(client.begin(user) == MessageType::challenge);
     assert_true(client.answer("000000") == MessageType::deny);
     assert_true(client.answer("000000") == MessageType::locked);
@@ -60,14 +42,14 @@ void prepare_locked_user(const std::string& user) {
 void a_dry_run_prints_the_plan_and_changes_nothing(void**) {
     prepare_locked_user("fay");
     auto before = database_bytes();
-    auto dry = mfactl(disable_args("fay"));
+    auto dry = suite_mfactl(disable_args("fay"));
     assert_int_equal(dry.exit_code, 0);
     assert_contains(dry.out, "DRY RUN: nothing was changed. With --commit, mfad would, for fay:\n");
     assert_contains(dry.out, "  - remove the authenticator app (TOTP)\n");
     assert_contains(dry.out, "  - void 8 unused backup codes\n");
     assert_contains(dry.out, "  - clear the lock\n");
     assert_contains(dry.out, "  - let fay log in without a second factor until ");
-    auto json = nlohmann::json::parse(mfactl([] {
+    auto json = nlohmann::json::parse(suite_mfactl([] {
         auto args = disable_args("fay");
         args.insert(args.begin(), "--json");
         return args;
@@ -75,21 +57,21 @@ void a_dry_run_prints_the_plan_and_changes_nothing(void**) {
     assert_str_eq(json.at("state").get<std::string>(), "dry_run");
     assert_int_equal(json.at("changes").at("backup_codes_voided").get<int>(), 8);
     assert_true(database_bytes() == before);
-    LoginClient client(daemon_under_test->socket());
+    LoginClient client(suite_daemon().socket());
     assert_true(client.begin("fay") == MessageType::locked);
 }
 
 void commit_applies_it_once_and_audits_it(void**) {
     auto args = disable_args("fay");
     args.push_back("--commit");
-    auto done = mfactl(args);
+    auto done = suite_mfactl(args);
     if (done.exit_code != 0) fail_msg("%s", done.err.c_str());
     assert_contains(done.out, "Done, for fay (ticket HD-4711):\n");
-    assert_str_eq(sql("SELECT count(*) FROM factors f JOIN users u ON u.id = f.user_id WHERE u.name = 'fay'").c_str(), "0\n");
-    assert_str_eq(sql("SELECT count(*) FROM backup_codes").c_str(), "0\n");
-    assert_str_eq(sql("SELECT failures, locked_until FROM users WHERE name = 'fay'").c_str(), "0|0\n");
+    assert_str_eq(suite_sql("SELECT count(*) FROM factors f JOIN users u ON u.id = f.user_id WHERE u.name = 'fay'").c_str(), "0\n");
+    assert_str_eq(suite_sql("SELECT count(*) FROM backup_codes").c_str(), "0\n");
+    assert_str_eq(suite_sql("SELECT failures, locked_until FROM users WHERE name = 'fay'").c_str(), "0|0\n");
 
-    auto row = nlohmann::json::parse(sql("SELECT detail FROM audit WHERE event = 'disable' AND user = 'fay'"));
+    auto row = nlohmann::json::parse(suite_sql("SELECT detail FROM audit WHERE event = 'disable' AND user = 'fay'"));
     assert_str_eq(row.at("ticket").get<std::string>(), "HD-4711");
     assert_str_eq(row.at("reason").get<std::string>(), "lost phone, verified by callback");
     assert_str_eq(row.at("operator").get<std::string>(), "helpdesk.jo@example.com");
@@ -98,36 +80,36 @@ void commit_applies_it_once_and_audits_it(void**) {
     assert_true(row.at("changes").at("totp_removed").get<bool>());
     assert_int_equal(row.at("changes").at("backup_codes_voided").get<int>(), 8);
     assert_true(row.at("changes").at("lock_cleared").get<bool>());
-    assert_str_eq(sql("SELECT peer_uid, result FROM audit WHERE event = 'disable'").c_str(), "0|ok\n");
-    assert_contains(mfactl({"audit", "list", "--event", "disable"}).out, "helpdesk.jo@example.com");
+    assert_str_eq(suite_sql("SELECT peer_uid, result FROM audit WHERE event = 'disable'").c_str(), "0|ok\n");
+    assert_contains(suite_mfactl({"audit", "list", "--event", "disable"}).out, "helpdesk.jo@example.com");
 
     // The second run: "already disabled", exit 0, not one byte changed.
     auto before = database_bytes();
-    auto again = mfactl(args);
+    auto again = suite_mfactl(args);
     assert_int_equal(again.exit_code, 0);
     assert_contains(again.out, "fay: already disabled");
     assert_contains(again.out, "nothing changed");
     assert_true(database_bytes() == before);
-    assert_contains(mfactl(disable_args("fay")).out, "already disabled");
+    assert_contains(suite_mfactl(disable_args("fay")).out, "already disabled");
 }
 
 void the_user_logs_in_then_enrolls_again(void**) {
-    LoginClient client(daemon_under_test->socket());
+    LoginClient client(suite_daemon().socket());
     assert_true(client.begin("fay") == MessageType::exempt);
     assert_contains(client.last_message(), "disabled by the help desk until ");
     assert_contains(client.last_message(), "mfactl enroll totp");
-    assert_str_eq(sql("SELECT result FROM audit WHERE event = 'exempt' AND user = 'fay'").c_str(), "ok\n");
-    auto status = nlohmann::json::parse(mfactl({"--json", "status", "--user", "fay"}).out);
+    assert_str_eq(suite_sql("SELECT result FROM audit WHERE event = 'exempt' AND user = 'fay'").c_str(), "ok\n");
+    auto status = nlohmann::json::parse(suite_mfactl({"--json", "status", "--user", "fay"}).out);
     assert_true(status.at("mfa_disabled_until").is_string());
     assert_int_equal(status.at("factors").size(), 0);
 
-    auto secret = enroll_user(daemon_under_test->socket(), "fay");
-    LoginClient after(daemon_under_test->socket());
+    auto secret = enroll_user(suite_daemon().socket(), "fay");
+    LoginClient after(suite_daemon().socket());
     assert_true(after.begin("fay") == MessageType::challenge);  // the disable ended with the enrollment
     assert_true(after.answer(oathtool_code(secret, unix_now())) == MessageType::allow);
-    assert_true(nlohmann::json::parse(mfactl({"--json", "status", "--user", "fay"}).out).at("mfa_disabled_until").is_null());
+    assert_true(nlohmann::json::parse(suite_mfactl({"--json", "status", "--user", "fay"}).out).at("mfa_disabled_until").is_null());
     // Enrolled again, a disable has work to do again.
-    assert_contains(mfactl(disable_args("fay")).out, "DRY RUN");
+    assert_contains(suite_mfactl(disable_args("fay")).out, "DRY RUN");
 }
 
 void every_field_is_required_and_checked(void**) {
@@ -141,26 +123,26 @@ void every_field_is_required_and_checked(void**) {
             }
             args.push_back(base[i]);
         }
-        auto missing = mfactl(args);
+        auto missing = suite_mfactl(args);
         if (missing.exit_code != 2) fail_msg("without %s: exit %d", flag, missing.exit_code);
     }
     auto bad_operator = disable_args("fay");
     bad_operator[9] = "Jo Smith";
-    auto refused = mfactl(bad_operator);
+    auto refused = suite_mfactl(bad_operator);
     assert_int_equal(refused.exit_code, 2);
     assert_contains(refused.err, "--operator: give the operator's email address");
     auto bad_method = disable_args("fay");
     bad_method[11] = "trust-me";
-    assert_int_equal(mfactl(bad_method).exit_code, 2);
+    assert_int_equal(suite_mfactl(bad_method).exit_code, 2);
     auto none = disable_args("gus-unknown");
     none[5] = "None Provided";
     none[7] = "None Provided";
     none[11] = "none-provided";
-    auto unknown = mfactl(none);  // "None Provided" passes; the unknown user does not
+    auto unknown = suite_mfactl(none);  // "None Provided" passes; the unknown user does not
     assert_int_equal(unknown.exit_code, 1);
     assert_contains(unknown.err, "mfad knows no user gus-unknown");
 
-    auto help = mfactl({"admin", "disable", "--help"});
+    auto help = suite_mfactl({"admin", "disable", "--help"});
     assert_int_equal(help.exit_code, 0);
     assert_contains(help.out, "do not put the user's real name");
 }
@@ -169,9 +151,9 @@ void reset_ends_a_disable(void**) {
     prepare_locked_user("hal");
     auto args = disable_args("hal");
     args.push_back("--commit");
-    assert_int_equal(mfactl(args).exit_code, 0);
-    assert_int_equal(mfactl({"admin", "reset", "--user", "hal"}).exit_code, 0);
-    LoginClient client(daemon_under_test->socket());
+    assert_int_equal(suite_mfactl(args).exit_code, 0);
+    assert_int_equal(suite_mfactl({"admin", "reset", "--user", "hal"}).exit_code, 0);
+    LoginClient client(suite_daemon().socket());
     assert_true(client.begin("hal") == MessageType::not_enrolled);
 }
 
@@ -185,5 +167,5 @@ int main() {
         cmocka_unit_test(every_field_is_required_and_checked),
         cmocka_unit_test(reset_ends_a_disable),
     };
-    return cmocka_run_group_tests(tests, start_daemon, stop_daemon);
+    return cmocka_run_group_tests(tests, start_daemon, stop_suite_daemon);
 }

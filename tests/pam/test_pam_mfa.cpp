@@ -12,7 +12,7 @@ extern "C" {
 #include <cstring>
 
 #include "cmocka.hpp"
-#include "daemon_fixture.hpp"
+#include "suite_daemon.hpp"
 #include "enrollment.hpp"
 #include "fake_server.hpp"
 
@@ -21,18 +21,10 @@ using namespace mfa::test;
 namespace {
 
 const std::string kRun = MFA_PAM_RUN_DIR;
-DaemonFixture* daemon_under_test = nullptr;
-
 int start_daemon(void**) {
     mkdir(kRun.c_str(), 0755);
-    daemon_under_test = new DaemonFixture({.extra_yaml = "lockout: { max_failures: 4, duration: 5m }\n",
-                                           .config_socket = kRun + "/mfad.sock"});
-    return daemon_under_test->start() ? 0 : -1;
-}
-
-int stop_daemon(void**) {
-    delete daemon_under_test;
-    return 0;
+    return start_suite_daemon(
+        {.extra_yaml = "lockout: { max_failures: 4, duration: 5m }\n", .config_socket = kRun + "/mfad.sock"});
 }
 
 // What one pam_authenticate saw: its result and the messages it showed.
@@ -114,7 +106,7 @@ void only_pam_sm_symbols_are_exported(void**) {
 }
 
 void a_right_code_logs_in_once(void**) {
-    auto secret = enroll_user(daemon_under_test->socket(), "alice");
+    auto secret = enroll_user(suite_daemon().socket(), "alice");
     auto now = unix_now();
     auto code = oathtool_code(secret, now);
     assert_int_equal(pam_login("mfa", "alice", {code}).rc, PAM_SUCCESS);
@@ -125,7 +117,7 @@ void a_right_code_logs_in_once(void**) {
 }
 
 void wrong_codes_use_up_the_tries(void**) {
-    auto secret = enroll_user(daemon_under_test->socket(), "bob");
+    auto secret = enroll_user(suite_daemon().socket(), "bob");
     auto wrong = pam_login("mfa", "bob", {"000000", "111111", "222222"});
     assert_int_equal(wrong.rc, PAM_MAXTRIES);
     assert_contains(wrong.errors, "Wrong code, try again.");
@@ -139,7 +131,7 @@ void wrong_codes_use_up_the_tries(void**) {
 }
 
 void the_lock_holds_against_the_right_code(void**) {
-    auto secret = enroll_user(daemon_under_test->socket(), "carol");
+    auto secret = enroll_user(suite_daemon().socket(), "carol");
     assert_int_equal(pam_login("mfa", "carol", {"000000", "000001", "000002"}).rc, PAM_MAXTRIES);
     auto fourth = pam_login("mfa_one_try", "carol", {"000003"});
     assert_int_equal(fourth.rc, PAM_AUTH_ERR);
@@ -163,8 +155,8 @@ void not_enrolled_is_denied_or_ignored_with_nullok(void**) {
 }
 
 void a_backup_code_works_at_the_prompt(void**) {
-    enroll_user(daemon_under_test->socket(), "erin");
-    auto codes = new_backup_codes(daemon_under_test->socket(), "erin");
+    enroll_user(suite_daemon().socket(), "erin");
+    auto codes = new_backup_codes(suite_daemon().socket(), "erin");
     for (std::size_t i = 0; i < 5; ++i) {
         auto login = pam_login("mfa", "erin", {codes[i]});
         assert_int_equal(login.rc, PAM_SUCCESS);
@@ -178,8 +170,8 @@ void a_backup_code_works_at_the_prompt(void**) {
 }
 
 void a_help_desk_disable_steps_aside(void**) {
-    enroll_user(daemon_under_test->socket(), "fern");
-    auto disabled = run({MFACTL_BIN, "--socket", daemon_under_test->socket(), "admin", "disable", "--user", "fern",
+    enroll_user(suite_daemon().socket(), "fern");
+    auto disabled = run({MFACTL_BIN, "--socket", suite_daemon().socket(), "admin", "disable", "--user", "fern",
                          "--ticket", "HD-1", "--reason", "lost phone", "--operator", "op@example.com",
                          "--verification-method", "with-claim", "--commit"});
     assert_int_equal(disabled.exit_code, 0);
@@ -251,5 +243,5 @@ int main() {
         cmocka_unit_test(an_unknown_argument_is_a_service_error),
         cmocka_unit_test(setcred_and_account_step_aside),
     };
-    return cmocka_run_group_tests(tests, start_daemon, stop_daemon);
+    return cmocka_run_group_tests(tests, start_daemon, stop_suite_daemon);
 }
