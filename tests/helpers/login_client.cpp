@@ -1,5 +1,8 @@
 #include "login_client.hpp"
 
+#include <barrier>
+#include <thread>
+
 namespace mfa::test {
 
 LoginClient::LoginClient(const std::string& socket) {
@@ -34,6 +37,19 @@ std::optional<wire::MessageType> LoginClient::record(const Result<wire::Reply>& 
     if (type == wire::MessageType::allow || type == wire::MessageType::deny || type == wire::MessageType::exempt)
         message_ = wire::decode_done(*reply->fields())->message;
     return type;
+}
+
+RaceResult race_one_code(const std::string& socket, const std::string& user, const std::string& code) {
+    LoginClient a(socket), b(socket);
+    if (a.begin(user) != wire::MessageType::challenge || b.begin(user) != wire::MessageType::challenge) return {};
+    std::barrier start(2);
+    std::optional<wire::MessageType> ra, rb;
+    std::thread ta([&] { start.arrive_and_wait(); ra = a.answer(code); });
+    std::thread tb([&] { start.arrive_and_wait(); rb = b.answer(code); });
+    ta.join();
+    tb.join();
+    return {(ra == wire::MessageType::allow) + (rb == wire::MessageType::allow),
+            (ra == wire::MessageType::deny) + (rb == wire::MessageType::deny)};
 }
 
 }  // namespace mfa::test

@@ -28,4 +28,13 @@ private:
     std::optional<wire::MessageType> record(const Result<wire::Reply>& reply);
 };
 
+// Two logins of `user`, begun one after the other, answer `code` at the same
+// moment. Returns how many were let in and how many denied; anything else
+// (an error, a lock) counts in neither.
+struct RaceResult {
+    int allowed = 0;
+    int denied = 0;
+};
+RaceResult race_one_code(const std::string& socket, const std::string& user, const std::string& code);
+
 }  // namespace mfa::test

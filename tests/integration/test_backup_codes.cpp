@@ -1,9 +1,7 @@
 // Backup codes against a real mfad: shown once, stored only as salted hashes,
 // each good once (also when two logins race with it), a new set voids the
 // old one, the login warns when few are left, and all of it is audited.
-#include <barrier>
 #include <set>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -136,18 +134,9 @@ void two_logins_racing_one_backup_code_win_once(void**) {
         if (codes.empty()) codes = new_backup_codes(socket, "race");
         std::string code = codes.back();
         codes.pop_back();
-        LoginClient a(socket), b(socket);
-        assert_true(a.begin("race") == MessageType::challenge);
-        assert_true(b.begin("race") == MessageType::challenge);
-        std::barrier start(2);
-        std::optional<MessageType> ra, rb;
-        std::thread ta([&] { start.arrive_and_wait(); ra = a.answer(code); });
-        std::thread tb([&] { start.arrive_and_wait(); rb = b.answer(code); });
-        ta.join();
-        tb.join();
-        int wins = (ra == MessageType::allow) + (rb == MessageType::allow);
-        int denials = (ra == MessageType::deny) + (rb == MessageType::deny);
-        if (wins != 1 || denials != 1) fail_msg("round %d: %d successes, %d denials", round, wins, denials);
+        auto race = race_one_code(socket, "race", code);
+        if (race.allowed != 1 || race.denied != 1)
+            fail_msg("round %d: %d successes, %d denials", round, race.allowed, race.denied);
     }
     assert_str_eq(suite_sql("SELECT count(*) FROM audit WHERE user = 'race' AND event = 'backup_code_used'").c_str(), "1000\n");
     assert_str_eq(suite_sql("SELECT count(*) FROM audit WHERE user = 'race' AND result = 'replay'").c_str(), "1000\n");

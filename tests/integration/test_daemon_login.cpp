@@ -2,7 +2,6 @@
 // the lock, protocol misuse, audit rows and journal fields, and secrecy of logs.
 #include <signal.h>
 
-#include <barrier>
 #include <thread>
 
 #include "cmocka.hpp"
@@ -35,18 +34,9 @@ void two_clients_racing_one_code_win_once(void**) {
         std::string user = "race" + std::to_string(round);
         auto secret = enroll_user(socket, user);  // before the clock is read for the code
         auto code = oathtool_code(secret, unix_now());
-        LoginClient a(socket), b(socket);
-        assert_true(a.begin(user) == MessageType::challenge);
-        assert_true(b.begin(user) == MessageType::challenge);
-        std::barrier start(2);
-        std::optional<MessageType> ra, rb;
-        std::thread ta([&] { start.arrive_and_wait(); ra = a.answer(code); });
-        std::thread tb([&] { start.arrive_and_wait(); rb = b.answer(code); });
-        ta.join();
-        tb.join();
-        int wins = (ra == MessageType::allow) + (rb == MessageType::allow);
-        int denials = (ra == MessageType::deny) + (rb == MessageType::deny);
-        if (wins != 1 || denials != 1) fail_msg("round %d: %d successes, %d denials", round, wins, denials);
+        auto race = race_one_code(socket, user, code);
+        if (race.allowed != 1 || race.denied != 1)
+            fail_msg("round %d: %d successes, %d denials", round, race.allowed, race.denied);
     }
     assert_int_equal(audit_count("event = 'verify_ok' AND user LIKE 'race%'"), 1000);
     assert_int_equal(audit_count("event = 'verify_fail' AND result = 'replay' AND user LIKE 'race%'"), 1000);
