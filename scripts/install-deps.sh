@@ -10,6 +10,7 @@ packages=(
   libcmocka-dev libpam-wrapper libpamtest0-dev pamtester oathtool sqlite3 systemd zbar-tools
   openssh-server openssh-client expect
   clang libclang-rt-14-dev
+  debhelper dpkg-dev fakeroot lintian rpm
 )
 
 missing=()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command: installs the dependencies, then configures, builds and runs
 # the whole suite three ways: the normal hardened build, the ASan+UBSan build,
-# and the libFuzzer smoke runs.
+# and the libFuzzer smoke runs; then builds the Debian packages (lintian-clean)
+# and tests them: install -> SSH login -> purge.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,4 +20,7 @@ build_and_test() {
 build_and_test build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 build_and_test build-asan -DMFA_SANITIZE=ON
 CC=clang CXX=clang++ build_and_test build-fuzz -DMFA_FUZZ=ON -DMFA_FUZZ_SECONDS="${MFA_FUZZ_SECONDS:-20}"
+echo "== packages"
+packaging/build-deb.sh build-deb
+packaging/test-install.sh build-deb
 echo "== all builds passed"
