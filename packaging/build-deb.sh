@@ -11,9 +11,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 src="$work/mfad-$version"
-mkdir "$src"
-# The tracked files only: no build trees, no editor litter.
-git -C "$root" ls-files -z --cached --others --exclude-standard | (cd "$root" && xargs -0 cp --parents -t "$src")
+"$root/packaging/copy-source.sh" "$src"
 cp -r "$src/packaging/debian" "$src/debian"
 
 (cd "$src" && DEB_BUILD_OPTIONS="parallel=$(nproc)" dpkg-buildpackage -us -uc -b)

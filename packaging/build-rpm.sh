@@ -12,9 +12,8 @@ version=$(sed -n 's/^Version: *//p' "$spec")
 top=$(mktemp -d)
 trap 'rm -rf "$top"' EXIT
 
-mkdir -p "$top/SOURCES" "$top/stage/mfad-$version"
-git -C "$root" ls-files -z --cached --others --exclude-standard |
-    (cd "$root" && xargs -0 cp --parents -t "$top/stage/mfad-$version")
+mkdir -p "$top/SOURCES"
+"$root/packaging/copy-source.sh" "$top/stage/mfad-$version"
 tar -C "$top/stage" -czf "$top/SOURCES/mfad-$version.tar.gz" "mfad-$version"
 
 args=(-bb --define "_topdir $top" --define "_smp_mflags -j$(nproc)")
