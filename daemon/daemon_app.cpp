@@ -159,7 +159,7 @@ int run_daemon(const std::string& config_path) {
         log::error("cannot load the key", {{"MFA_REASON", key.error().message}});
         return 1;
     }
-    auto store = SqliteStore::open(config->database, config->durability);
+    auto store = SqliteStore::open(config->database, config->durability, *key);
     if (!store) {
         log::error("cannot open the store", {{"MFA_REASON", store.error().message}});
         return 1;
@@ -172,7 +172,7 @@ int run_daemon(const std::string& config_path) {
     state.box = &box;
 
     asio::io_context io(1);
-    auto writer_store = SqliteStore::open(state.config->database, state.config->durability);
+    auto writer_store = SqliteStore::open(state.config->database, state.config->durability, *key);
     if (!writer_store) {
         log::error("cannot open the store for writing", {{"MFA_REASON", writer_store.error().message}});
         return 1;

@@ -47,7 +47,8 @@ CREATE TABLE audit (
 );
 CREATE INDEX audit_user_time ON audit (user, time);
 )sql",
-    // 2 -> 3: backup codes (salted hashes, one salt per set) and the help desk's disable.
+    // 2 -> 3: backup codes (salted hashes, one salt per set), the help desk's disable,
+    // and the sealed head of the audit chain.
     R"sql(
 CREATE TABLE backup_code_sets (
     user_id    INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
@@ -63,6 +64,12 @@ CREATE TABLE backup_codes (
     PRIMARY KEY (user_id, slot)
 ) WITHOUT ROWID;
 ALTER TABLE users ADD COLUMN disabled_until INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE audit_head (
+    one       INTEGER PRIMARY KEY CHECK (one = 1),
+    last_id   INTEGER NOT NULL,
+    last_hash BLOB NOT NULL,
+    mac       BLOB NOT NULL
+);
 )sql",
 };
 

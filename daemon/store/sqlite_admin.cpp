@@ -33,7 +33,7 @@ Result<AdminOutcome> SqliteStore::admin_action(std::string_view user, AdminActio
     entry.event = kind == AdminActionKind::reset ? "reset" : "unlock";
     entry.user = std::string(user);
     entry.result = changed ? "ok" : "unchanged";
-    if (auto rc = append_audit_row(db_, entry, now); !rc) return rc.error();
+    if (auto rc = append_audit_row(db_, seal_, entry, now); !rc) return rc.error();
     if (auto rc = tx->commit(); !rc) return rc.error();
     return AdminOutcome{true, changed};
 }
@@ -81,6 +81,38 @@ Result<AuditCheck> SqliteStore::verify_audit_chain() {
         }
         prev = rows->blob(10);
         expected_id = id + 1;
+    }
+    if (check.broken_id == 0) return check_sealed_head(check, expected_id - 1, prev);
+    return check;
+}
+
+// The chain holds row by row; now its end must be the sealed head.
+Result<AuditCheck> SqliteStore::check_sealed_head(AuditCheck check, std::int64_t last_id,
+                                                  const std::vector<std::uint8_t>& last_hash) {
+    auto head = db_.prepare("SELECT last_id, last_hash, mac FROM audit_head WHERE one = 1");
+    if (!head) return head.error();
+    auto row = head->step();
+    if (!row) return row.error();
+    if (!*row) {
+        if (check.rows == 0) return check;
+        check.broken_id = static_cast<std::uint64_t>(last_id);
+        check.reason = "the sealed head of the chain is missing";
+        return check;
+    }
+    std::int64_t head_id = head->int64(0);
+    auto head_hash = head->blob(1);
+    if (!seal_.holds(head_id, head_hash, head->blob(2))) {
+        check.broken_id = static_cast<std::uint64_t>(std::max<std::int64_t>(head_id, 1));
+        check.reason = "the sealed head was forged";
+    } else if (head_id > last_id) {
+        check.broken_id = static_cast<std::uint64_t>(last_id + 1);
+        check.reason = "it and the rows up to " + std::to_string(head_id) + " were deleted";
+    } else if (head_id < last_id) {
+        check.broken_id = static_cast<std::uint64_t>(head_id + 1);
+        check.reason = "it was added after the sealed head, outside mfad";
+    } else if (head_hash != last_hash) {
+        check.broken_id = static_cast<std::uint64_t>(head_id);
+        check.reason = "the chain was rewritten: it no longer ends in the sealed head";
     }
     return check;
 }

@@ -86,13 +86,13 @@ Result<AttemptOutcome> SqliteStore::record_attempt(const Attempt& a) {
         entry.event = "backup_code_used";
         entry.detail += " remaining=" + std::to_string(out.backup_remaining);
     }
-    if (auto rc = append_audit_row(db_, entry, a.now); !rc) return rc.error();
+    if (auto rc = append_audit_row(db_, seal_, entry, a.now); !rc) return rc.error();
     out.audited.push_back(entry);
     if (out.result != AttemptResult::locked && out.locked_until > a.now) {
         entry.event = "lockout";
         entry.result = "locked";
         entry.detail = "until=" + std::to_string(out.locked_until);
-        if (auto rc = append_audit_row(db_, entry, a.now); !rc) return rc.error();
+        if (auto rc = append_audit_row(db_, seal_, entry, a.now); !rc) return rc.error();
         out.audited.push_back(entry);
     }
     if (auto rc = tx->commit(); !rc) return rc.error();

@@ -3,15 +3,43 @@
 #include "audit/audit_hash.hpp"
 
 namespace mfa::daemon {
+namespace {
 
-Result<void> append_audit_row(sqlite::Database& db, const AuditEntry& entry, std::int64_t now) {
-    auto last = db.prepare("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1");
-    if (!last) return last.error();
-    auto row = last->step();
-    if (!row) return row.error();
-    std::int64_t id = *row ? last->int64(0) + 1 : 1;
-    std::vector<std::uint8_t> prev = *row ? last->blob(1) : std::vector<std::uint8_t>(32, 0);
-    AuditHash hash = audit_row_hash(prev, id, now, entry);
+struct ChainEnd {
+    std::int64_t id = 0;
+    std::vector<std::uint8_t> hash = std::vector<std::uint8_t>(32, 0);
+};
+
+// The sealed head if there is one, else the table's last row, else the start.
+Result<ChainEnd> chain_end(sqlite::Database& db) {
+    for (const char* sql : {"SELECT last_id, last_hash FROM audit_head WHERE one = 1",
+                            "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1"}) {
+        auto end = db.prepare(sql);
+        if (!end) return end.error();
+        auto row = end->step();
+        if (!row) return row.error();
+        if (*row) return ChainEnd{end->int64(0), end->blob(1)};
+    }
+    return ChainEnd{};
+}
+
+Result<void> write_head(sqlite::Database& db, const AuditSeal& seal, std::int64_t id, std::span<const std::uint8_t> hash) {
+    auto mac = seal.seal(id, hash);
+    if (!mac) return mac.error();
+    auto put = db.prepare(
+        "INSERT INTO audit_head (one, last_id, last_hash, mac) VALUES (1, ?1, ?2, ?3) "
+        "ON CONFLICT (one) DO UPDATE SET last_id = ?1, last_hash = ?2, mac = ?3");
+    if (!put) return put.error();
+    return put->bind(1, id).bind(2, hash).bind(3, std::span<const std::uint8_t>(*mac)).run();
+}
+
+}  // namespace
+
+Result<void> append_audit_row(sqlite::Database& db, const AuditSeal& seal, const AuditEntry& entry, std::int64_t now) {
+    auto end = chain_end(db);
+    if (!end) return end.error();
+    std::int64_t id = end->id + 1;
+    AuditHash hash = audit_row_hash(end->hash, id, now, entry);
 
     auto insert = db.prepare(
         "INSERT INTO audit (id, time, event, user, result, service, rhost, peer_uid, detail, prev_hash, hash) "
@@ -26,9 +54,20 @@ Result<void> append_audit_row(sqlite::Database& db, const AuditEntry& entry, std
         .bind(7, entry.rhost)
         .bind(8, static_cast<std::int64_t>(entry.peer_uid))
         .bind(9, entry.detail)
-        .bind(10, std::span<const std::uint8_t>(prev))
+        .bind(10, std::span<const std::uint8_t>(end->hash))
         .bind(11, std::span<const std::uint8_t>(hash));
-    return insert->run();
+    if (auto rc = insert->run(); !rc) return rc;
+    return write_head(db, seal, id, hash);
+}
+
+Result<void> seal_unsealed_audit_head(sqlite::Database& db, const AuditSeal& seal) {
+    auto sealed = db.query_int("SELECT count(*) FROM audit_head");
+    if (!sealed) return sealed.error();
+    if (*sealed != 0) return {};
+    auto end = chain_end(db);
+    if (!end) return end.error();
+    if (end->id == 0) return {};
+    return write_head(db, seal, end->id, end->hash);
 }
 
 }  // namespace mfa::daemon

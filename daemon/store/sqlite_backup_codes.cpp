@@ -41,7 +41,7 @@ Result<BackupCodesOutcome> SqliteStore::replace_backup_codes(std::string_view us
     entry.user = std::string(user);
     entry.result = "ok";
     entry.detail = "count=" + std::to_string(set.hashes.size()) + " voided=" + std::to_string(*voided);
-    if (auto rc = append_audit_row(db_, entry, now); !rc) return rc.error();
+    if (auto rc = append_audit_row(db_, seal_, entry, now); !rc) return rc.error();
     if (auto rc = tx->commit(); !rc) return rc.error();
     return BackupCodesOutcome{BackupCodesStored::stored, *voided};
 }

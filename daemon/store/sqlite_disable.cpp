@@ -48,7 +48,7 @@ Result<DisablePlan> SqliteStore::apply_disable(std::string_view user, std::int64
     entry.user = std::string(user);
     entry.result = "ok";
     entry.detail = describe(*plan);
-    if (auto rc = append_audit_row(db_, entry, now); !rc) return rc.error();
+    if (auto rc = append_audit_row(db_, seal_, entry, now); !rc) return rc.error();
     if (auto rc = tx->commit(); !rc) return rc.error();
     plan->disabled_until = until;
     return plan;

@@ -44,7 +44,8 @@ Result<void> prepare_file(const std::string& path) {
 
 }  // namespace
 
-Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, Durability durability) {
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, Durability durability,
+                                                       const MasterKey& key) {
     auto slash = path.rfind('/');
     if (slash != std::string::npos && slash > 0)
         if (auto dir = prepare_directory(path.substr(0, slash)); !dir) return dir.error();
@@ -61,7 +62,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, 
 
     auto version = migrate(*db);
     if (!version) return version.error();
-    return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(*db), *version));
+    std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(*db), *version, key));
+    if (auto sealed = seal_unsealed_audit_head(store->db_, store->seal_); !sealed) return sealed.error();
+    return store;
 }
 
 Result<std::optional<UserRecord>> SqliteStore::load_user(std::string_view user) {
@@ -103,7 +106,7 @@ Result<EnrollStart> SqliteStore::start_enrollment(std::string_view user, std::ve
     entry.event = "enroll_start";
     if (*enabled) {
         entry.result = "already_enabled";
-        if (auto rc = append_audit_row(db_, entry, now); !rc) return rc.error();
+        if (auto rc = append_audit_row(db_, seal_, entry, now); !rc) return rc.error();
         if (auto rc = tx->commit(); !rc) return rc.error();
         return EnrollStart::already_enabled;
     }
@@ -114,7 +117,7 @@ Result<EnrollStart> SqliteStore::start_enrollment(std::string_view user, std::ve
     put->bind(1, user).bind(2, std::span<const std::uint8_t>(sealed_secret)).bind(3, now);
     if (auto rc = put->run(); !rc) return rc.error();
     entry.result = "ok";
-    if (auto rc = append_audit_row(db_, entry, now); !rc) return rc.error();
+    if (auto rc = append_audit_row(db_, seal_, entry, now); !rc) return rc.error();
     if (auto rc = tx->commit(); !rc) return rc.error();
     return EnrollStart::started;
 }
@@ -140,7 +143,7 @@ Result<EnrollConfirm> SqliteStore::confirm_enrollment(std::string_view user, std
     AuditEntry entry = audit;
     entry.event = "enroll_confirm";
     entry.result = confirmed ? "ok" : "no_pending";
-    if (auto rc = append_audit_row(db_, entry, now); !rc) return rc.error();
+    if (auto rc = append_audit_row(db_, seal_, entry, now); !rc) return rc.error();
     if (auto rc = tx->commit(); !rc) return rc.error();
     return confirmed ? EnrollConfirm::confirmed : EnrollConfirm::no_pending;
 }
@@ -155,7 +158,7 @@ Result<void> SqliteStore::run_group(const std::function<void(Store&)>& body) {
 Result<void> SqliteStore::append_audit(const AuditEntry& entry, std::int64_t now) {
     auto tx = sqlite::Transaction::begin(db_);
     if (!tx) return tx.error();
-    if (auto rc = append_audit_row(db_, entry, now); !rc) return rc.error();
+    if (auto rc = append_audit_row(db_, seal_, entry, now); !rc) return rc.error();
     return tx->commit();
 }
 

@@ -3,6 +3,7 @@
 #include <memory>
 #include <string>
 
+#include "audit/audit_seal.hpp"
 #include "config/config.hpp"
 #include "store/sqlite_handle.hpp"
 #include "store/store.hpp"
@@ -16,7 +17,9 @@ class SqliteStore final : public Store {
 public:
     // Creates the directory (0700) and file (0600) if missing, refuses
     // symlinks and a world-writable directory, applies pending migrations.
-    static Result<std::unique_ptr<SqliteStore>> open(const std::string& path, Durability durability);
+    // The audit chain's head is sealed with a key derived from `key`.
+    static Result<std::unique_ptr<SqliteStore>> open(const std::string& path, Durability durability,
+                                                     const MasterKey& key);
 
     int schema_version() const override { return schema_version_; }
     Result<std::optional<UserRecord>> load_user(std::string_view user) override;
@@ -43,10 +46,13 @@ private:
     Result<BackupUse> use_backup_code(std::int64_t user_id, const std::vector<std::uint8_t>& hash, std::int64_t now);
     Result<int> unused_backup_codes(std::int64_t user_id);
     Result<void> fail_attempt(const Attempt& a, std::int64_t user_id, AttemptOutcome& out);
+    Result<AuditCheck> check_sealed_head(AuditCheck check, std::int64_t last_id, const std::vector<std::uint8_t>& last_hash);
 
-    SqliteStore(sqlite::Database db, int version) : db_(std::move(db)), schema_version_(version) {}
+    SqliteStore(sqlite::Database db, int version, const MasterKey& key)
+        : db_(std::move(db)), schema_version_(version), seal_(key) {}
     sqlite::Database db_;
     int schema_version_;
+    AuditSeal seal_;
 };
 
 }  // namespace mfa::daemon

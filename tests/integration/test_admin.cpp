@@ -105,6 +105,28 @@ void audit_verify_catches_edits_and_deletions(void**) {
     assert_contains(deleted.err, "audit chain broken at row 6: rows are missing before it");
 }
 
+// The newest rows deleted: the chain alone would still hold; the sealed head does not.
+void audit_verify_catches_the_newest_rows_deleted(void**) {
+    DaemonFixture fresh;
+    assert_true(fresh.start());
+    enroll_user(fresh.socket(), "max");  // rows 1 and 2
+    for (int i = 0; i < 2; ++i) {       // rows 3 and 4
+        LoginClient client(fresh.socket());
+        assert_true(client.begin("max") == MessageType::challenge);
+        assert_true(client.answer("000000") == MessageType::deny);
+    }
+    std::string db = fresh.dir().file("state/mfad.db");
+    auto mfactl = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), {MFACTL_BIN, "--socket", fresh.socket()});
+        return run(args);
+    };
+    assert_int_equal(mfactl({"audit", "verify"}).exit_code, 0);
+    assert_int_equal(run({"sqlite3", db, "DELETE FROM audit WHERE id >= 3"}).exit_code, 0);
+    auto verified = mfactl({"audit", "verify"});
+    assert_int_equal(verified.exit_code, 1);
+    assert_contains(verified.err, "audit chain broken at row 3: it and the rows up to 4 were deleted");
+}
+
 }  // namespace
 
 int main() {
@@ -113,6 +135,7 @@ int main() {
         cmocka_unit_test(reset_makes_the_next_login_enroll),
         cmocka_unit_test(audit_list_filters_and_pages),
         cmocka_unit_test(audit_verify_catches_edits_and_deletions),
+        cmocka_unit_test(audit_verify_catches_the_newest_rows_deleted),
     };
     return cmocka_run_group_tests(tests, start_daemon, stop_suite_daemon);
 }

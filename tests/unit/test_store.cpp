@@ -20,7 +20,7 @@ MasterKey test_key() {
 }
 
 std::unique_ptr<SqliteStore> open_store(const std::string& path, Durability d = Durability::full) {
-    auto store = SqliteStore::open(path, d);
+    auto store = SqliteStore::open(path, d, test_key());
     if (!store) fail_msg("%s", store.error().message.c_str());
     return std::move(*store);
 }
@@ -56,7 +56,7 @@ void refuses_a_newer_schema(void**) {
         auto db = sqlite::Database::open(path);
         assert_true(db->exec("PRAGMA user_version = 99").ok());
     }
-    auto store = SqliteStore::open(path, Durability::full);
+    auto store = SqliteStore::open(path, Durability::full, test_key());
     assert_false(store.ok());
     assert_contains(store.error().message, "schema 99 is newer");
 }
@@ -83,26 +83,26 @@ void refuses_symlinks_and_open_directories(void**) {
     std::string real = dir.file("real.db");
     open_store(real);
     assert_int_equal(symlink(real.c_str(), dir.file("link.db").c_str()), 0);
-    auto linked = SqliteStore::open(dir.file("link.db"), Durability::full);
+    auto linked = SqliteStore::open(dir.file("link.db"), Durability::full, test_key());
     assert_false(linked.ok());
     assert_contains(linked.error().message, "symbolic link");
 
     assert_int_equal(mkdir(dir.file("realdir").c_str(), 0700), 0);
     assert_int_equal(symlink(dir.file("realdir").c_str(), dir.file("linkdir").c_str()), 0);
-    auto via_link = SqliteStore::open(dir.file("linkdir/mfad.db"), Durability::full);
+    auto via_link = SqliteStore::open(dir.file("linkdir/mfad.db"), Durability::full, test_key());
     assert_false(via_link.ok());
     assert_contains(via_link.error().message, "symbolic link");
 
     assert_int_equal(mkdir(dir.file("open").c_str(), 0777), 0);
     assert_int_equal(chmod(dir.file("open").c_str(), 0777), 0);
-    auto open_dir = SqliteStore::open(dir.file("open/mfad.db"), Durability::full);
+    auto open_dir = SqliteStore::open(dir.file("open/mfad.db"), Durability::full, test_key());
     assert_false(open_dir.ok());
     assert_contains(open_dir.error().message, "writable by group or others");
 }
 
 void refuses_a_file_that_is_not_a_database(void**) {
     mfa::test::TempDir dir;
-    auto store = SqliteStore::open(dir.write("junk.db", std::string(4096, 'j')), Durability::full);
+    auto store = SqliteStore::open(dir.write("junk.db", std::string(4096, 'j')), Durability::full, test_key());
     assert_false(store.ok());
     assert_contains(store.error().message, "not a database");
 }
@@ -185,7 +185,7 @@ void upgrades_a_schema_2_database_in_place(void**) {
     enrolled(path);
     {
         auto db = sqlite::Database::open(path);
-        assert_true(db->exec("DROP TABLE backup_codes; DROP TABLE backup_code_sets; "
+        assert_true(db->exec("DROP TABLE backup_codes; DROP TABLE backup_code_sets; DROP TABLE audit_head; "
                              "ALTER TABLE users DROP COLUMN disabled_until; PRAGMA user_version = 2;")
                         .ok());
     }
@@ -195,6 +195,9 @@ void upgrades_a_schema_2_database_in_place(void**) {
     assert_true(alice.ok() && *alice && (*alice)->totp->state == FactorState::active);
     assert_int_equal((*alice)->disabled_until, 0);
     assert_int_equal(query(path, "SELECT count(*) FROM backup_code_sets"), 0);
+    // The chain written before the seal existed is sealed on first use, intact.
+    assert_int_equal(store->verify_audit_chain()->broken_id, 0);
+    assert_int_equal(query(path, "SELECT last_id FROM audit_head"), 2);
 }
 
 void enrollment_confirms_once_and_refuses_a_second_start(void**) {
@@ -280,6 +283,84 @@ void audit_rows_form_a_hash_chain(void**) {
     assert_true(audit_row_hash(std::vector<std::uint8_t>(32, 0), 3, 2000, edited) != honest);
 }
 
+// Four audit rows: enroll start and confirm, a failure, a success.
+std::string four_rows(const mfa::test::TempDir& dir, const std::string& name) {
+    std::string path = dir.file(name);
+    auto store = enrolled(path);
+    assert_true(store->record_attempt(attempt(2000, std::nullopt)).ok());
+    assert_true(store->record_attempt(attempt(2001, 101)).ok());
+    assert_int_equal(store->verify_audit_chain()->broken_id, 0);
+    return path;
+}
+
+AuditCheck verify(const std::string& path, const MasterKey& key = test_key()) {
+    auto store = SqliteStore::open(path, Durability::full, key);
+    assert_true(store.ok());
+    auto check = (*store)->verify_audit_chain();
+    assert_true(check.ok());
+    return *check;
+}
+
+void a_sealed_head_catches_truncation_and_rewrites(void**) {
+    mfa::test::TempDir dir;
+    // The newest row deleted: the chain alone cannot tell.
+    auto truncated = four_rows(dir, "truncated.db");
+    assert_true(sqlite::Database::open(truncated)->exec("DELETE FROM audit WHERE id = 4").ok());
+    auto check = verify(truncated);
+    assert_int_equal(check.broken_id, 4);
+    assert_str_eq(check.reason, "it and the rows up to 4 were deleted");
+    // mfad writing on after the truncation leaves the gap in place.
+    {
+        auto store = open_store(truncated);
+        assert_true(store->append_audit(peer_audit(), 3000).ok());
+        assert_int_equal(store->verify_audit_chain()->broken_id, 5);
+    }
+
+    // A row edited and every later hash recomputed, as anyone who read this code could.
+    auto rewritten = four_rows(dir, "rewritten.db");
+    {
+        auto db = sqlite::Database::open(rewritten);
+        assert_true(db->exec("UPDATE audit SET result = 'ok' WHERE id = 3").ok());
+        auto rows = db->prepare("SELECT id, time, event, user, result, service, rhost, peer_uid, detail FROM audit ORDER BY id");
+        std::vector<std::uint8_t> prev(32, 0);
+        std::vector<std::pair<std::int64_t, AuditHash>> hashes;
+        while (*rows->step()) {
+            AuditEntry e{rows->text(2), rows->text(3), rows->text(4), rows->text(5), rows->text(6),
+                         static_cast<std::uint32_t>(rows->int64(7)), rows->text(8)};
+            auto hash = audit_row_hash(prev, rows->int64(0), rows->int64(1), e);
+            hashes.emplace_back(rows->int64(0), hash);
+            prev.assign(hash.begin(), hash.end());
+        }
+        for (std::size_t i = 0; i < hashes.size(); ++i) {
+            auto fix = db->prepare("UPDATE audit SET hash = ?2, prev_hash = ?3 WHERE id = ?1");
+            std::vector<std::uint8_t> before = i == 0 ? std::vector<std::uint8_t>(32, 0)
+                                                      : std::vector<std::uint8_t>(hashes[i - 1].second.begin(),
+                                                                                  hashes[i - 1].second.end());
+            assert_true(fix->bind(1, hashes[i].first).bind(2, std::span<const std::uint8_t>(hashes[i].second))
+                            .bind(3, std::span<const std::uint8_t>(before))
+                            .run()
+                            .ok());
+        }
+    }
+    check = verify(rewritten);
+    assert_int_equal(check.broken_id, 4);
+    assert_str_eq(check.reason, "the chain was rewritten: it no longer ends in the sealed head");
+
+    // Truncated, and the head moved back to match without the key.
+    auto forged = four_rows(dir, "forged.db");
+    assert_true(sqlite::Database::open(forged)
+                    ->exec("DELETE FROM audit WHERE id = 4; UPDATE audit_head SET last_id = 3, "
+                           "last_hash = (SELECT hash FROM audit WHERE id = 3)")
+                    .ok());
+    check = verify(forged);
+    assert_int_equal(check.broken_id, 3);
+    assert_str_eq(check.reason, "the sealed head was forged");
+
+    // Another key cannot vouch for this head either.
+    std::vector<std::uint8_t> other(32, 9);
+    assert_str_eq(verify(four_rows(dir, "other-key.db"), *MasterKey::from_bytes(other)).reason, "the sealed head was forged");
+}
+
 void unlock_and_reset(void**) {
     mfa::test::TempDir dir;
     auto store = enrolled(dir.file("mfad.db"));
@@ -363,6 +444,7 @@ int main() {
         cmocka_unit_test(migrates_from_empty),
         cmocka_unit_test(refuses_a_newer_schema),
         cmocka_unit_test(upgrades_a_schema_2_database_in_place),
+        cmocka_unit_test(a_sealed_head_catches_truncation_and_rewrites),
         cmocka_unit_test(creates_owner_only_files),
         cmocka_unit_test(refuses_symlinks_and_open_directories),
         cmocka_unit_test(refuses_a_file_that_is_not_a_database),

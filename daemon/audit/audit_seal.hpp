@@ -1,0 +1,29 @@
+// The head of the audit chain (the newest row's id and hash), sealed with a
+// key derived from mfad's master key. The chain alone shows an edited or
+// deleted row, but someone with sqlite3 could drop the newest rows, or edit a
+// row and recompute every hash after it; neither keeps the seal intact.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "audit/audit_hash.hpp"
+#include "crypto/master_key.hpp"
+#include "crypto/secret_bytes.hpp"
+#include "mfa/result.hpp"
+
+namespace mfa::daemon {
+
+class AuditSeal {
+public:
+    explicit AuditSeal(const MasterKey& key);
+
+    Result<AuditHash> seal(std::int64_t last_id, std::span<const std::uint8_t> last_hash) const;
+    // Compared in constant time.
+    bool holds(std::int64_t last_id, std::span<const std::uint8_t> last_hash, std::span<const std::uint8_t> mac) const;
+
+private:
+    SecretBytes key_;
+};
+
+}  // namespace mfa::daemon
