@@ -1,0 +1,94 @@
+#include "bench_setup.hpp"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "crypto/master_key.hpp"
+#include "crypto/secret_box.hpp"
+#include "mfa/base32.hpp"
+#include "process.hpp"
+#include "store/sqlite_store.hpp"
+
+namespace mfa::bench {
+namespace fs = std::filesystem;
+
+Result<std::vector<BenchUser>> make_users(const std::string& dir, int count) {
+    fs::create_directories(dir + "/ga-template");
+    std::ofstream passwd(dir + "/passwd"), group(dir + "/group"), oath(dir + "/oath-template.users");
+    passwd << "root:x:0:0:root:/root:/bin/sh\n";  // pam_google_authenticator's user=root looks it up
+    group << "root:x:0:\n";
+    std::vector<BenchUser> users;
+    for (int i = 0; i < count; ++i) {
+        std::string name = "bench" + std::to_string(i);
+        std::string file = dir + "/ga-template/" + name;
+        auto made = test::run({"google-authenticator", "--time-based", "--disallow-reuse", "--force", "--no-rate-limit",
+                               "--window-size=3", "--emergency-codes=0", "--qr-mode=NONE", "--quiet", "--secret=" + file},
+                              {"LD_PRELOAD="});
+        if (made.exit_code != 0) return make_error("google-authenticator: " + made.err);
+        std::ifstream in(file);
+        std::string base32_secret;
+        std::getline(in, base32_secret);
+        auto secret = base32::decode(base32_secret);
+        if (!secret) return make_error("unreadable secret in " + file);
+        std::ostringstream hex;
+        for (auto byte : *secret) hex << std::hex << (byte >> 4) << (byte & 15);
+        oath << "HOTP/T30/6 " << name << " - " << hex.str() << "\n";
+        passwd << name << ":x:" << 60000 + i << ":60000::/nonexistent:/usr/sbin/nologin\n";
+        users.push_back({name, std::move(*secret)});
+    }
+    group << "bench:x:60000:\n";
+    return users;
+}
+
+Result<void> write_services(const std::string& dir, const std::string& pam_mfa, const std::string& mfad_socket) {
+    fs::create_directories(dir + "/services");
+    auto service = [&](const std::string& name, const std::string& line) {
+        std::ofstream(dir + "/services/" + name) << "auth required " << line << "\n";
+    };
+    service("bench-permit", "pam_permit.so");
+    service("bench-ga", "pam_google_authenticator.so secret=" + dir + "/ga/${USER} user=root");
+    service("bench-oath", "pam_oath.so usersfile=" + dir + "/oath.users window=1 digits=6");
+    service("bench-mfa", pam_mfa + " socket=" + mfad_socket + " tries=1");
+    service("other", "pam_deny.so");
+    return {};
+}
+
+Result<void> reset_peer_state(const std::string& dir) {
+    std::error_code ec;
+    fs::remove_all(dir + "/ga", ec);
+    fs::copy(dir + "/ga-template", dir + "/ga", fs::copy_options::recursive, ec);
+    if (!ec) fs::copy_file(dir + "/oath-template.users", dir + "/oath.users", fs::copy_options::overwrite_existing, ec);
+    if (ec) return make_error("reset: " + ec.message());
+    // Both modules insist on owner-only secret files.
+    for (const auto& entry : fs::directory_iterator(dir + "/ga")) chmod(entry.path().c_str(), 0400);
+    chmod((dir + "/oath.users").c_str(), 0600);
+    return {};
+}
+
+Result<void> seed_mfad(const std::string& db, const std::string& key_file, const std::vector<BenchUser>& users) {
+    auto key = daemon::MasterKey::load(key_file);
+    if (!key) return key.error();
+    auto store = daemon::SqliteStore::open(db, daemon::Durability::normal, *key);
+    if (!store) return store.error();
+    daemon::SecretBox box(*key);
+    std::optional<Error> failed;
+    daemon::AuditEntry audit{"", "", "", "bench", "", 0, ""};
+    auto seeded = (*store)->run_group([&](daemon::Store& s) {
+        for (const auto& user : users) {
+            auto sealed = box.seal(user.name, "totp", user.secret);
+            // Step 0 as used: every real step is later, so nothing is refused as a replay.
+            if (!sealed || !s.start_enrollment(user.name, std::move(*sealed), 1, audit) ||
+                !s.confirm_enrollment(user.name, 0, 1, 0, audit)) {
+                failed = make_error("seeding " + user.name + " failed");
+                return;
+            }
+        }
+    });
+    if (failed) return *failed;
+    return seeded;
+}
+
+}  // namespace mfa::bench
