@@ -41,7 +41,8 @@ if dpkg-query -W -f='${Status}' mfad 2>/dev/null | grep -q "ok installed"; then
     fail "mfad is already installed here; this test would remove it"
 fi
 
-debs=${1:-$work/debs}
+# Absolute: apt-get takes a relative "dir/x.deb" for a package name.
+debs=$(realpath -m "${1:-$work/debs}")
 [ -n "${1:-}" ] || "$root/packaging/build-deb.sh" "$debs"
 
 say "install"
