@@ -16,6 +16,7 @@
 
 #include "bench_report.hpp"
 #include "bench_run.hpp"
+#include "syslog_sink.hpp"
 #include "daemon_fixture.hpp"
 #include "temp_dir.hpp"
 
@@ -57,18 +58,16 @@ long peak_rss_kib(pid_t pid) {
     return -1;
 }
 
-// Re-runs this program with the wrappers preloaded, so libpam reads our
-// private service files and the modules find the bench users.
-void reexec_under_wrappers(const std::string& dir, char** argv) {
+// The environment under which this program runs itself again: the wrappers
+// preloaded, so libpam reads our private service files and the modules find
+// the bench users. Set before fork, so the child only has to exec.
+void set_wrapper_environment(const std::string& dir) {
     setenv("PAM_WRAPPER", "1", 1);
     setenv("PAM_WRAPPER_SERVICE_DIR", (dir + "/services").c_str(), 1);
     setenv("NSS_WRAPPER_PASSWD", (dir + "/passwd").c_str(), 1);
     setenv("NSS_WRAPPER_GROUP", (dir + "/group").c_str(), 1);
     setenv("MFA_BENCH_DIR", dir.c_str(), 1);
     setenv("LD_PRELOAD", MFA_BENCH_PRELOAD, 1);
-    execv("/proc/self/exe", argv);
-    perror("execv");
-    _exit(1);
 }
 
 struct Options {
@@ -156,8 +155,14 @@ int main(int argc, char** argv) {
     chmod(dir.path().c_str(), 0755);
     // pam_wrapper copies the service files when it loads: they must exist first.
     if (auto rc = write_services(dir.path(), PAM_MFA_PATH, dir.file("mfad.sock")); !rc) return 1;
+    SyslogSink sink;
+    if (sink.active()) std::cerr << "mfa_pam_bench: no syslog daemon here; /dev/log is a sink for this run\n";
+    set_wrapper_environment(dir.path());
     pid_t pid = fork();
-    if (pid == 0) reexec_under_wrappers(dir.path(), argv);
+    if (pid == 0) {
+        execv("/proc/self/exe", argv);
+        _exit(127);
+    }
     int status = 0;
     waitpid(pid, &status, 0);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
