@@ -8,6 +8,8 @@
 #include "suite_daemon.hpp"
 #include "enrollment.hpp"
 #include "login_client.hpp"
+#include "mfa/wire/admin_messages.hpp"
+#include "mfa/wire/client.hpp"
 
 using namespace mfa::test;
 using mfa::wire::MessageType;
@@ -147,6 +149,26 @@ void every_field_is_required_and_checked(void**) {
     assert_contains(help.out, "do not put the user's real name");
 }
 
+// mfad checks the request itself: a client that skips mfactl's checks gets nothing done.
+void the_daemon_refuses_what_mfactl_would(void**) {
+    prepare_locked_user("ida");
+    auto before = database_bytes();
+    auto client = mfa::wire::Client::connect({suite_daemon().socket(), std::chrono::seconds(5), {0}});
+    assert_true(client.ok());
+    for (auto bad : {mfa::wire::AdminDisable{"ida", "HD-9", "test", "not an email", "with-claim", true},
+                     mfa::wire::AdminDisable{"ida", "", "test", "op@example.com", "with-claim", true},
+                     mfa::wire::AdminDisable{"ida", "HD-9", "two\nlines", "op@example.com", "with-claim", true},
+                     mfa::wire::AdminDisable{"ida", "HD-9", "test", "op@example.com", "trust-me", true}}) {
+        auto frame = mfa::wire::encode(bad, client->next_request_id());
+        auto reply = client->call(frame);
+        assert_false(reply.ok());
+        assert_contains(reply.error().message, "--");
+    }
+    assert_true(database_bytes() == before);
+    LoginClient login(suite_daemon().socket());
+    assert_true(login.begin("ida") == MessageType::locked);
+}
+
 void reset_ends_a_disable(void**) {
     prepare_locked_user("hal");
     auto args = disable_args("hal");
@@ -165,6 +187,7 @@ int main() {
         cmocka_unit_test(commit_applies_it_once_and_audits_it),
         cmocka_unit_test(the_user_logs_in_then_enrolls_again),
         cmocka_unit_test(every_field_is_required_and_checked),
+        cmocka_unit_test(the_daemon_refuses_what_mfactl_would),
         cmocka_unit_test(reset_ends_a_disable),
     };
     return cmocka_run_group_tests(tests, start_daemon, stop_suite_daemon);
