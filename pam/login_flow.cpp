@@ -69,7 +69,7 @@ int run_login(pam_handle_t* pamh, int flags, const ModuleArgs& args) {
     }
 
     wire::ClientOptions options{args.socket, args.timeout, wire::default_trusted_uids()};
-    auto client = wire::Client::connect(options);
+    auto client = wire::Client::open(options);
     if (!client) return unavailable(pamh, args, conv, client.error().message);
 
     wire::Begin begin{user, item(pamh, PAM_SERVICE), item(pamh, PAM_RHOST), item(pamh, PAM_TTY)};

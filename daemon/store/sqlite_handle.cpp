@@ -17,28 +17,38 @@ Error error_from(sqlite3* db, int rc, std::string_view what) {
     return Error{"database: " + std::string(what) + ": " + reason};
 }
 
+Statement::~Statement() {
+    if (stmt_ == nullptr) return;
+    if (lease_ == nullptr) {
+        sqlite3_finalize(stmt_);
+        return;
+    }
+    reset();  // also ends the read a SELECT held open
+    lease_->in_use = false;
+}
+
 Statement& Statement::bind(int index, std::int64_t value) {
-    sqlite3_bind_int64(stmt_.get(), index, value);
+    sqlite3_bind_int64(stmt_, index, value);
     return *this;
 }
 
 Statement& Statement::bind(int index, std::string_view text) {
-    sqlite3_bind_text(stmt_.get(), index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
     return *this;
 }
 
 Statement& Statement::bind(int index, std::span<const std::uint8_t> blob) {
-    sqlite3_bind_blob(stmt_.get(), index, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_blob(stmt_, index, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT);
     return *this;
 }
 
 Statement& Statement::bind_null(int index) {
-    sqlite3_bind_null(stmt_.get(), index);
+    sqlite3_bind_null(stmt_, index);
     return *this;
 }
 
 Result<bool> Statement::step() {
-    int rc = sqlite3_step(stmt_.get());
+    int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
     return error_from(db_, rc, "step");
@@ -52,19 +62,19 @@ Result<void> Statement::run() {
 }
 
 void Statement::reset() {
-    sqlite3_reset(stmt_.get());
-    sqlite3_clear_bindings(stmt_.get());
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
 }
 
 std::string Statement::text(int column) const {
-    const auto* p = sqlite3_column_text(stmt_.get(), column);
-    int n = sqlite3_column_bytes(stmt_.get(), column);
+    const auto* p = sqlite3_column_text(stmt_, column);
+    int n = sqlite3_column_bytes(stmt_, column);
     return p == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n));
 }
 
 std::vector<std::uint8_t> Statement::blob(int column) const {
-    const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_.get(), column));
-    int n = sqlite3_column_bytes(stmt_.get(), column);
+    const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_, column));
+    int n = sqlite3_column_bytes(stmt_, column);
     return p == nullptr ? std::vector<std::uint8_t>() : std::vector<std::uint8_t>(p, p + n);
 }
 
@@ -86,25 +96,34 @@ Result<void> Database::exec(const std::string& sql) {
 }
 
 Result<Statement> Database::prepare(std::string_view sql) {
+    auto found = statements_.find(sql);
+    if (found != statements_.end() && !found->second.in_use) return Statement(db_.get(), found->second);
     sqlite3_stmt* stmt = nullptr;
     int rc = sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
                                 &stmt, nullptr);
     if (rc != SQLITE_OK) return error_from(db_.get(), rc, "prepare");
-    return Statement(db_.get(), stmt);
+    if (found != statements_.end()) return Statement(db_.get(), stmt);  // the kept one is busy: a one-off
+    auto& cached = statements_[std::string(sql)];
+    cached.stmt.reset(stmt);
+    return Statement(db_.get(), cached);
 }
 
 Result<std::int64_t> Database::query_int(const std::string& sql) {
-    auto stmt = prepare(sql);
-    if (!stmt) return stmt.error();
-    auto row = stmt->step();
+    sqlite3_stmt* raw = nullptr;
+    int rc = sqlite3_prepare_v2(db_.get(), sql.c_str(), static_cast<int>(sql.size()), &raw, nullptr);
+    if (rc != SQLITE_OK) return error_from(db_.get(), rc, "prepare");
+    Statement stmt(db_.get(), raw);
+    auto row = stmt.step();
     if (!row) return row.error();
     if (!*row) return make_error("database: no row for " + sql);
-    return stmt->int64(0);
+    return stmt.int64(0);
 }
 
 Result<Transaction> Transaction::begin(Database& db) {
     bool nested = sqlite3_get_autocommit(db.handle()) == 0;
-    if (auto rc = db.exec(nested ? "SAVEPOINT mfa_step" : "BEGIN IMMEDIATE"); !rc) return rc.error();
+    auto start = db.prepare(nested ? "SAVEPOINT mfa_step" : "BEGIN IMMEDIATE");
+    if (!start) return start.error();
+    if (auto rc = start->run(); !rc) return rc.error();
     return Transaction(&db, nested);
 }
 
@@ -113,8 +132,9 @@ Transaction::~Transaction() {
 }
 
 Result<void> Transaction::commit() {
-    auto rc = db_->exec(nested_ ? "RELEASE mfa_step" : "COMMIT");
-    if (!rc) return rc.error();  // the destructor rolls back
+    auto end = db_->prepare(nested_ ? "RELEASE mfa_step" : "COMMIT");
+    if (!end) return end.error();
+    if (auto rc = end->run(); !rc) return rc.error();  // the destructor rolls back
     db_ = nullptr;
     return {};
 }

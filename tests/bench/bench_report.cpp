@@ -22,11 +22,7 @@ double ratio(const std::vector<Figures>& rows, const Figures& r, const std::stri
     return b != nullptr && b->logins_per_second > 0 ? r.logins_per_second / b->logins_per_second : 0;
 }
 
-std::string fixed(double v, int decimals) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-    return buf;
-}
+}  // namespace
 
 std::string machine() {
     std::ifstream cpuinfo("/proc/cpuinfo");
@@ -41,7 +37,11 @@ std::string machine() {
     return model + ", " + std::to_string(sysconf(_SC_NPROCESSORS_ONLN)) + " cores, Linux " + u.release;
 }
 
-}  // namespace
+std::string fixed(double v, int decimals) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return buf;
+}
 
 double percentile(std::vector<double> values, double p) {
     if (values.empty()) return 0;

@@ -28,6 +28,10 @@ struct RejectFigures {
     int wrongly_accepted = 0;
 };
 
+// "AMD EPYC ..., 2 cores, Linux 6.x"
+std::string machine();
+std::string fixed(double v, int decimals);  // printf's %.*f
+// Nearest rank; 0 for no values.
 double percentile(std::vector<double> values, double p);
 
 std::string markdown(const std::vector<Figures>& rows, const std::vector<RejectFigures>& rejects);

@@ -12,10 +12,10 @@
 #include <fstream>
 #include <iostream>
 #include <numeric>
-#include <sstream>
 
 #include "bench_report.hpp"
 #include "bench_run.hpp"
+#include "proc_stats.hpp"
 #include "syslog_sink.hpp"
 #include "daemon_fixture.hpp"
 #include "temp_dir.hpp"
@@ -39,25 +39,6 @@ const std::vector<Module> kModules = {
     {"pam_mfa (durability: normal)", "bench-mfa", "normal"},
 };
 
-// utime + stime of `pid`, in milliseconds.
-double cpu_ms(pid_t pid) {
-    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-    std::string text((std::istreambuf_iterator<char>(stat)), {});
-    std::istringstream fields(text.substr(text.rfind(')') + 2));
-    std::string skip;
-    for (int i = 0; i < 11; ++i) fields >> skip;  // state .. cmajflt: fields 3-13
-    double utime = 0, stime = 0;
-    fields >> utime >> stime;
-    return (utime + stime) * 1000.0 / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-long peak_rss_kib(pid_t pid) {
-    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-    for (std::string line; std::getline(status, line);)
-        if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
-    return -1;
-}
-
 // The environment under which this program runs itself again: the wrappers
 // preloaded, so libpam reads our private service files and the modules find
 // the bench users. Set before fork, so the child only has to exec.
@@ -75,6 +56,7 @@ struct Options {
     int wrong = 200;
     std::vector<int> levels = {1, 2, 8};
     std::string json_file;
+    std::string only;  // run only the rows whose module name contains this
 };
 
 int run_bench(const Options& options, const std::string& dir) {
@@ -89,6 +71,7 @@ int run_bench(const Options& options, const std::string& dir) {
     std::vector<Figures> rows;
     std::vector<RejectFigures> rejects;
     for (const auto& module : kModules) {
+        if (module.name.find(options.only) == std::string::npos) continue;
         for (int processes : options.levels) {
             if (auto rc = reset_peer_state(dir); !rc) {
                 std::cerr << rc.error().message << "\n";
@@ -144,6 +127,7 @@ int main(int argc, char** argv) {
     app.add_option("--wrong", options.wrong, "wrong-code logins per module")->check(CLI::Range(1, 1000000))->capture_default_str();
     app.add_option("--processes", options.levels, "concurrent processes, one run each")->delimiter(',')->capture_default_str();
     app.add_option("--json", options.json_file, "also write the JSON here");
+    app.add_option("--only", options.only, "only the rows whose module name contains this (e.g. pam_mfa)");
     CLI11_PARSE(app, argc, argv);
 
     if (const char* dir = getenv("MFA_BENCH_DIR")) return run_bench(options, dir);

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <array>
 #include <thread>
+#include <utility>
 
 #include "mfa/version.hpp"
 
@@ -18,6 +19,8 @@ namespace mfa::wire {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+constexpr std::uint32_t kHelloRequestId = 1;
 
 std::string errno_text(const char* what) { return std::string(what) + ": " + strerror(errno); }
 
@@ -98,7 +101,7 @@ Reply::~Reply() {
     if (!payload_.empty()) explicit_bzero(payload_.data(), payload_.size());
 }
 
-Result<Client> Client::connect(const ClientOptions& options) {
+Result<Client> Client::open(const ClientOptions& options) {
     auto deadline = Clock::now() + options.timeout;
     if (auto owner = check_socket_owner(options); !owner) return owner.error();
     auto fd = connect_socket(options.socket_path, deadline);
@@ -107,18 +110,35 @@ Result<Client> Client::connect(const ClientOptions& options) {
 
     Client client(std::move(*fd), options.timeout);
     auto hello = encode(Hello{kProtocolMin, kProtocolMax, std::string("mfa-client/") + kVersion},
-                        client.next_request_id());
-    auto reply = client.call(hello);
+                        client.next_request_id());  // kHelloRequestId: the first id
+    auto bytes = hello.finish();
+    if (!bytes) return bytes.error();
+    client.pending_hello_.assign(bytes->begin(), bytes->end());
+    return client;
+}
+
+Result<Client> Client::connect(const ClientOptions& options) {
+    auto client = open(options);
+    if (!client) return client.error();
+    auto deadline = Clock::now() + options.timeout;
+    auto hello = std::exchange(client->pending_hello_, {});
+    if (auto sent = client->write_all(hello, deadline); !sent) return sent.error();
+    auto reply = client->read_reply(kHelloRequestId, deadline);
     if (!reply) return reply.error();
-    if (reply->type() != MessageType::hello_ok) return make_error("daemon answered the handshake with a wrong frame");
-    auto fields = reply->fields();
+    if (auto ok = client->accept_hello(*reply); !ok) return ok.error();
+    return client;
+}
+
+Result<void> Client::accept_hello(const Reply& reply) {
+    if (reply.type() != MessageType::hello_ok) return make_error("daemon answered the handshake with a wrong frame");
+    auto fields = reply.fields();
     if (!fields) return fields.error();
     auto ok = decode_hello_ok(*fields);
     if (!ok) return ok.error();
     if (ok->protocol < kProtocolMin || ok->protocol > kProtocolMax)
         return make_error("daemon chose protocol " + std::to_string(ok->protocol) + " which this client does not speak");
-    client.server_ = std::move(*ok);
-    return client;
+    server_ = std::move(*ok);
+    return {};
 }
 
 Result<void> Client::write_all(std::span<const std::uint8_t> bytes, Clock::time_point deadline) {
@@ -154,9 +174,21 @@ Result<Reply> Client::call(FrameWriter& request) {
     auto deadline = Clock::now() + timeout_;
     auto bytes = request.finish();
     if (!bytes) return bytes.error();
-    std::uint32_t request_id = request.request_id();
-    if (auto sent = write_all(*bytes, deadline); !sent) return sent.error();
+    if (pending_hello_.empty()) {
+        if (auto sent = write_all(*bytes, deadline); !sent) return sent.error();
+        return read_reply(request.request_id(), deadline);
+    }
+    // The first call of an open()ed client: HELLO and the request in one write.
+    auto hello = std::exchange(pending_hello_, {});
+    hello.insert(hello.end(), bytes->begin(), bytes->end());
+    if (auto sent = write_all(hello, deadline); !sent) return sent.error();
+    auto greeting = read_reply(kHelloRequestId, deadline);
+    if (!greeting) return greeting.error();
+    if (auto ok = accept_hello(*greeting); !ok) return ok.error();
+    return read_reply(request.request_id(), deadline);
+}
 
+Result<Reply> Client::read_reply(std::uint32_t request_id, Clock::time_point deadline) {
     HeaderBytes raw{};
     if (auto got = read_exact(raw, deadline); !got) return got.error();
     auto header = decode_header(raw);

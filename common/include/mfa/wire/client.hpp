@@ -48,6 +48,10 @@ public:
     // agrees a protocol version.
     static Result<Client> connect(const ClientOptions& options);
 
+    // The same checks, but the handshake rides with the first call (HELLO and
+    // that request in one write), saving a round trip on the login path.
+    static Result<Client> open(const ClientOptions& options);
+
     // Sends one request and reads its reply. An ERROR frame becomes an Error
     // that carries the daemon's message; so does any transport failure.
     Result<Reply> call(FrameWriter& request);
@@ -60,10 +64,13 @@ private:
     Client(UniqueFd fd, std::chrono::milliseconds timeout) : fd_(std::move(fd)), timeout_(timeout) {}
     Result<void> write_all(std::span<const std::uint8_t> bytes, Clock::time_point deadline);
     Result<void> read_exact(std::span<std::uint8_t> out, Clock::time_point deadline);
+    Result<Reply> read_reply(std::uint32_t request_id, Clock::time_point deadline);
+    Result<void> accept_hello(const Reply& reply);
 
     UniqueFd fd_;
     std::chrono::milliseconds timeout_;
     std::uint32_t last_request_id_ = 0;
+    std::vector<std::uint8_t> pending_hello_;  // sent with the first call, if open() made this client
     HelloOk server_;
 };
 
