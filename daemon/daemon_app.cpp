@@ -177,6 +177,10 @@ int run_daemon(const std::string& config_path) {
         log::error("cannot open the store for writing", {{"MFA_REASON", writer_store.error().message}});
         return 1;
     }
+    if (auto rc = (*writer_store)->checkpoint_in_background(state.config->database); !rc) {
+        log::error("cannot open the store for checkpoints", {{"MFA_REASON", rc.error().message}});
+        return 1;
+    }
     WriteQueue writes(io, std::move(*writer_store));
     state.writes = &writes;
     bool activated = false;

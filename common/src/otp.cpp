@@ -11,7 +11,6 @@ namespace {
 
 struct MacDeleter {
     void operator()(EVP_MAC* mac) const { EVP_MAC_free(mac); }
-    void operator()(EVP_MAC_CTX* ctx) const { EVP_MAC_CTX_free(ctx); }
 };
 
 // Fetching the HMAC implementation walks the provider tables: do it once.
@@ -45,24 +44,30 @@ std::optional<Algorithm> parse_algorithm(std::string_view name) {
     return std::nullopt;
 }
 
-Result<std::string> hotp(std::span<const std::uint8_t> key, std::uint64_t counter, int digits,
-                         Algorithm algorithm) {
+void HotpKey::Free::operator()(evp_mac_ctx_st* ctx) const { EVP_MAC_CTX_free(ctx); }
+
+Result<HotpKey> HotpKey::make(std::span<const std::uint8_t> key, int digits, Algorithm algorithm) {
     if (key.empty()) return make_error("otp: empty key");
     if (digits < kMinDigits || digits > kMaxDigits)
         return make_error("otp: digits must be between 6 and 8");
     if (hmac() == nullptr) return make_error("otp: OpenSSL has no HMAC");
-
-    std::array<unsigned char, 8> message{};
-    for (int i = 7; i >= 0; --i, counter >>= 8) message[static_cast<std::size_t>(i)] = counter & 0xff;
-
-    std::unique_ptr<EVP_MAC_CTX, MacDeleter> ctx(EVP_MAC_CTX_new(hmac()));
+    std::unique_ptr<EVP_MAC_CTX, Free> ctx(EVP_MAC_CTX_new(hmac()));
     char* digest = const_cast<char*>(digest_name(algorithm));
     const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
                                  OSSL_PARAM_construct_end()};
+    if (!ctx || EVP_MAC_init(ctx.get(), key.data(), key.size(), params) != 1)
+        return make_error("otp: HMAC setup failed");
+    return HotpKey(std::move(ctx), digits);
+}
+
+Result<std::string> HotpKey::code(std::uint64_t counter) const {
+    std::array<unsigned char, 8> message{};
+    for (int i = 7; i >= 0; --i, counter >>= 8) message[static_cast<std::size_t>(i)] = counter & 0xff;
+
+    std::unique_ptr<EVP_MAC_CTX, Free> ctx(EVP_MAC_CTX_dup(keyed_.get()));
     std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
     std::size_t mac_len = 0;
-    if (!ctx || EVP_MAC_init(ctx.get(), key.data(), key.size(), params) != 1 ||
-        EVP_MAC_update(ctx.get(), message.data(), message.size()) != 1 ||
+    if (!ctx || EVP_MAC_update(ctx.get(), message.data(), message.size()) != 1 ||
         EVP_MAC_final(ctx.get(), mac.data(), &mac_len, mac.size()) != 1 || mac_len < 20)
         return make_error("otp: HMAC computation failed");
 
@@ -71,12 +76,19 @@ Result<std::string> hotp(std::span<const std::uint8_t> key, std::uint64_t counte
     std::uint32_t binary = (std::uint32_t(mac[offset] & 0x7f) << 24) |
                            (std::uint32_t(mac[offset + 1]) << 16) |
                            (std::uint32_t(mac[offset + 2]) << 8) | std::uint32_t(mac[offset + 3]);
-    std::uint32_t value = binary % kPowersOfTen[static_cast<std::size_t>(digits)];
+    std::uint32_t value = binary % kPowersOfTen[static_cast<std::size_t>(digits_)];
 
-    std::string code(static_cast<std::size_t>(digits), '0');
+    std::string code(static_cast<std::size_t>(digits_), '0');
     for (auto it = code.rbegin(); it != code.rend(); ++it, value /= 10)
         *it = static_cast<char>('0' + value % 10);
     return code;
+}
+
+Result<std::string> hotp(std::span<const std::uint8_t> key, std::uint64_t counter, int digits,
+                         Algorithm algorithm) {
+    auto keyed = HotpKey::make(key, digits, algorithm);
+    if (!keyed) return keyed.error();
+    return keyed->code(counter);
 }
 
 std::uint64_t time_step(std::int64_t unix_time, int period, std::int64_t t0) {

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include <algorithm>
+#include <cstring>
 
 #include "mfa/version.hpp"
 #include "mfa/wire/byte_order.hpp"
@@ -23,10 +24,13 @@ using Clock = asio::steady_timer::clock_type;
 Connection::Connection(Socket socket, Peer peer, Server& server)
     : socket_(std::move(socket)), peer_(peer), server_(server), deadline_(socket_.get_executor()) {
     server_.attach(this, peer_.uid);
+    deadline_at_ = Clock::now() + server_.state().config->connections.idle_timeout;
+    deadline_.expires_at(deadline_at_);
 }
 
 Connection::~Connection() {
-    explicit_bzero(payload_.data(), payload_.size());  // it held codes
+    explicit_bzero(in_.data(), in_.size());  // both held codes
+    explicit_bzero(payload_.data(), payload_.size());
     server_.detach(this, peer_.uid);
 }
 
@@ -47,12 +51,22 @@ void Connection::close_if_idle() {
     if (idle_) close();
 }
 
+void Connection::set_deadline(std::chrono::steady_clock::duration limit) {
+    deadline_at_ = Clock::now() + limit;
+    if (deadline_.expiry() > deadline_at_) deadline_.expires_at(deadline_at_);  // sooner: wake the watcher
+}
+
 // The deadline covers a whole frame, so a client that trickles bytes gains nothing.
 Awaitable<void> Connection::watch_deadline() {
     while (socket_.is_open()) {
         boost::system::error_code ec;
         co_await deadline_.async_wait(redirect_error(use_awaitable, ec));
-        if (deadline_.expiry() <= Clock::now()) close();
+        if (!socket_.is_open()) break;
+        if (deadline_at_ <= Clock::now()) {
+            close();
+            break;
+        }
+        if (deadline_.expiry() != deadline_at_) deadline_.expires_at(deadline_at_);
     }
 }
 
@@ -62,9 +76,9 @@ Awaitable<void> Connection::serve() {
     while (!server_.draining()) {
         idle_ = true;
         // While a login waits for a person to type a code, the idle timeout is the login's.
-        deadline_.expires_after(state_.login ? std::max<std::chrono::steady_clock::duration>(
-                                                   idle_timeout, std::chrono::seconds(kLoginSessionSeconds))
-                                             : idle_timeout);
+        set_deadline(state_.login ? std::max<std::chrono::steady_clock::duration>(
+                                        idle_timeout, std::chrono::seconds(kLoginSessionSeconds))
+                                  : idle_timeout);
         wire::Header header;
         if (!co_await read_frame(header)) break;
         idle_ = false;
@@ -87,26 +101,39 @@ Awaitable<void> Connection::serve() {
     close();
 }
 
-Awaitable<bool> Connection::read_frame(wire::Header& header) {
-    wire::HeaderBytes raw{};
-    boost::system::error_code ec;
-    std::size_t got = co_await asio::async_read(socket_, asio::buffer(raw), redirect_error(use_awaitable, ec));
-    if (ec) {
-        if (got > 0 && deadline_.expiry() <= Clock::now()) server_.log_violation(peer_, "incomplete frame at idle timeout");
-        co_return false;
+Awaitable<bool> Connection::fill(std::size_t n) {
+    if (in_end_ - in_begin_ >= n) co_return true;
+    if (in_begin_ > 0) {  // keep the unread bytes at the front, so a whole frame fits
+        std::memmove(in_.data(), in_.data() + in_begin_, in_end_ - in_begin_);
+        in_end_ -= in_begin_;
+        in_begin_ = 0;
     }
+    while (in_end_ < n) {
+        boost::system::error_code ec;
+        std::size_t got = co_await socket_.async_read_some(asio::buffer(in_.data() + in_end_, in_.size() - in_end_),
+                                                           redirect_error(use_awaitable, ec));
+        if (ec) {
+            if (in_end_ > 0 && deadline_at_ <= Clock::now())
+                server_.log_violation(peer_, "incomplete frame at idle timeout");
+            co_return false;
+        }
+        in_end_ += got;
+    }
+    co_return true;
+}
+
+Awaitable<bool> Connection::read_frame(wire::Header& header) {
+    if (!co_await fill(wire::kHeaderSize)) co_return false;
+    std::span<const std::uint8_t, wire::kHeaderSize> raw(in_.data() + in_begin_, wire::kHeaderSize);
     auto decoded = wire::decode_header(raw);
     if (!decoded) {
         co_await refuse(wire::get_be32(&raw[12]), decoded.error().message);
         co_return false;
     }
     header = *decoded;
-    if (header.length == 0) co_return true;
-    co_await asio::async_read(socket_, asio::buffer(payload_.data(), header.length), redirect_error(use_awaitable, ec));
-    if (ec) {
-        if (deadline_.expiry() <= Clock::now()) server_.log_violation(peer_, "incomplete frame at idle timeout");
-        co_return false;
-    }
+    if (!co_await fill(wire::kHeaderSize + header.length)) co_return false;
+    std::memcpy(payload_.data(), in_.data() + in_begin_ + wire::kHeaderSize, header.length);
+    in_begin_ += wire::kHeaderSize + header.length;
     co_return true;
 }
 
@@ -117,7 +144,7 @@ Awaitable<void> Connection::send(wire::FrameWriter& frame) {
         close();
         co_return;
     }
-    deadline_.expires_after(server_.state().config->connections.idle_timeout);
+    set_deadline(server_.state().config->connections.idle_timeout);
     boost::system::error_code ec;
     co_await asio::async_write(socket_, asio::buffer(bytes->data(), bytes->size()), redirect_error(use_awaitable, ec));
     if (ec) close();

@@ -28,7 +28,12 @@ private:
     Awaitable<void> serve();
     Awaitable<void> watch_deadline();
     // false when the connection ended (closed, timed out or a bad header).
+    // The payload lands in payload_.
     Awaitable<bool> read_frame(wire::Header& header);
+    // Reads until `n` unread bytes are buffered; false if the connection ended.
+    Awaitable<bool> fill(std::size_t n);
+    // The connection closes at now + `limit` unless a frame moves it again.
+    void set_deadline(std::chrono::steady_clock::duration limit);
     Awaitable<void> send(wire::FrameWriter& frame);
     Awaitable<bool> handshake(const wire::Header& header, const wire::PayloadReader& payload);
     // string_view: a std::string temporary in a co_await expression is destroyed twice by g++ 12.
@@ -38,9 +43,17 @@ private:
     Socket socket_;
     Peer peer_;
     Server& server_;
+    // The timer wakes at the deadline as it was when armed; moving the deadline
+    // later is only a store, so a busy connection does not re-arm it per frame.
     asio::steady_timer deadline_;
+    std::chrono::steady_clock::time_point deadline_at_;
     bool idle_ = true;
     ConnectionState state_;
+    // Bytes read ahead: a frame usually arrives whole, often with the next one
+    // (HELLO and BEGIN travel together), so one read serves both.
+    std::array<std::uint8_t, wire::kHeaderSize + wire::kMaxPayload> in_{};
+    std::size_t in_begin_ = 0;
+    std::size_t in_end_ = 0;
     std::array<std::uint8_t, wire::kMaxPayload> payload_{};
 };
 

@@ -3,6 +3,9 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include "store/store.hpp"
 
 namespace mfa::daemon {
 
@@ -13,6 +16,11 @@ struct LoginSession {
     std::string service;
     std::string rhost;
     std::int64_t started = 0;  // unix seconds
+    // What ANSWER checks the code against, read at BEGIN so ANSWER needs no
+    // read of its own. Both stay sealed or hashed; the store accepts the
+    // attempt only while this sealed secret is still the active factor.
+    std::vector<std::uint8_t> sealed_secret;
+    std::optional<BackupCodeSalt> backup;
 };
 
 struct ConnectionState {

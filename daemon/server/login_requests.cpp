@@ -33,11 +33,10 @@ Awaitable<Outcome> exempt(const RequestContext& ctx, const AuditEntry& entry, st
     co_return reply(ctx, wire::encode(wire::Done{message}, ctx.request_id, wire::MessageType::exempt));
 }
 
-std::optional<std::vector<std::uint8_t>> backup_candidate(const UserRecord& user, std::string_view code,
-                                                          std::int64_t now) {
-    // No hashing for a locked user (the store refuses anyway) or a TOTP-shaped answer.
-    if (!user.backup || user.locked_until > now || !looks_like_backup_code(code)) return std::nullopt;
-    auto hash = hash_backup_code(code, *user.backup);
+std::optional<std::vector<std::uint8_t>> backup_candidate(const std::optional<BackupCodeSalt>& salt,
+                                                          std::string_view code) {
+    if (!salt || !looks_like_backup_code(code)) return std::nullopt;  // no hashing for a TOTP-shaped answer
+    auto hash = hash_backup_code(code, *salt);
     return hash ? std::optional(std::move(*hash)) : std::nullopt;
 }
 
@@ -48,6 +47,7 @@ std::string backup_message(const AttemptOutcome& outcome) {
 }
 
 void count(Counters& counters, const AttemptOutcome& outcome, std::int64_t now) {
+    if (outcome.result == AttemptResult::not_enrolled) return;  // no attempt was made
     counters.add(outcome.result == AttemptResult::accepted ? Counter::verify_ok : Counter::verify_fail);
     if (outcome.by_backup_code) counters.add(Counter::backup_codes_used);
     if (outcome.result != AttemptResult::locked && outcome.locked_until > now) counters.add(Counter::lockouts);
@@ -67,7 +67,8 @@ Awaitable<Outcome> handle_begin(const RequestContext& ctx, const wire::PayloadRe
         co_return co_await permission_denied(ctx, entry, reason);
     }
 
-    auto user = ctx.state.store->load_user(request->user);
+    auto load = [name = request->user](Store& store) { return store.load_user(name); };
+    auto user = co_await ctx.state.writes->read<std::optional<UserRecord>>(load);
     if (!user) co_return internal_error(ctx, user.error());
     std::int64_t now = DaemonState::now();
     bool active = *user && (*user)->totp && (*user)->totp->state == FactorState::active;
@@ -79,7 +80,8 @@ Awaitable<Outcome> handle_begin(const RequestContext& ctx, const wire::PayloadRe
     if (!active) co_return reply(ctx, wire::encode_empty(wire::MessageType::not_enrolled, ctx.request_id));
     if ((*user)->locked_until > now) co_return locked(ctx, (*user)->locked_until);
 
-    LoginSession session{++ctx.connection.last_session_id, request->user, request->service, request->rhost, now};
+    LoginSession session{++ctx.connection.last_session_id, request->user, request->service, request->rhost, now,
+                         (*user)->totp->sealed_secret, (*user)->backup};
     ctx.connection.login = session;
     co_return reply(ctx, wire::encode(wire::Challenge{session.id, "totp", "Verification code: "}, ctx.request_id));
 }
@@ -95,18 +97,13 @@ Awaitable<Outcome> handle_answer(const RequestContext& ctx, const wire::PayloadR
         co_return reply(ctx, wire::encode(wire::Deny{"the login timed out"}, ctx.request_id));
     }
 
-    auto user = ctx.state.store->load_user(login->user);
-    if (!user) co_return internal_error(ctx, user.error());
-    if (!*user || !(*user)->totp || (*user)->totp->state != FactorState::active) {
-        login.reset();  // reset by an admin since BEGIN
-        co_return reply(ctx, wire::encode_empty(wire::MessageType::not_enrolled, ctx.request_id));
-    }
-    auto secret = ctx.state.box->open(login->user, "totp", (*user)->totp->sealed_secret);
+    auto secret = ctx.state.box->open(login->user, "totp", login->sealed_secret);
     if (!secret) co_return internal_error(ctx, secret.error());
     // A reload may replace the config while this request waits: keep this one alive.
     const auto config = ctx.state.config;
     auto step = match_totp(secret->view(), request->code, now, config->totp);
-    Attempt attempt{login->user, now, step, step ? std::nullopt : backup_candidate(**user, request->code, now),
+    Attempt attempt{login->user, login->sealed_secret, now, step,
+                    step ? std::nullopt : backup_candidate(login->backup, request->code),
                     config->lockout.max_failures, config->lockout.duration.count(),
                     AuditEntry{"", "", "", login->service, login->rhost, ctx.peer.uid, ""}};
     OPENSSL_cleanse(request->code.data(), request->code.size());
@@ -117,6 +114,9 @@ Awaitable<Outcome> handle_answer(const RequestContext& ctx, const wire::PayloadR
     for (const auto& entry : outcome->audited) journal_audit(entry);
     count(ctx.state.counters, *outcome, now);
     switch (outcome->result) {
+        case AttemptResult::not_enrolled:
+            login.reset();  // reset or enrolled anew since BEGIN
+            co_return reply(ctx, wire::encode_empty(wire::MessageType::not_enrolled, ctx.request_id));
         case AttemptResult::accepted:
             login.reset();
             co_return reply(ctx, wire::encode(wire::Done{backup_message(*outcome)}, ctx.request_id, wire::MessageType::allow));

@@ -11,6 +11,7 @@ const char* result_name(AttemptResult r) {
         case AttemptResult::rejected: return "fail";
         case AttemptResult::replayed: return "replay";
         case AttemptResult::locked: return "locked";
+        case AttemptResult::not_enrolled: return "not_enrolled";
     }
     return "fail";
 }
@@ -33,11 +34,11 @@ Result<AttemptOutcome> SqliteStore::record_attempt(const Attempt& a) {
     if (!tx) return tx.error();
     auto read = db_.prepare(
         "SELECT u.id, u.failures, u.locked_until, f.last_step FROM users u JOIN factors f "
-        "ON f.user_id = u.id AND f.kind = 'totp' AND f.state = 'active' WHERE u.name = ?1");
+        "ON f.user_id = u.id AND f.kind = 'totp' AND f.state = 'active' AND f.sealed_secret = ?2 WHERE u.name = ?1");
     if (!read) return read.error();
-    auto row = read->bind(1, a.user).step();
+    auto row = read->bind(1, a.user).bind(2, std::span<const std::uint8_t>(a.factor)).step();
     if (!row) return row.error();
-    if (!*row) return make_error("no active factor for this user");
+    if (!*row) return AttemptOutcome{AttemptResult::not_enrolled, 0, 0, false, 0, {}};  // rolled back: nothing written
     std::int64_t user_id = read->int64(0);
     AttemptOutcome out{AttemptResult::rejected, static_cast<int>(read->int64(1)), read->int64(2), false, 0, {}};
     std::int64_t last_step = read->int64(3);

@@ -1,5 +1,7 @@
 #include "store/sqlite_handle.hpp"
 
+#include <mutex>
+
 namespace mfa::daemon::sqlite {
 
 Error error_from(sqlite3* db, int rc, std::string_view what) {
@@ -79,10 +81,14 @@ std::vector<std::uint8_t> Statement::blob(int column) const {
 }
 
 Result<Database> Database::open(const std::string& path) {
+    // Allocation statistics take one process-wide mutex on every malloc, which
+    // the event loop's and the writer's connections would fight over.
+    static std::once_flag configured;
+    std::call_once(configured, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
     sqlite3* raw = nullptr;
     int rc = sqlite3_open_v2(path.c_str(), &raw,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW |
-                                 SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_EXRESCODE,
+                                 SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
                              nullptr);
     Database db(raw);
     if (rc != SQLITE_OK) return error_from(raw, rc, "open " + path);

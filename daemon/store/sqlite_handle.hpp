@@ -70,7 +70,8 @@ private:
 
 class Database {
 public:
-    // Opens without following a symlink in the last component; creates the file if missing.
+    // Opens without following a symlink in the last component; creates the file
+    // if missing. No connection mutex: each connection stays on one thread.
     static Result<Database> open(const std::string& path);
 
     Result<void> exec(const std::string& sql);

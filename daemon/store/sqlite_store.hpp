@@ -5,6 +5,7 @@
 
 #include "audit/audit_seal.hpp"
 #include "config/config.hpp"
+#include "store/checkpointer.hpp"
 #include "store/sqlite_handle.hpp"
 #include "store/store.hpp"
 
@@ -20,6 +21,9 @@ public:
     // The audit chain's head is sealed with a key derived from `key`.
     static Result<std::unique_ptr<SqliteStore>> open(const std::string& path, Durability durability,
                                                      const MasterKey& key);
+
+    // For the writer's connection: WAL checkpoints move to a thread of their own.
+    Result<void> checkpoint_in_background(const std::string& path);
 
     int schema_version() const override { return schema_version_; }
     Result<std::optional<UserRecord>> load_user(std::string_view user) override;
@@ -53,6 +57,7 @@ private:
     sqlite::Database db_;
     int schema_version_;
     AuditSeal seal_;
+    std::unique_ptr<Checkpointer> checkpointer_;  // after db_: detaches before db_ closes
 };
 
 }  // namespace mfa::daemon

@@ -66,6 +66,10 @@ struct BackupCodesOutcome {
 // backup_hash is the answer hashed with the user's backup code salt.
 struct Attempt {
     std::string user;
+    // The sealed TOTP secret the code was checked against. The attempt counts
+    // only while it is still the user's active factor: one reset or replaced
+    // since BEGIN gives AttemptResult::not_enrolled, and nothing is recorded.
+    std::vector<std::uint8_t> factor;
     std::int64_t now = 0;
     std::optional<std::int64_t> matched_step;
     std::optional<std::vector<std::uint8_t>> backup_hash;
@@ -74,7 +78,7 @@ struct Attempt {
     AuditEntry audit;  // service, rhost and peer; event and result are set by the store
 };
 
-enum class AttemptResult { accepted, rejected, replayed, locked };
+enum class AttemptResult { accepted, rejected, replayed, locked, not_enrolled };
 
 struct AttemptOutcome {
     AttemptResult result = AttemptResult::rejected;

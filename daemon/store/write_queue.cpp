@@ -34,16 +34,22 @@ WriteQueue::Stats WriteQueue::stats() const {
 
 void WriteQueue::writer_loop() {
     for (;;) {
-        std::vector<std::unique_ptr<Task>> group;
+        std::vector<std::unique_ptr<Task>> reads, group;
         {
             std::unique_lock lock(mutex_);
             wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
             if (queue_.empty()) return;  // stopping, and nothing left to do
             while (!queue_.empty() && group.size() < kMaxGroup) {
-                group.push_back(std::move(queue_.front()));
+                auto& task = queue_.front();
+                (task->read_only ? reads : group).push_back(std::move(task));
                 queue_.pop_front();
             }
         }
+        for (auto& task : reads) {
+            task->run(*store_);
+            task->complete();
+        }
+        if (group.empty()) continue;
         auto committed = store_->run_group([&](Store& store) {
             for (auto& task : group) task->run(store);
         });

@@ -47,8 +47,8 @@ bool write_journal(Level level, std::string_view message, std::initializer_list<
 }
 
 void write_stderr(Level level, std::string_view message, std::initializer_list<Field> fields) {
-    std::string line = "mfad[" + std::to_string(getpid()) + "]: " + std::string(level_name(level)) + ": " +
-                       one_line(message);
+    static const std::string prefix = "mfad[" + std::to_string(getpid()) + "]: ";  // mfad never forks
+    std::string line = prefix + std::string(level_name(level)) + ": " + one_line(message);
     for (const auto& f : fields) line += " " + std::string(f.name) + "=" + one_line(f.value);
     line += "\n";
     fwrite(line.data(), 1, line.size(), stderr);

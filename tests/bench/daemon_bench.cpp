@@ -43,8 +43,27 @@ std::string bench_config(const Options& o, int clients) {
            "connections: { max: " + std::to_string(clients + 16) + ", max_per_user: 8, idle_timeout: 30s }\n";
 }
 
-// One mfad on a fresh copy of the seeded store, one load.
-std::optional<DaemonFigures> run_level(const Options& o, const test::TempDir& seed, const std::vector<Secret>& secrets,
+DaemonFigures figures(const std::string& load_name, std::size_t users, int clients, const LoadResult& load,
+                      double cpu_ms_used) {
+    DaemonFigures f;
+    f.load = load_name;
+    f.users = static_cast<long>(users);
+    f.clients = clients;
+    f.verifications_per_second = load.wall_seconds > 0 ? static_cast<double>(load.verifications) / load.wall_seconds : 0;
+    f.p50_ms = percentile(load.latencies_ms, 50);
+    f.p99_ms = percentile(load.latencies_ms, 99);
+    f.accepted = load.accepted;
+    f.refused = load.refused;
+    f.locked = load.locked;
+    f.errors = load.errors;
+    f.cpu_us_per_verification =
+        load.verifications > 0 ? cpu_ms_used * 1000.0 / static_cast<double>(load.verifications) : 0;
+    return f;
+}
+
+// One mfad on a fresh copy of the seeded store: the verifications, then the
+// same clients doing two PINGs each instead (the floor of round trips alone).
+std::optional<std::vector<DaemonFigures>> run_level(const Options& o, const test::TempDir& seed, const std::vector<Secret>& secrets,
                                        int clients) {
     test::NotifyListener notify(seed.file("notify-" + std::to_string(clients) + ".sock"));
     test::DaemonFixture mfad({.extra_yaml = bench_config(o, clients), .env = {notify.env()}});
@@ -65,25 +84,18 @@ std::optional<DaemonFigures> run_level(const Options& o, const test::TempDir& se
         return std::nullopt;
     }
     pid_t pid = mfad.child().pid();
-    double cpu_before = cpu_ms(pid);
-    auto load = run_verifications(mfad.socket(), secrets, clients,
-                                  std::chrono::milliseconds(static_cast<long>(o.seconds * 1000)));
-    double cpu = cpu_ms(pid) - cpu_before;
-    DaemonFigures f;
-    f.users = static_cast<long>(secrets.size());
-    f.clients = clients;
-    f.verifications_per_second = load.wall_seconds > 0 ? static_cast<double>(load.verifications) / load.wall_seconds : 0;
-    f.p50_ms = percentile(load.latencies_ms, 50);
-    f.p99_ms = percentile(load.latencies_ms, 99);
-    f.accepted = load.accepted;
-    f.refused = load.refused;
-    f.locked = load.locked;
-    f.errors = load.errors;
-    f.cpu_us_per_verification = load.verifications > 0 ? cpu * 1000.0 / static_cast<double>(load.verifications) : 0;
-    f.peak_rss_kib = peak_rss_kib(pid);
-    f.ready_ms = std::chrono::duration<double, std::milli>(*ready_at - started).count();
-    std::cerr << f.users << " users x" << clients << ": " << f.verifications_per_second << " verifications/s\n";
-    return f;
+    auto duration = std::chrono::milliseconds(static_cast<long>(o.seconds * 1000));
+    std::vector<DaemonFigures> rows;
+    for (bool pings : {false, true}) {
+        double cpu_before = cpu_ms(pid);
+        auto load = run_verifications(mfad.socket(), secrets, clients, duration, pings);
+        auto f = figures(pings ? "2 x PING" : "BEGIN+ANSWER", secrets.size(), clients, load, cpu_ms(pid) - cpu_before);
+        f.peak_rss_kib = peak_rss_kib(pid);
+        f.ready_ms = std::chrono::duration<double, std::milli>(*ready_at - started).count();
+        std::cerr << f.load << ", " << f.users << " users x" << clients << ": " << f.verifications_per_second << "/s\n";
+        rows.push_back(f);
+    }
+    return rows;
 }
 
 int run(const Options& o) {
@@ -104,9 +116,9 @@ int run(const Options& o) {
         std::cerr << "seeded " << users << " users in "
                   << std::chrono::duration<double>(Clock::now() - t0).count() << " s\n";
         for (int clients : o.clients) {
-            auto row = run_level(o, seed, *secrets, clients);
-            if (!row) return 1;
-            rows.push_back(*row);
+            auto level = run_level(o, seed, *secrets, clients);
+            if (!level) return 1;
+            rows.insert(rows.end(), level->begin(), level->end());
         }
     }
     std::cout << markdown(rows) << "\n" << json(rows).dump(2) << "\n";

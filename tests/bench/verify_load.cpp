@@ -41,8 +41,17 @@ Verdict verify_once(wire::Client& client, const std::string& user, const Secret&
     }
 }
 
+Verdict ping_twice(wire::Client& client) {
+    for (int i = 0; i < 2; ++i) {
+        auto ping = wire::encode_empty(wire::MessageType::ping, client.next_request_id());
+        auto pong = client.call(ping);
+        if (!pong || pong->type() != wire::MessageType::pong) return Verdict::error;
+    }
+    return Verdict::accepted;
+}
+
 void client_loop(const std::string& socket, const std::vector<Secret>& secrets, unsigned seed, std::latch& ready,
-                 const std::atomic<bool>& go, const Clock::time_point& end, LoadResult& counts) {
+                 const std::atomic<bool>& go, const Clock::time_point& end, bool pings_only, LoadResult& counts) {
     auto client = wire::Client::connect({socket, std::chrono::seconds(10), {0}});
     ready.count_down();
     while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
@@ -57,7 +66,7 @@ void client_loop(const std::string& socket, const std::vector<Secret>& secrets, 
         state ^= state << 17;
         std::size_t index = state % secrets.size();
         auto started = Clock::now();
-        auto verdict = verify_once(*client, bulk_user(index), secrets[index]);
+        auto verdict = pings_only ? ping_twice(*client) : verify_once(*client, bulk_user(index), secrets[index]);
         auto ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
         auto& c = counts;
         switch (verdict) {
@@ -74,7 +83,7 @@ void client_loop(const std::string& socket, const std::vector<Secret>& secrets, 
 }  // namespace
 
 LoadResult run_verifications(const std::string& socket, const std::vector<Secret>& secrets, int clients,
-                             std::chrono::milliseconds duration) {
+                             std::chrono::milliseconds duration, bool pings_only) {
     std::vector<LoadResult> tallies(static_cast<std::size_t>(clients));
     std::latch ready(clients);
     std::atomic<bool> go{false};
@@ -82,7 +91,7 @@ LoadResult run_verifications(const std::string& socket, const std::vector<Secret
     std::vector<std::thread> threads;
     for (int i = 0; i < clients; ++i)
         threads.emplace_back(client_loop, std::cref(socket), std::cref(secrets), static_cast<unsigned>(i),
-                             std::ref(ready), std::cref(go), std::cref(end), std::ref(tallies[static_cast<std::size_t>(i)]));
+                             std::ref(ready), std::cref(go), std::cref(end), pings_only, std::ref(tallies[static_cast<std::size_t>(i)]));
     ready.wait();  // every client connected (or failed to)
     auto start = Clock::now();
     end = start + duration;

@@ -21,7 +21,9 @@ struct LoadResult {
     std::vector<double> latencies_ms;  // one per verification
 };
 
+// `pings_only`: two PINGs in place of BEGIN and ANSWER, the same round trips
+// with no work behind them: the floor this machine sets for any verification.
 LoadResult run_verifications(const std::string& socket, const std::vector<Secret>& secrets, int clients,
-                             std::chrono::milliseconds duration);
+                             std::chrono::milliseconds duration, bool pings_only = false);
 
 }  // namespace mfa::bench

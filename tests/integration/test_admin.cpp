@@ -54,6 +54,21 @@ void reset_makes_the_next_login_enroll(void**) {
     assert_int_equal(suite_mfactl({"admin", "reset"}).exit_code, 2);  // --user is required
 }
 
+// A login begun before a reset must not be finished by a code of the new
+// factor: the answer is checked against the factor BEGIN saw.
+void a_reset_voids_a_login_begun_before_it(void**) {
+    enroll_user(suite_daemon().socket(), "noa");
+    LoginClient before(suite_daemon().socket());
+    assert_true(before.begin("noa") == MessageType::challenge);
+    assert_int_equal(suite_mfactl({"admin", "reset", "--user", "noa", "--reason", "test"}).exit_code, 0);
+    auto secret = enroll_user(suite_daemon().socket(), "noa");
+    auto code = oathtool_code(secret, unix_now());
+    assert_true(before.answer(code) == MessageType::not_enrolled);
+    LoginClient after(suite_daemon().socket());  // the code was not spent: a fresh login takes it
+    assert_true(after.begin("noa") == MessageType::challenge);
+    assert_true(after.answer(code) == MessageType::allow);
+}
+
 std::size_t lines_of(const std::string& text) {
     std::size_t n = 0;
     for (char c : text) n += c == '\n';
@@ -133,6 +148,7 @@ int main() {
     const CMUnitTest tests[] = {
         cmocka_unit_test(unlock_lets_a_locked_user_in),
         cmocka_unit_test(reset_makes_the_next_login_enroll),
+        cmocka_unit_test(a_reset_voids_a_login_begun_before_it),
         cmocka_unit_test(audit_list_filters_and_pages),
         cmocka_unit_test(audit_verify_catches_edits_and_deletions),
         cmocka_unit_test(audit_verify_catches_the_newest_rows_deleted),

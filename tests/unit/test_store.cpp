@@ -174,7 +174,7 @@ std::unique_ptr<SqliteStore> enrolled(const std::string& path) {
 }
 
 Attempt attempt(std::int64_t now, std::optional<std::int64_t> step) {
-    return Attempt{"alice", now, step, std::nullopt, 3, 300, peer_audit()};
+    return Attempt{"alice", std::vector<std::uint8_t>(40, 1), now, step, std::nullopt, 3, 300, peer_audit()};
 }
 
 // A database from the previous release (schema 2) keeps its users and gains
@@ -226,6 +226,24 @@ void replay_of_a_step_is_refused(void**) {
     auto user = *store->load_user("alice");
     assert_int_equal(user->totp->last_step, 102);
     assert_int_equal(user->last_verified_at, 2030);
+}
+
+// An attempt checked against a factor that is no longer the active one
+// (reset, or enrolled anew since BEGIN) changes nothing and writes nothing.
+void an_attempt_on_a_replaced_factor_records_nothing(void**) {
+    mfa::test::TempDir dir;
+    auto store = enrolled(dir.file("mfad.db"));
+    auto rows = query(dir.file("mfad.db"), "SELECT count(*) FROM audit");
+    auto stale = attempt(2000, 101);
+    stale.factor = std::vector<std::uint8_t>(40, 2);
+    assert_true(store->record_attempt(stale)->result == AttemptResult::not_enrolled);
+    stale.matched_step = std::nullopt;
+    assert_true(store->record_attempt(stale)->result == AttemptResult::not_enrolled);
+    assert_int_equal(query(dir.file("mfad.db"), "SELECT count(*) FROM audit"), rows);
+    auto user = *store->load_user("alice");
+    assert_int_equal(user->failures, 0);
+    assert_int_equal(user->totp->last_step, 100);
+    assert_true(store->record_attempt(attempt(2000, 101))->result == AttemptResult::accepted);  // the real factor
 }
 
 void failures_lock_at_the_cap_and_success_resets(void**) {
@@ -452,6 +470,7 @@ int main() {
         cmocka_unit_test(tampered_or_swapped_rows_fail_to_open),
         cmocka_unit_test(enrollment_confirms_once_and_refuses_a_second_start),
         cmocka_unit_test(replay_of_a_step_is_refused),
+        cmocka_unit_test(an_attempt_on_a_replaced_factor_records_nothing),
         cmocka_unit_test(failures_lock_at_the_cap_and_success_resets),
         cmocka_unit_test(audit_rows_form_a_hash_chain),
         cmocka_unit_test(unlock_and_reset),

@@ -2,12 +2,15 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 
 #include "mfa/result.hpp"
+
+struct evp_mac_ctx_st;  // OpenSSL's EVP_MAC_CTX
 
 namespace mfa::otp {
 
@@ -23,6 +26,23 @@ std::optional<Algorithm> parse_algorithm(std::string_view name);  // case-insens
 // outside 6..8 or an OpenSSL error.
 Result<std::string> hotp(std::span<const std::uint8_t> key, std::uint64_t counter, int digits,
                          Algorithm algorithm);
+
+// HOTP codes for several counters under one key: the key and digest are set
+// up once and copied per code, which costs a fraction of a fresh HMAC setup.
+class HotpKey {
+public:
+    // Fails on an empty key, digits outside 6..8 or an OpenSSL error.
+    static Result<HotpKey> make(std::span<const std::uint8_t> key, int digits, Algorithm algorithm);
+    Result<std::string> code(std::uint64_t counter) const;
+
+private:
+    struct Free {
+        void operator()(evp_mac_ctx_st* ctx) const;
+    };
+    HotpKey(std::unique_ptr<evp_mac_ctx_st, Free> keyed, int digits) : keyed_(std::move(keyed)), digits_(digits) {}
+    std::unique_ptr<evp_mac_ctx_st, Free> keyed_;
+    int digits_;
+};
 
 // RFC 6238 time step: floor((unix_time - t0) / period); times before t0 map to 0.
 std::uint64_t time_step(std::int64_t unix_time, int period, std::int64_t t0 = 0);

@@ -155,16 +155,25 @@ Result<void> Client::write_all(std::span<const std::uint8_t> bytes, Clock::time_
     return {};
 }
 
-Result<void> Client::read_exact(std::span<std::uint8_t> out, Clock::time_point deadline) {
-    while (!out.empty()) {
+Client::~Client() {
+    if (!in_.empty()) explicit_bzero(in_.data(), in_.size());
+}
+
+Result<void> Client::fill(std::size_t n, Clock::time_point deadline) {
+    if (in_.size() - in_begin_ >= n) return {};
+    in_.erase(in_.begin(), in_.begin() + static_cast<std::ptrdiff_t>(in_begin_));
+    in_begin_ = 0;
+    std::array<std::uint8_t, kHeaderSize + kMaxPayload> chunk{};
+    while (in_.size() < n) {
         if (!wait_for(fd_.get(), POLLIN, deadline))
             return make_error(errno == ETIMEDOUT ? "daemon timed out" : errno_text("poll"));
-        ssize_t n = recv(fd_.get(), out.data(), out.size(), 0);
-        if (n > 0) {
-            out = out.subspan(static_cast<std::size_t>(n));
+        ssize_t got = recv(fd_.get(), chunk.data(), chunk.size(), 0);
+        if (got > 0) {
+            in_.insert(in_.end(), chunk.begin(), chunk.begin() + got);
+            explicit_bzero(chunk.data(), static_cast<std::size_t>(got));
             continue;
         }
-        if (n == 0) return make_error("daemon closed the connection");
+        if (got == 0) return make_error("daemon closed the connection");
         if (errno != EINTR && errno != EAGAIN) return make_error(errno_text("recv"));
     }
     return {};
@@ -189,14 +198,15 @@ Result<Reply> Client::call(FrameWriter& request) {
 }
 
 Result<Reply> Client::read_reply(std::uint32_t request_id, Clock::time_point deadline) {
-    HeaderBytes raw{};
-    if (auto got = read_exact(raw, deadline); !got) return got.error();
-    auto header = decode_header(raw);
+    if (auto got = fill(kHeaderSize, deadline); !got) return got.error();
+    auto header = decode_header(std::span<const std::uint8_t, kHeaderSize>(in_.data() + in_begin_, kHeaderSize));
     if (!header) return make_error("daemon sent a bad frame (" + header.error().message + ")");
     if (header->request_id != request_id) return make_error("daemon answered a different request");
-    std::vector<std::uint8_t> payload(header->length);
-    if (auto got = read_exact(payload, deadline); !got) return got.error();
-    Reply reply(header->type, std::move(payload));
+    if (auto got = fill(kHeaderSize + header->length, deadline); !got) return got.error();
+    auto body = in_.begin() + static_cast<std::ptrdiff_t>(in_begin_ + kHeaderSize);
+    Reply reply(header->type, std::vector<std::uint8_t>(body, body + header->length));
+    std::fill(body, body + header->length, std::uint8_t{0});
+    in_begin_ += kHeaderSize + header->length;
     if (reply.type() != MessageType::error) return reply;
 
     auto fields = reply.fields();

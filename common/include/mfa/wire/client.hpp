@@ -59,16 +59,25 @@ public:
     std::uint32_t next_request_id() { return ++last_request_id_; }
     const HelloOk& server() const { return server_; }
 
+    ~Client();
+    Client(Client&&) = default;
+    Client& operator=(Client&&) = default;
+
 private:
     using Clock = std::chrono::steady_clock;
     Client(UniqueFd fd, std::chrono::milliseconds timeout) : fd_(std::move(fd)), timeout_(timeout) {}
     Result<void> write_all(std::span<const std::uint8_t> bytes, Clock::time_point deadline);
-    Result<void> read_exact(std::span<std::uint8_t> out, Clock::time_point deadline);
+    // Reads until `n` unread bytes are buffered.
+    Result<void> fill(std::size_t n, Clock::time_point deadline);
     Result<Reply> read_reply(std::uint32_t request_id, Clock::time_point deadline);
     Result<void> accept_hello(const Reply& reply);
 
     UniqueFd fd_;
     std::chrono::milliseconds timeout_;
+    // Replies are read ahead into one buffer: a header and its payload usually
+    // come in one recv. Wiped when done, since replies carry secrets.
+    std::vector<std::uint8_t> in_;
+    std::size_t in_begin_ = 0;
     std::uint32_t last_request_id_ = 0;
     std::vector<std::uint8_t> pending_hello_;  // sent with the first call, if open() made this client
     HelloOk server_;
