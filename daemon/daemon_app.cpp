@@ -172,16 +172,11 @@ int run_daemon(const std::string& config_path) {
     state.box = &box;
 
     asio::io_context io(1);
-    auto writer_store = SqliteStore::open(state.config->database, state.config->durability, *key);
-    if (!writer_store) {
-        log::error("cannot open the store for writing", {{"MFA_REASON", writer_store.error().message}});
-        return 1;
-    }
-    if (auto rc = (*writer_store)->checkpoint_in_background(state.config->database); !rc) {
+    if (auto rc = (*store)->checkpoint_in_background(state.config->database); !rc) {
         log::error("cannot open the store for checkpoints", {{"MFA_REASON", rc.error().message}});
         return 1;
     }
-    WriteQueue writes(io, std::move(*writer_store));
+    WriteQueue writes(io, **store);
     state.writes = &writes;
     bool activated = false;
     auto acceptor = open_listener(io, state.config->socket, activated);

@@ -20,8 +20,8 @@ inline constexpr std::int64_t kLoginSessionSeconds = 180;
 // the store, the write queue, the sealing key, the counters and the start time.
 struct DaemonState {
     std::shared_ptr<const Config> config;
-    Store* store = nullptr;       // admin reads, on the event loop's own connection
-    WriteQueue* writes = nullptr;  // every change, grouped, and the login path's reads
+    Store* store = nullptr;        // reads; one connection, on the event loop's thread
+    WriteQueue* writes = nullptr;  // every change, grouped into shared commits
     const SecretBox* box = nullptr;
     Counters counters;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();

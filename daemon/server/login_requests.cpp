@@ -67,8 +67,7 @@ Awaitable<Outcome> handle_begin(const RequestContext& ctx, const wire::PayloadRe
         co_return co_await permission_denied(ctx, entry, reason);
     }
 
-    auto load = [name = request->user](Store& store) { return store.load_user(name); };
-    auto user = co_await ctx.state.writes->read<std::optional<UserRecord>>(load);
+    auto user = ctx.state.store->load_user(request->user);
     if (!user) co_return internal_error(ctx, user.error());
     std::int64_t now = DaemonState::now();
     bool active = *user && (*user)->totp && (*user)->totp->state == FactorState::active;

@@ -18,6 +18,9 @@ Result<std::unique_ptr<Checkpointer>> Checkpointer::attach(sqlite::Database& wri
     auto own = sqlite::Database::open(path);
     if (!own) return own.error();
     if (auto rc = own->exec("PRAGMA busy_timeout = 5000"); !rc) return rc.error();
+    // SQLite 3.40 checkpoints nothing on a connection that has not read the
+    // file yet (it has not opened the WAL): read it once.
+    if (auto rc = own->query_int("SELECT count(*) FROM sqlite_master"); !rc) return rc.error();
     return std::unique_ptr<Checkpointer>(new Checkpointer(writer, std::move(*own)));
 }
 
@@ -39,9 +42,11 @@ Checkpointer::~Checkpointer() {
 // On the writer's thread, after each commit.
 int Checkpointer::after_commit(void* self, sqlite3* db, const char* schema, int wal_pages) {
     auto* me = static_cast<Checkpointer*>(self);
+    if (wal_pages < me->signalled_at_) me->signalled_at_ = 0;  // the WAL started afresh
     if (wal_pages >= kWalLimitPages) {
         sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-    } else if (wal_pages >= kCheckpointPages) {
+    } else if (wal_pages - me->signalled_at_ >= kCheckpointPages) {
+        me->signalled_at_ = wal_pages;  // once per 1000 new pages, not after every commit
         {
             std::lock_guard lock(me->mutex_);
             me->due_ = true;

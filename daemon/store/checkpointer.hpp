@@ -28,6 +28,7 @@ private:
     void loop();
 
     sqlite3* writer_;
+    int signalled_at_ = 0;  // WAL pages at the last wake-up; the writer's thread only
     sqlite::Database own_;
     std::mutex mutex_;
     std::condition_variable wake_;

@@ -78,6 +78,50 @@ void handshake_ping_status(void**) {
     assert_true(status->uptime_ms < 60000);
 }
 
+// mfad reads ahead: frames that arrive together, or in pieces, are each
+// answered in order; and a client may send HELLO with its first request.
+void frames_together_or_in_pieces_are_answered_in_order(void**) {
+    RawClient raw(suite_daemon().socket());
+    assert_true(raw.connected());
+    auto hello = wire::encode(wire::Hello{1, 1, "test"}, 1);
+    auto ping = wire::encode_empty(wire::MessageType::ping, 2);
+    auto status = wire::encode_empty(wire::MessageType::status, 3);
+    auto together = frame_bytes(hello);
+    for (auto* frame : {&ping, &status}) {
+        auto bytes = frame_bytes(*frame);
+        together.insert(together.end(), bytes.begin(), bytes.end());
+    }
+    assert_true(raw.send_bytes(together));
+    for (auto [id, type] : {std::pair{1u, wire::MessageType::hello_ok}, std::pair{2u, wire::MessageType::pong},
+                            std::pair{3u, wire::MessageType::status_reply}}) {
+        auto reply = raw.receive();
+        assert_true(reply.has_value());
+        assert_int_equal(reply->header.request_id, id);
+        assert_int_equal(static_cast<int>(reply->header.type), static_cast<int>(type));
+    }
+    // One frame byte by byte, then a frame and a half, then the rest.
+    auto ping4 = wire::encode_empty(wire::MessageType::ping, 4);
+    for (auto byte : frame_bytes(ping4)) assert_true(raw.send_bytes({byte}));
+    assert_int_equal(raw.receive()->header.request_id, 4);
+    auto status5 = wire::encode_empty(wire::MessageType::status, 5);
+    auto ping6 = wire::encode_empty(wire::MessageType::ping, 6);
+    auto pieces = frame_bytes(status5);
+    auto next = frame_bytes(ping6);
+    pieces.insert(pieces.end(), next.begin(), next.begin() + 7);
+    assert_true(raw.send_bytes(pieces));
+    assert_int_equal(raw.receive()->header.request_id, 5);
+    assert_true(raw.send_bytes(std::vector<std::uint8_t>(next.begin() + 7, next.end())));
+    assert_int_equal(raw.receive()->header.request_id, 6);
+
+    // The library's deferred handshake: HELLO rides with the first call.
+    auto client = wire::Client::open({suite_daemon().socket(), std::chrono::seconds(3), {0}});
+    assert_true(client.ok());
+    auto first = wire::encode_empty(wire::MessageType::ping, client->next_request_id());
+    auto pong = client->call(first);
+    assert_true(pong.ok() && pong->type() == wire::MessageType::pong);
+    assert_str_eq(client->server().software, std::string("mfad/") + kVersion);
+}
+
 void malformed_frames_end_only_their_connection(void**) {
     const std::string http = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
     assert_refused({http.begin(), http.end()}, "bad magic");
@@ -178,6 +222,7 @@ void a_flood_of_bad_clients_changes_nothing(void**) {
 int main() {
     const CMUnitTest tests[] = {
         cmocka_unit_test(handshake_ping_status),
+        cmocka_unit_test(frames_together_or_in_pieces_are_answered_in_order),
         // First, while the log's rate limit has room for its message.
         cmocka_unit_test(slow_and_idle_clients_are_cut_off),
         cmocka_unit_test(malformed_frames_end_only_their_connection),

@@ -455,6 +455,50 @@ void a_full_disk_is_a_clear_error(void**) {
     assert_contains(rc.error().message, "disk full");
 }
 
+// The writer leaves checkpoints to a thread of its own; they must still
+// happen, or the WAL would grow without end.
+void background_checkpoints_copy_the_wal_into_the_database(void**) {
+    mfa::test::TempDir dir;
+    std::string path = dir.file("mfad.db");
+    auto store = open_store(path, Durability::normal);
+    assert_true(store->checkpoint_in_background(path).ok());
+    struct stat before{};
+    assert_int_equal(stat(path.c_str(), &before), 0);
+    AuditEntry entry{"verify_ok", "alice", "ok", "sshd", "", 0, std::string(200, 'x')};
+    for (int i = 0; i < 600; ++i) assert_true(store->append_audit(entry, 1000 + i).ok());  // > 1000 WAL pages
+    struct stat after{};
+    for (int waited = 0; waited < 500; ++waited) {
+        assert_int_equal(stat(path.c_str(), &after), 0);
+        if (after.st_size > before.st_size) break;
+        usleep(10000);
+    }
+    assert_true(after.st_size > before.st_size);
+    store.reset();
+    assert_int_equal(query(path, "SELECT count(*) FROM audit"), 600);
+}
+
+// A statement the code is still stepping is not lent out twice: the second
+// use of the same SQL gets a statement of its own.
+void one_sql_text_can_be_in_use_twice(void**) {
+    mfa::test::TempDir dir;
+    auto db = sqlite::Database::open(dir.file("t.db"));
+    assert_true(db->exec("CREATE TABLE t (v INTEGER); INSERT INTO t VALUES (1), (2);").ok());
+    const char* sql = "SELECT v FROM t ORDER BY v";
+    auto outer = db->prepare(sql);
+    assert_true(outer.ok() && *outer->step());
+    assert_int_equal(outer->int64(0), 1);
+    {
+        auto inner = db->prepare(sql);
+        assert_true(inner.ok() && *inner->step());
+        assert_int_equal(inner->int64(0), 1);
+    }
+    assert_true(*outer->step());  // the outer statement kept its place
+    assert_int_equal(outer->int64(0), 2);
+    auto again = db->prepare(sql);  // the kept statement, reset for its next user
+    assert_true(again.ok() && *again->step());
+    assert_int_equal(again->int64(0), 1);
+}
+
 }  // namespace
 
 int main() {
@@ -477,6 +521,8 @@ int main() {
         cmocka_unit_test(the_chain_check_names_the_first_broken_row),
         cmocka_unit_test(a_second_connection_keeps_commits_visible),
         cmocka_unit_test(a_full_disk_is_a_clear_error),
+        cmocka_unit_test(background_checkpoints_copy_the_wal_into_the_database),
+        cmocka_unit_test(one_sql_text_can_be_in_use_twice),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }
