@@ -21,6 +21,13 @@ FakeServer::FakeServer(const std::string& path, Mode mode) : path_(path), mode_(
     thread_ = std::thread([this] { serve(); });
 }
 
+FakeServer::FakeServer(const std::string& path, std::vector<std::vector<std::uint8_t>> replies)
+    : FakeServer(path, Mode::hang) {
+    // The thread only reads mode_ and replies_ after a client connects, and none has yet.
+    replies_ = std::move(replies);
+    mode_ = Mode::scripted;
+}
+
 FakeServer::~FakeServer() {
     stop_ = true;
     thread_.join();
@@ -42,8 +49,31 @@ void FakeServer::serve() {
             static const char junk[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
             (void)!send(fd, junk, sizeof junk - 1, MSG_NOSIGNAL);
         }
+        if (mode_ == Mode::scripted) answer_frames(fd);
     }
     for (int fd : clients) close(fd);
+}
+
+// Cuts frames by the length in their header (bytes 8-11, big-endian); the
+// client may send several in one write.
+void FakeServer::answer_frames(int fd) {
+    std::vector<std::uint8_t> in;
+    std::size_t answered = 0;
+    while (!stop_ && answered < replies_.size()) {
+        pollfd p{fd, POLLIN, 0};
+        if (poll(&p, 1, 50) <= 0) continue;
+        std::uint8_t buf[4096];
+        ssize_t n = recv(fd, buf, sizeof buf, 0);
+        if (n <= 0) return;
+        in.insert(in.end(), buf, buf + n);
+        while (in.size() >= 16 && answered < replies_.size()) {
+            std::size_t length = (std::size_t{in[8]} << 24) | (std::size_t{in[9]} << 16) | (std::size_t{in[10]} << 8) | in[11];
+            if (in.size() < 16 + length) break;
+            in.erase(in.begin(), in.begin() + static_cast<std::ptrdiff_t>(16 + length));
+            const auto& reply = replies_[answered++];
+            (void)!send(fd, reply.data(), reply.size(), MSG_NOSIGNAL);
+        }
+    }
 }
 
 }  // namespace mfa::test

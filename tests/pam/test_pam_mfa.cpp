@@ -15,6 +15,8 @@ extern "C" {
 #include "suite_daemon.hpp"
 #include "enrollment.hpp"
 #include "fake_server.hpp"
+#include "mfa/wire/login_messages.hpp"
+#include "raw_client.hpp"
 
 using namespace mfa::test;
 
@@ -204,6 +206,37 @@ void a_garbage_reply_is_unavailable(void**) {
     assert_int_equal(pam_login("mfa_garbage", "alice", {"123456"}).rc, PAM_AUTHINFO_UNAVAIL);
 }
 
+// A well-framed reply whose one field claims more bytes than the payload holds.
+std::vector<std::uint8_t> broken_frame(mfa::wire::MessageType type, std::uint32_t id) {
+    auto frame = mfa::wire::encode(mfa::wire::Done{"x"}, id, type);
+    auto bytes = frame_bytes(frame);
+    bytes.at(19) = 0x05;  // the field's length (payload bytes 2-3), was 1
+    return bytes;
+}
+
+// A well-framed EXEMPT or ALLOW whose payload does not decode must not let
+// anyone in: pam_mfa treats it as a broken daemon (fail closed), never as
+// PAM_IGNORE or PAM_SUCCESS.
+void a_malformed_exempt_or_allow_fails_closed(void**) {
+    using mfa::wire::MessageType;
+    auto hello_ok = mfa::wire::encode(mfa::wire::HelloOk{1, "fake"}, 1);
+    auto challenge = mfa::wire::encode(mfa::wire::Challenge{7, "totp", "Code: "}, 2);
+    std::string path = kRun + "/scripted.sock";
+    {
+        FakeServer fake(path, {frame_bytes(hello_ok), broken_frame(MessageType::exempt, 2)});
+        assert_int_equal(pam_login("mfa_scripted", "alice", {"123456"}).rc, PAM_AUTHINFO_UNAVAIL);
+    }
+    {
+        FakeServer fake(path, {frame_bytes(hello_ok), frame_bytes(challenge), broken_frame(MessageType::allow, 3)});
+        assert_int_equal(pam_login("mfa_scripted", "alice", {"123456"}).rc, PAM_AUTHINFO_UNAVAIL);
+    }
+    {  // the control: the same script with a well-formed ALLOW lets the login through
+        auto allow = mfa::wire::encode(mfa::wire::Done{""}, 3, MessageType::allow);
+        FakeServer fake(path, {frame_bytes(hello_ok), frame_bytes(challenge), frame_bytes(allow)});
+        assert_int_equal(pam_login("mfa_scripted", "alice", {"123456"}).rc, PAM_SUCCESS);
+    }
+}
+
 void a_socket_of_another_user_is_refused(void**) {
     FakeServer impostor(kRun + "/foreign.sock", FakeServer::Mode::hang);
     assert_int_equal(chown((kRun + "/foreign.sock").c_str(), 4242, 4242), 0);
@@ -239,6 +272,7 @@ int main() {
         cmocka_unit_test(daemon_down_fails_closed_unless_fail_mode_open),
         cmocka_unit_test(a_hung_daemon_times_out),
         cmocka_unit_test(a_garbage_reply_is_unavailable),
+        cmocka_unit_test(a_malformed_exempt_or_allow_fails_closed),
         cmocka_unit_test(a_socket_of_another_user_is_refused),
         cmocka_unit_test(an_unknown_argument_is_a_service_error),
         cmocka_unit_test(setcred_and_account_step_aside),
