@@ -1,7 +1,6 @@
 #include "audit/audit_seal.hpp"
 
 #include <openssl/crypto.h>
-#include <openssl/core_names.h>
 #include <openssl/evp.h>
 
 #include <array>
@@ -22,19 +21,12 @@ Result<AuditHash> hmac_sha256(std::span<const std::uint8_t> key, std::span<const
 
 }  // namespace
 
-void AuditSeal::Free::operator()(evp_mac_ctx_st* ctx) const { EVP_MAC_CTX_free(ctx); }
-
 AuditSeal::AuditSeal(const MasterKey& key) {
     // A key of its own, so the seal never reuses the sealing key of secrets.
     constexpr std::string_view label = "mfad audit head seal v1";
     auto derived = hmac_sha256(key.bytes(), {reinterpret_cast<const std::uint8_t*>(label.data()), label.size()});
     if (!derived) return;  // keyed_ stays empty: seal() fails, holds() is false
-    std::unique_ptr<EVP_MAC, void (*)(EVP_MAC*)> mac(EVP_MAC_fetch(nullptr, "HMAC", nullptr), EVP_MAC_free);
-    std::unique_ptr<EVP_MAC_CTX, Free> ctx(mac ? EVP_MAC_CTX_new(mac.get()) : nullptr);
-    char digest[] = "SHA256";
-    const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
-                                 OSSL_PARAM_construct_end()};
-    if (ctx && EVP_MAC_init(ctx.get(), derived->data(), derived->size(), params) == 1) keyed_ = std::move(ctx);
+    if (auto hmac = KeyedHmac::make(*derived, "SHA256")) keyed_ = std::move(*hmac);
     OPENSSL_cleanse(derived->data(), derived->size());
 }
 
@@ -43,13 +35,9 @@ Result<AuditHash> AuditSeal::seal(std::int64_t last_id, std::span<const std::uin
     std::array<std::uint8_t, 8> id{};
     auto value = static_cast<std::uint64_t>(last_id);
     for (int i = 7; i >= 0; --i, value >>= 8) id[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(value);
-    std::unique_ptr<EVP_MAC_CTX, Free> ctx(EVP_MAC_CTX_dup(keyed_.get()));
     AuditHash out{};
-    std::size_t len = 0;
-    if (!ctx || EVP_MAC_update(ctx.get(), id.data(), id.size()) != 1 ||
-        EVP_MAC_update(ctx.get(), last_hash.data(), last_hash.size()) != 1 ||
-        EVP_MAC_final(ctx.get(), out.data(), &len, out.size()) != 1 || len != out.size())
-        return make_error("HMAC-SHA256 failed");
+    auto len = keyed_->mac({id, last_hash}, out);
+    if (!len || *len != out.size()) return make_error("HMAC-SHA256 failed");
     return out;
 }
 

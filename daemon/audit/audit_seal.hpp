@@ -5,14 +5,13 @@
 #pragma once
 
 #include <cstdint>
-#include <memory>
+#include <optional>
 #include <span>
 
 #include "audit/audit_hash.hpp"
 #include "crypto/master_key.hpp"
+#include "mfa/keyed_hmac.hpp"
 #include "mfa/result.hpp"
-
-struct evp_mac_ctx_st;  // OpenSSL's EVP_MAC_CTX
 
 namespace mfa::daemon {
 
@@ -25,12 +24,7 @@ public:
     bool holds(std::int64_t last_id, std::span<const std::uint8_t> last_hash, std::span<const std::uint8_t> mac) const;
 
 private:
-    struct Free {
-        void operator()(evp_mac_ctx_st* ctx) const;
-    };
-    // HMAC-SHA256 already keyed: every row of the login path seals the head,
-    // and copying this costs a fraction of a fresh HMAC setup.
-    std::unique_ptr<evp_mac_ctx_st, Free> keyed_;
+    std::optional<KeyedHmac> keyed_;  // HMAC-SHA256: every audit row seals the head
 };
 
 }  // namespace mfa::daemon

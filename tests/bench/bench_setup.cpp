@@ -6,11 +6,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "crypto/master_key.hpp"
-#include "crypto/secret_box.hpp"
 #include "mfa/base32.hpp"
 #include "process.hpp"
-#include "store/sqlite_store.hpp"
 
 namespace mfa::bench {
 namespace fs = std::filesystem;
@@ -66,29 +63,6 @@ Result<void> reset_peer_state(const std::string& dir) {
     for (const auto& entry : fs::directory_iterator(dir + "/ga")) chmod(entry.path().c_str(), 0400);
     chmod((dir + "/oath.users").c_str(), 0600);
     return {};
-}
-
-Result<void> seed_mfad(const std::string& db, const std::string& key_file, const std::vector<BenchUser>& users) {
-    auto key = daemon::MasterKey::load(key_file);
-    if (!key) return key.error();
-    auto store = daemon::SqliteStore::open(db, daemon::Durability::normal, *key);
-    if (!store) return store.error();
-    daemon::SecretBox box(*key);
-    std::optional<Error> failed;
-    daemon::AuditEntry audit{"", "", "", "bench", "", 0, ""};
-    auto seeded = (*store)->run_group([&](daemon::Store& s) {
-        for (const auto& user : users) {
-            auto sealed = box.seal(user.name, "totp", user.secret);
-            // Step 0 as used: every real step is later, so nothing is refused as a replay.
-            if (!sealed || !s.start_enrollment(user.name, std::move(*sealed), 1, audit) ||
-                !s.confirm_enrollment(user.name, 0, 1, 0, audit)) {
-                failed = make_error("seeding " + user.name + " failed");
-                return;
-            }
-        }
-    });
-    if (failed) return *failed;
-    return seeded;
 }
 
 }  // namespace mfa::bench

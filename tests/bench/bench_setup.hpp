@@ -27,8 +27,4 @@ Result<void> write_services(const std::string& dir, const std::string& pam_mfa, 
 // Fresh replay state for a run: the templates copied over the live files.
 Result<void> reset_peer_state(const std::string& dir);
 
-// Enrolls every user in the mfad database at `db` (sealed with the key at
-// `key_file`), active, with no time step used yet, in one transaction.
-Result<void> seed_mfad(const std::string& db, const std::string& key_file, const std::vector<BenchUser>& users);
-
 }  // namespace mfa::bench

@@ -15,6 +15,7 @@
 
 #include "bench_report.hpp"
 #include "bench_run.hpp"
+#include "bulk_seed.hpp"
 #include "proc_stats.hpp"
 #include "syslog_sink.hpp"
 #include "daemon_fixture.hpp"
@@ -81,7 +82,10 @@ int run_bench(const Options& options, const std::string& dir) {
             if (!module.durability.empty()) {
                 mfad = std::make_unique<test::DaemonFixture>(
                     test::DaemonOptions{.extra_yaml = "durability: " + module.durability + "\n", .config_socket = socket});
-                auto seeded = seed_mfad(mfad->dir().file("state/mfad.db"), mfad->dir().file("mfad.key"), *users);
+                auto seeded = bulk_enroll(
+                    mfad->dir().file("state/mfad.db"), mfad->dir().file("mfad.key"), users->size(),
+                    [&](std::size_t i) { return (*users)[i].name; },
+                    [&](std::size_t i) { return std::span<const std::uint8_t>((*users)[i].secret); });
                 if (!seeded || !mfad->start()) {
                     std::cerr << "mfad: " << (seeded ? mfad->log() : seeded.error().message) << "\n";
                     return 1;

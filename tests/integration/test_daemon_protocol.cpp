@@ -7,6 +7,8 @@
 #include <thread>
 
 #include "cmocka.hpp"
+#include "enrollment.hpp"
+#include "mfa/wire/login_messages.hpp"
 #include "suite_daemon.hpp"
 #include "mfa/version.hpp"
 #include "mfa/wire/byte_order.hpp"
@@ -122,6 +124,31 @@ void frames_together_or_in_pieces_are_answered_in_order(void**) {
     assert_str_eq(client->server().software, std::string("mfad/") + kVersion);
 }
 
+// The idle timeout (1 s here) gives way to the login's 3 minutes while a
+// person types, and comes back once the login is over: a connection left
+// open after ALLOW is cut at the idle timeout, not 3 minutes later.
+void a_login_outlives_the_idle_timeout_and_then_the_connection_idles_out(void**) {
+    auto secret = enroll_user(suite_daemon().socket(), "ida");
+    RawClient raw(suite_daemon().socket());
+    assert_true(raw.connected() && raw.handshake());
+    auto begin = wire::encode(wire::Begin{"ida", "sshd", "", ""}, 2);
+    assert_true(raw.send(begin));
+    auto challenge_frame = raw.receive();
+    assert_true(challenge_frame && challenge_frame->header.type == wire::MessageType::challenge);
+    auto challenge = wire::decode_challenge(*wire::PayloadReader::parse(challenge_frame->payload));
+    assert_true(challenge.ok());
+
+    std::this_thread::sleep_for(std::chrono::milliseconds(1600));  // the person types slowly
+    auto answer = wire::encode(wire::Answer{challenge->session, oathtool_code(secret, unix_now())}, 3);
+    assert_true(raw.send(answer));
+    auto verdict = raw.receive();
+    assert_true(verdict && verdict->header.type == wire::MessageType::allow);
+
+    auto done = std::chrono::steady_clock::now();
+    assert_true(raw.closed_by_peer(4000));
+    assert_true(std::chrono::steady_clock::now() - done < std::chrono::milliseconds(2500));
+}
+
 void malformed_frames_end_only_their_connection(void**) {
     const std::string http = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
     assert_refused({http.begin(), http.end()}, "bad magic");
@@ -223,6 +250,7 @@ int main() {
     const CMUnitTest tests[] = {
         cmocka_unit_test(handshake_ping_status),
         cmocka_unit_test(frames_together_or_in_pieces_are_answered_in_order),
+        cmocka_unit_test(a_login_outlives_the_idle_timeout_and_then_the_connection_idles_out),
         // First, while the log's rate limit has room for its message.
         cmocka_unit_test(slow_and_idle_clients_are_cut_off),
         cmocka_unit_test(malformed_frames_end_only_their_connection),

@@ -2,15 +2,13 @@
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 
+#include "mfa/keyed_hmac.hpp"
 #include "mfa/result.hpp"
-
-struct evp_mac_ctx_st;  // OpenSSL's EVP_MAC_CTX
 
 namespace mfa::otp {
 
@@ -27,8 +25,7 @@ std::optional<Algorithm> parse_algorithm(std::string_view name);  // case-insens
 Result<std::string> hotp(std::span<const std::uint8_t> key, std::uint64_t counter, int digits,
                          Algorithm algorithm);
 
-// HOTP codes for several counters under one key: the key and digest are set
-// up once and copied per code, which costs a fraction of a fresh HMAC setup.
+// HOTP codes for several counters under one key, set up once (KeyedHmac).
 class HotpKey {
 public:
     // Fails on an empty key, digits outside 6..8 or an OpenSSL error.
@@ -36,11 +33,8 @@ public:
     Result<std::string> code(std::uint64_t counter) const;
 
 private:
-    struct Free {
-        void operator()(evp_mac_ctx_st* ctx) const;
-    };
-    HotpKey(std::unique_ptr<evp_mac_ctx_st, Free> keyed, int digits) : keyed_(std::move(keyed)), digits_(digits) {}
-    std::unique_ptr<evp_mac_ctx_st, Free> keyed_;
+    HotpKey(KeyedHmac hmac, int digits) : hmac_(std::move(hmac)), digits_(digits) {}
+    KeyedHmac hmac_;
     int digits_;
 };
 
