@@ -19,7 +19,7 @@ build_and_test() {
 
 build_and_test build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 build_and_test build-asan -DMFA_SANITIZE=ON
-CC=clang CXX=clang++ build_and_test build-fuzz -DMFA_FUZZ=ON -DMFA_FUZZ_SECONDS="${MFA_FUZZ_SECONDS:-10}"
+CC=clang CXX=clang++ build_and_test build-fuzz -DMFA_FUZZ=ON -DMFA_FUZZ_SECONDS="${MFA_FUZZ_SECONDS:-5}"
 echo "== packages"
 packaging/build-deb.sh build-deb
 packaging/test-install.sh build-deb
