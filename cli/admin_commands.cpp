@@ -5,6 +5,7 @@
 
 #include "mfa/duration.hpp"
 #include "mfa/utc_time.hpp"
+#include "mfa/utf8.hpp"
 
 #include "mfa/wire/admin_messages.hpp"
 #include "mfa/wire/login_messages.hpp"
@@ -20,7 +21,7 @@ CommandResult run_admin_action(const GlobalOptions& global, const std::string& a
     if (!done) return done.error();
     Output out;
     out.json = {{"user", user}, {"action", action}, {"message", done->message}};
-    out.text = done->message + "\n";
+    out.text = printable(done->message) + "\n";
     return out;
 }
 
@@ -37,12 +38,16 @@ Result<std::uint64_t> parse_since(const std::string& text) {
     return make_error("--since: use 2026-11-22, 2026-11-22T08:00:00Z, or a duration ago like 30m, 2h, 7d");
 }
 
+// Rows are data, not ours to trust (rows from before names were checked, a
+// hand-edited table): every field is escaped, so none can forge a line or
+// drive the admin's terminal.
 std::string text_line(const nlohmann::json& row) {
+    auto field = [&](const char* name) { return printable(row.at(name).get<std::string>()); };
     std::string line = utc_time(row.at("time").get<std::int64_t>()) + "  #" + std::to_string(row.at("id").get<std::int64_t>()) +
-                       "  " + row.at("event").get<std::string>() + "  " + row.at("user").get<std::string>() + "  " +
-                       row.at("result").get<std::string>() + "  uid=" + std::to_string(row.at("peer_uid").get<int>());
-    for (const char* field : {"service", "rhost", "detail"})
-        if (!row.at(field).get<std::string>().empty()) line += std::string("  ") + field + "=" + row.at(field).get<std::string>();
+                       "  " + field("event") + "  " + field("user") + "  " + field("result") +
+                       "  uid=" + std::to_string(row.at("peer_uid").get<std::uint32_t>());
+    for (const char* name : {"service", "rhost", "detail"})
+        if (!row.at(name).get<std::string>().empty()) line += std::string("  ") + name + "=" + field(name);
     return line + "\n";
 }
 
@@ -82,7 +87,7 @@ CommandResult run_audit_verify(const GlobalOptions& global) {
     if (check->broken_id != 0) return make_error(check->message);
     Output out;
     out.json = {{"rows", check->rows}, {"intact", true}};
-    out.text = check->message + "\n";
+    out.text = printable(check->message) + "\n";
     return out;
 }
 

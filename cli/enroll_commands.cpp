@@ -1,8 +1,11 @@
 #include "enroll_commands.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "mfa/wire/login_messages.hpp"
+#include "code_input.hpp"
+#include "mfa/utf8.hpp"
 #include "qr_code.hpp"
 
 namespace mfa::cli {
@@ -47,23 +50,33 @@ CommandResult run_enroll_totp(const GlobalOptions& global, const EnrollTotpOptio
 CommandResult run_enroll_confirm(const GlobalOptions& global, const EnrollConfirmOptions& options) {
     auto user = user_or_self(options.user);
     if (!user) return user.error();
+    auto code = options.code.empty() ? read_code("Code from the authenticator app: ") : Result<std::string>(options.code);
+    if (!code) return code.error();
     auto client = connect_daemon(global);
     if (!client) return client.error();
-    auto request = wire::encode(wire::EnrollConfirm{*user, options.code}, client->next_request_id());
+    auto request = wire::encode(wire::EnrollConfirm{*user, *code}, client->next_request_id());
     auto done = call_and_decode(*client, request, wire::MessageType::done, wire::decode_done);
     if (!done) return done.error();
     Output out;
     out.json = {{"user", *user}, {"enabled", true}};
-    out.text = done->message + "\n";
+    out.text = printable(done->message) + "\n";
     return out;
 }
 
 CommandResult run_backup_codes_generate(const GlobalOptions& global, const std::string& user_option) {
     auto user = user_or_self(user_option);
     if (!user) return user.error();
+    wire::BackupCodesRequest ask{*user, ""};
+    // Only a user's own set takes a code; for anyone else mfad decides (root alone may).
+    auto self = invoking_user();
+    if (getuid() != 0 && self && *self == *user) {
+        auto code = read_code("Current code from your authenticator app: ");
+        if (!code) return code.error();
+        ask.code = std::move(*code);
+    }
     auto client = connect_daemon(global);
     if (!client) return client.error();
-    auto request = wire::encode(wire::MessageType::backup_codes_generate, wire::UserRequest{*user}, client->next_request_id());
+    auto request = wire::encode(ask, client->next_request_id());
     auto set = call_and_decode(*client, request, wire::MessageType::backup_codes, wire::decode_backup_codes);
     if (!set) return set.error();
     Output out;

@@ -17,13 +17,14 @@ CommandResult run_enroll_totp(const GlobalOptions& global, const EnrollTotpOptio
 
 struct EnrollConfirmOptions {
     std::string user;
-    std::string code;
+    std::string code;  // empty: read from the terminal or stdin (--code shows in ps)
 };
 
 // Activates the pending secret with a code from the app.
 CommandResult run_enroll_confirm(const GlobalOptions& global, const EnrollConfirmOptions& options);
 
-// mfactl backup-codes generate [--user U]: a new set, shown once.
+// mfactl backup-codes generate [--user U]: a new set, shown once. Anyone but
+// root proves possession with a current code, read from the terminal or stdin.
 CommandResult run_backup_codes_generate(const GlobalOptions& global, const std::string& user);
 
 }  // namespace mfa::cli

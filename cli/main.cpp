@@ -7,6 +7,7 @@
 #include "daemon_connection.hpp"
 #include "disable_command.hpp"
 #include "enroll_commands.hpp"
+#include "mfa/utf8.hpp"
 #include "ping_command.hpp"
 #include "stats_command.hpp"
 #include "status_command.hpp"
@@ -25,10 +26,19 @@ int main(int argc, char** argv) {
     EnrollTotpOptions totp;
     auto* enroll_totp = enroll->add_subcommand("totp", "start enrolling an authenticator app: secret, URI, QR code");
     enroll_totp->add_option("--user", totp.user, "the user (root and admin_group only; default: you)");
-    enroll_totp->add_option("--qr-png", totp.qr_png, "also write the QR code to this new PNG file (mode 0600)");
+    // Checked before anything happens: the name is printed back, and --json must be able to say it.
+    auto text_name = CLI::Validator(
+        [](std::string& value) {
+            return mfa::valid_identifier_text(value) ? std::string() : std::string("must be UTF-8 without control characters");
+        },
+        "FILE");
+    enroll_totp->add_option("--qr-png", totp.qr_png, "also write the QR code to this new PNG file (mode 0600)")
+        ->check(text_name);
     EnrollConfirmOptions confirm;
     auto* enroll_confirm = enroll->add_subcommand("confirm", "activate the authenticator with a code from it");
-    enroll_confirm->add_option("--code", confirm.code, "the code the app shows")->required();
+    enroll_confirm->add_option("--code", confirm.code,
+                               "the code the app shows (visible to other users in ps: leave it out to be asked, "
+                               "or pipe it on stdin)");
     enroll_confirm->add_option("--user", confirm.user, "the user (root and admin_group only; default: you)");
 
     std::string status_user;
@@ -108,11 +118,12 @@ int main(int argc, char** argv) {
     if (*audit_verify) result = run_audit_verify(options);
     if (*audit_list) result = run_audit_list(options, list);
     if (!result) {
-        std::cerr << "mfactl: " << result.error().message << "\n";
+        std::cerr << "mfactl: " << mfa::printable(result.error().message) << "\n";
         return 1;
     }
+    // Replace, never throw: a byte that is not UTF-8 must not lose output whose side effects already happened.
     if (options.json)
-        std::cout << result->json.dump() << "\n";
+        std::cout << result->json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     else
         std::cout << result->text;
     return 0;

@@ -95,6 +95,7 @@ private:
         } else {
             keep_startup_settings(*state_.config, *fresh);
             state_.config = std::make_shared<const Config>(std::move(*fresh));
+            state_.logins->set_per_user(state_.config->connections.max_logins_per_user);
             log::notice("configuration reloaded", {{"MFA_EVENT", "config_reload"}});
         }
         systemd::notify_ready("Serving on " + state_.config->socket);
@@ -170,8 +171,13 @@ int run_daemon(const std::string& config_path) {
     state.config = std::make_shared<const Config>(std::move(*config));
     state.store = store->get();
     state.box = &box;
+    // Connections hold places in it until the io_context below is gone.
+    PendingLogins logins(state.config->connections.max_logins_per_user);
+    state.logins = &logins;
 
     asio::io_context io(1);
+    Background background;  // after io: joined before io goes, since its jobs post back to io
+    state.background = &background;
     if (auto rc = (*store)->checkpoint_in_background(state.config->database); !rc) {
         log::error("cannot open the store for checkpoints", {{"MFA_REASON", rc.error().message}});
         return 1;

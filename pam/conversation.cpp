@@ -7,14 +7,21 @@
 
 namespace mfa::pam {
 
-std::optional<std::string> Conversation::ask_hidden(const std::string& prompt) {
+void TypedAnswer::assign(const char* text) {
+    std::size_t n = strlen(text);
+    too_long_ = n > bytes_.size();
+    size_ = too_long_ ? 0 : n;
+    if (!too_long_) memcpy(bytes_.data(), text, n);
+}
+
+bool Conversation::ask_hidden(const std::string& prompt, TypedAnswer& answer) {
     char* response = nullptr;
     if (pam_prompt(pamh_, PAM_PROMPT_ECHO_OFF, &response, "%s", prompt.c_str()) != PAM_SUCCESS || response == nullptr)
-        return std::nullopt;
-    std::string answer(response);
+        return false;
+    answer.assign(response);
     explicit_bzero(response, strlen(response));
     free(response);
-    return answer;
+    return true;
 }
 
 void Conversation::say(int style, const std::string& text) {

@@ -4,8 +4,9 @@
 
 #include <security/pam_modules.h>
 
-#include <optional>
 #include <string>
+
+#include "typed_answer.hpp"
 
 namespace mfa::pam {
 
@@ -13,8 +14,8 @@ class Conversation {
 public:
     Conversation(pam_handle_t* pamh, bool silent) : pamh_(pamh), silent_(silent) {}
 
-    // The answer, or nullopt when the conversation failed. The caller wipes it.
-    std::optional<std::string> ask_hidden(const std::string& prompt);
+    // Fills `answer`; false when the conversation failed. PAM's copy is wiped.
+    bool ask_hidden(const std::string& prompt, TypedAnswer& answer);
     void info(const std::string& text);
     void error(const std::string& text);
 

@@ -8,7 +8,7 @@ packages=(
   libboost-dev libssl-dev libyaml-cpp-dev libsqlite3-dev libsystemd-dev libpam0g-dev
   libcli11-dev nlohmann-json3-dev libqrencode-dev libpng-dev
   libcmocka-dev libpam-wrapper libpamtest0-dev pamtester oathtool sqlite3 systemd zbar-tools
-  libpam-google-authenticator libpam-oath libnss-wrapper
+  libpam-google-authenticator libpam-oath libnss-wrapper faketime
   openssh-server openssh-client expect
   clang libclang-rt-14-dev
   debhelper dpkg-dev fakeroot lintian rpm

@@ -1,12 +1,20 @@
 #include "auth/authority.hpp"
 
+#include <errno.h>
 #include <grp.h>
 #include <pwd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <vector>
 
+#include "mfa/utf8.hpp"
+
 namespace mfa::daemon {
+namespace {
+
+// getpwnam_r's "not found" comes as 0 with no entry, or as one of these.
+bool not_found(int rc) { return rc == 0 || rc == ENOENT || rc == ESRCH || rc == EBADF || rc == EPERM; }
 
 std::optional<std::string> user_name_of(uid_t uid) {
     passwd pw{};
@@ -14,6 +22,25 @@ std::optional<std::string> user_name_of(uid_t uid) {
     std::vector<char> buf(16384);
     if (getpwuid_r(uid, &pw, buf.data(), buf.size(), &found) != 0 || found == nullptr) return std::nullopt;
     return std::string(pw.pw_name);
+}
+
+}  // namespace
+
+Result<std::optional<SystemUser>> lookup_user(std::string_view name) {
+    std::string key(name);
+    std::vector<char> buf(16384);
+    for (;;) {
+        passwd pw{};
+        passwd* found = nullptr;
+        int rc = getpwnam_r(key.c_str(), &pw, buf.data(), buf.size(), &found);
+        if (rc == ERANGE && buf.size() < (1u << 20)) {
+            buf.resize(buf.size() * 4);
+            continue;
+        }
+        if (found != nullptr) return std::optional<SystemUser>(SystemUser{pw.pw_name, pw.pw_uid});
+        if (not_found(rc)) return std::optional<SystemUser>();
+        return make_error("user lookup failed: " + std::string(strerror(rc)));
+    }
 }
 
 bool in_group(uid_t uid, const std::string& group_name) {
@@ -41,21 +68,34 @@ std::string admin_refusal(const Peer& peer, const std::string& admin_group) {
     return "permission denied: admin commands are for root and " + admin_group;
 }
 
-bool acceptable_user_name(const std::string& user) {
-    if (user.empty() || user.size() > 256) return false;
-    return std::none_of(user.begin(), user.end(), [](char c) {
-        auto u = static_cast<unsigned char>(c);
-        return u < 0x20 || u == 0x7f || c == ':';
-    });
+bool acceptable_user_name(std::string_view user) {
+    if (user.empty() || user.size() > 256 || user.front() == ' ' || user.back() == ' ') return false;
+    return valid_identifier_text(user) && user.find(':') == std::string_view::npos;
 }
 
-std::string refusal(const Peer& peer, const std::string& user, Action action, const std::string& admin_group) {
-    if (!acceptable_user_name(user)) return "not a valid user name";
-    if (peer.uid == 0) return {};
-    if (action != Action::login && in_group(peer.uid, admin_group)) return {};
+Result<std::string> admin_target(std::string_view name) {
+    if (!acceptable_user_name(name)) return make_error("not a valid user name");
+    auto found = lookup_user(name);
+    if (!found) return found.error();
+    return *found ? (*found)->name : std::string(name);
+}
+
+Authorization authorize(const Peer& peer, std::string_view requested, Action action, const std::string& admin_group) {
+    if (!acceptable_user_name(requested)) return {std::nullopt, wire::ErrorCode::permission_denied, "not a valid user name"};
+    auto found = lookup_user(requested);
+    if (!found) return {std::nullopt, wire::ErrorCode::internal, found.error().message};
+    if (!*found) return {std::nullopt, wire::ErrorCode::unknown_user, "no such user on this system"};
+    const SystemUser& user = **found;
+    if (peer.uid == 0 || user.uid == peer.uid) return {user, {}, {}};
+    bool admin_may = action == Action::enroll || action == Action::inspect;
+    if (admin_may && in_group(peer.uid, admin_group)) return {user, {}, {}};
+    if (action == Action::mint_codes && in_group(peer.uid, admin_group))
+        return {std::nullopt, wire::ErrorCode::permission_denied,
+                "permission denied: only root may make backup codes for another user"};
     auto self = user_name_of(peer.uid);
-    if (self && *self == user) return {};
-    return "permission denied: uid " + std::to_string(peer.uid) + " may act only for itself";
+    return {std::nullopt, wire::ErrorCode::permission_denied,
+            "permission denied: uid " + std::to_string(peer.uid) + " may act only for itself" +
+                (self ? " (" + *self + ")" : "")};
 }
 
 }  // namespace mfa::daemon

@@ -60,10 +60,16 @@ struct Config {
 
     // Limits of the socket server (not in the original design: a daemon every
     // local user can reach needs both).
+    // The last max/8 connections are kept for root's peers (mfactl, sshd), so
+    // other users together cannot fill the daemon.
     struct Connections {
         int max = 256;
         int max_per_user = 8;  // for peers other than root, so one user cannot starve logins
         Seconds idle_timeout{30};
+        // How long a login may wait for the person to answer; sshd's LoginGraceTime is 120 s.
+        Seconds login_timeout{120};
+        // Pending logins per PAM user, whoever the peer: a new one ends the oldest.
+        int max_logins_per_user = 3;
     } connections;
 
     Durability durability = Durability::full;

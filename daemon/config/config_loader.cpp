@@ -154,11 +154,15 @@ void read_metrics(const Reader& r, const YAML::Node& n, Config::Metrics& out) {
 }
 
 void read_connections(const Reader& r, const YAML::Node& n, Config::Connections& out) {
-    r.only_keys(n, "connections", {"max", "max_per_user", "idle_timeout"});
+    r.only_keys(n, "connections", {"max", "max_per_user", "idle_timeout", "login_timeout", "max_logins_per_user"});
     if (n["max"]) out.max = r.integer(n["max"], "connections.max", 1, 65536);
     if (n["max_per_user"]) out.max_per_user = r.integer(n["max_per_user"], "connections.max_per_user", 1, 65536);
     if (n["idle_timeout"])
         out.idle_timeout = r.duration(n["idle_timeout"], "connections.idle_timeout", Seconds(1), Seconds(3600));
+    if (n["login_timeout"])
+        out.login_timeout = r.duration(n["login_timeout"], "connections.login_timeout", Seconds(10), Seconds(600));
+    if (n["max_logins_per_user"])
+        out.max_logins_per_user = r.integer(n["max_logins_per_user"], "connections.max_logins_per_user", 1, 64);
 }
 
 void check_issuer(const Reader& r, const YAML::Node& n, const std::string& issuer) {

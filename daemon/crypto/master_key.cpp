@@ -57,7 +57,8 @@ Result<MasterKey> MasterKey::from_bytes(std::span<const std::uint8_t> bytes) {
 }
 
 Result<MasterKey> MasterKey::load(const std::string& path) {
-    UniqueFd fd(open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY));
+    // O_NONBLOCK: a FIFO planted at the path must not hang the start; it is refused below.
+    UniqueFd fd(open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
     if (!fd) {
         if (errno == ELOOP) return make_error(path + ": is a symbolic link; refusing the key");
         return make_error("cannot open key " + errno_text(path));

@@ -1,4 +1,5 @@
 // ADMIN_ACTION (unlock, reset) and AUDIT_VERIFY: root and admin_group only.
+// The audit walk runs on the background thread: it takes seconds on a big table.
 #include "audit/audit_journal.hpp"
 #include "auth/authority.hpp"
 #include "mfa/wire/admin_messages.hpp"
@@ -12,8 +13,9 @@ Awaitable<Outcome> handle_admin_action(const RequestContext& ctx, const wire::Pa
     if (!request)
         co_return Outcome{ctx.error(wire::ErrorCode::malformed, request.error().message), request.error().message};
     if (auto refused = co_await refuse_non_admin(ctx, request->user, request->action)) co_return std::move(*refused);
-    if (!acceptable_user_name(request->user))
-        co_return Outcome{ctx.error(wire::ErrorCode::refused, "not a valid user name"), {}};
+    auto name = admin_target(request->user);
+    if (!name) co_return Outcome{ctx.error(wire::ErrorCode::refused, name.error().message), {}};
+    request->user = *name;
 
     auto kind = request->action == "reset" ? AdminActionKind::reset : AdminActionKind::unlock;
     AuditEntry entry{"", "", "", "", "", ctx.peer.uid, request->reason.empty() ? "" : "reason=" + request->reason};
@@ -39,7 +41,8 @@ Awaitable<Outcome> handle_audit_verify(const RequestContext& ctx, const wire::Pa
     if (auto ok = wire::decode_empty(payload); !ok)
         co_return Outcome{ctx.error(wire::ErrorCode::malformed, ok.error().message), ok.error().message};
     if (auto refused = co_await refuse_non_admin(ctx, "", "audit_verify")) co_return std::move(*refused);
-    auto check = ctx.state.store->verify_audit_chain();
+    auto walk = ctx.state.store->audit_chain_checker();
+    auto check = co_await ctx.state.background->run<AuditCheck>(walk);
     if (!check) co_return internal_error(ctx, check.error());
     std::string message = check->broken_id == 0
                               ? "audit chain intact: " + std::to_string(check->rows) + " rows"

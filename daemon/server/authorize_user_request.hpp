@@ -11,18 +11,26 @@
 
 namespace mfa::daemon {
 
-// nullopt: go ahead. `event` names the refused request in the audit row (a
-// string_view: callers pass literals into a co_await, see WriteQueue::submit).
+// Answers a refused authorization: an internal error as such; a refusal
+// audited (within the peer's refusal budget) unless the name itself was unusable.
+Awaitable<Outcome> refuse_user_request(const RequestContext& ctx, std::string_view requested,
+                                       const Authorization& refusal, std::string_view event,
+                                       std::string_view service = {}, std::string_view rhost = {});
+
+// nullopt: go ahead, with request->user now the canonical name. `event`
+// names the refused request in the audit row (a string_view: callers pass
+// literals into a co_await, see WriteQueue::submit).
 template <class T>
 Awaitable<std::optional<Outcome>> decode_and_authorize(const RequestContext& ctx, Result<T>& request, Action action,
                                                        std::string_view event) {
     if (!request)
         co_return Outcome{ctx.error(wire::ErrorCode::malformed, request.error().message), request.error().message};
-    auto reason = refusal(ctx.peer, request->user, action, ctx.state.config->admin_group);
-    if (reason.empty()) co_return std::nullopt;
-    if (!acceptable_user_name(request->user)) co_return Outcome{ctx.error(wire::ErrorCode::permission_denied, reason), {}};
-    AuditEntry entry{std::string(event), request->user, "unauthorized", "", "", ctx.peer.uid, ""};
-    co_return co_await permission_denied(ctx, entry, reason);
+    auto allowed = authorize(ctx.peer, request->user, action, ctx.state.config->admin_group);
+    if (allowed.user) {
+        request->user = allowed.user->name;
+        co_return std::nullopt;
+    }
+    co_return co_await refuse_user_request(ctx, request->user, allowed, event);
 }
 
 }  // namespace mfa::daemon

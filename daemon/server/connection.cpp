@@ -24,6 +24,7 @@ using Clock = asio::steady_timer::clock_type;
 Connection::Connection(Socket socket, Peer peer, Server& server)
     : socket_(std::move(socket)), peer_(peer), server_(server), deadline_(socket_.get_executor()) {
     server_.attach(this, peer_.uid);
+    state_.end_connection = [this] { close(); };
     deadline_at_ = Clock::now() + server_.state().config->connections.idle_timeout;
     deadline_.expires_at(deadline_at_);
 }
@@ -72,13 +73,12 @@ Awaitable<void> Connection::watch_deadline() {
 
 Awaitable<void> Connection::serve() {
     bool greeted = false;
-    auto idle_timeout = server_.state().config->connections.idle_timeout;
     while (!server_.draining()) {
         idle_ = true;
-        // While a login waits for a person to type a code, the idle timeout is the login's.
-        set_deadline(state_.login ? std::max<std::chrono::steady_clock::duration>(
-                                        idle_timeout, std::chrono::seconds(kLoginSessionSeconds))
-                                  : idle_timeout);
+        auto idle_timeout = server_.state().config->connections.idle_timeout;
+        // While a login waits for a person to type a code, the idle timeout is
+        // the login's, and a little more, so a late answer is still judged.
+        set_deadline(state_.login ? server_.state().config->connections.login_timeout + kLateAnswerGrace : idle_timeout);
         wire::Header header;
         if (!co_await read_frame(header)) break;
         idle_ = false;

@@ -7,7 +7,8 @@
 #include "auth/totp_match.hpp"
 #include "mfa/utc_time.hpp"
 #include "mfa/wire/login_messages.hpp"
-#include "server/request_handler.hpp"
+#include "server/authorize_user_request.hpp"
+#include "sys/log.hpp"
 
 namespace mfa::daemon {
 namespace {
@@ -47,7 +48,7 @@ std::string backup_message(const AttemptOutcome& outcome) {
 }
 
 void count(Counters& counters, const AttemptOutcome& outcome, std::int64_t now) {
-    if (outcome.result == AttemptResult::not_enrolled) return;  // no attempt was made
+    if (outcome.result == AttemptResult::factor_changed) return;  // no attempt was made
     counters.add(outcome.result == AttemptResult::accepted ? Counter::verify_ok : Counter::verify_fail);
     if (outcome.by_backup_code) counters.add(Counter::backup_codes_used);
     if (outcome.result != AttemptResult::locked && outcome.locked_until > now) counters.add(Counter::lockouts);
@@ -59,63 +60,87 @@ Awaitable<Outcome> handle_begin(const RequestContext& ctx, const wire::PayloadRe
     auto request = wire::decode_begin(payload);
     if (!request) co_return violation(ctx, request.error().message);
     ctx.connection.login.reset();
-    auto reason = refusal(ctx.peer, request->user, Action::login, ctx.state.config->admin_group);
-    if (!reason.empty()) {
-        if (!acceptable_user_name(request->user))
-            co_return reply(ctx, ctx.error(wire::ErrorCode::permission_denied, reason));
-        AuditEntry entry{"verify_fail", request->user, "unauthorized", request->service, request->rhost, ctx.peer.uid, ""};
-        co_return co_await permission_denied(ctx, entry, reason);
-    }
+    auto allowed = authorize(ctx.peer, request->user, Action::login, ctx.state.config->admin_group);
+    if (!allowed.user)
+        co_return co_await refuse_user_request(ctx, request->user, allowed, "verify_fail", request->service,
+                                               request->rhost);
+    const std::string& name = allowed.user->name;
 
-    auto user = ctx.state.store->load_user(request->user);
+    auto user = ctx.state.store->load_user(name);
     if (!user) co_return internal_error(ctx, user.error());
     std::int64_t now = DaemonState::now();
     bool active = *user && (*user)->totp && (*user)->totp->state == FactorState::active;
     if (!active && *user && (*user)->disabled_until > now) {
-        AuditEntry entry{"exempt", request->user, "ok", request->service, request->rhost, ctx.peer.uid,
+        AuditEntry entry{"exempt", name, "ok", request->service, request->rhost, ctx.peer.uid,
                          "disabled_until=" + std::to_string((*user)->disabled_until)};
         co_return co_await exempt(ctx, entry, (*user)->disabled_until);
     }
     if (!active) co_return reply(ctx, wire::encode_empty(wire::MessageType::not_enrolled, ctx.request_id));
     if ((*user)->locked_until > now) co_return locked(ctx, (*user)->locked_until);
 
-    LoginSession session{++ctx.connection.last_session_id, request->user, request->service, request->rhost, now,
-                         (*user)->totp->sealed_secret, (*user)->backup};
-    ctx.connection.login = session;
-    co_return reply(ctx, wire::encode(wire::Challenge{session.id, "totp", "Verification code: "}, ctx.request_id));
+    int evicted = 0;
+    auto place = ctx.state.logins->add(name, ctx.connection.end_connection, evicted);
+    if (evicted > 0)
+        log::notice("older pending logins ended by a newer one",
+                    {{"MFA_USER", name}, {"MFA_EVICTED", std::to_string(evicted)}});
+    ctx.connection.login.emplace(LoginSession{++ctx.connection.last_session_id, name, request->service, request->rhost,
+                                              now, (*user)->totp->sealed_secret, (*user)->backup, std::move(place)});
+    co_return reply(ctx, wire::encode(wire::Challenge{ctx.connection.login->id, "totp", "Verification code: "},
+                                      ctx.request_id));
+}
+
+// mfad failed on this login's answer: the login is denied (the module never
+// fails open after the challenge), and the failure is audited when the store
+// can still take a row.
+Awaitable<Outcome> failed_inside(const RequestContext& ctx, const LoginSession& login, const Error& error) {
+    AuditEntry entry{"verify_fail", login.user, "internal_error", login.service, login.rhost, ctx.peer.uid, ""};
+    journal_audit(entry);
+    auto outcome = internal_error(ctx, error);
+    ctx.connection.login.reset();
+    if (auto rc = co_await audit(ctx, entry); !rc) log::error("the audit row of a failed login was lost", {{"MFA_REASON", rc.error().message}});
+    co_return outcome;
 }
 
 Awaitable<Outcome> handle_answer(const RequestContext& ctx, const wire::PayloadReader& payload) {
     auto request = wire::decode_answer(payload);
     if (!request) co_return violation(ctx, request.error().message);
     auto& login = ctx.connection.login;
-    if (!login || login->id != request->session) co_return violation(ctx, "ANSWER without a matching BEGIN");
-    std::int64_t now = DaemonState::now();
-    if (now - login->started > kLoginSessionSeconds) {
-        login.reset();
-        co_return reply(ctx, wire::encode(wire::Deny{"the login timed out"}, ctx.request_id));
+    if (!login || login->id != request->session) {
+        OPENSSL_cleanse(request->code.data(), request->code.size());
+        co_return violation(ctx, "ANSWER without a matching BEGIN");
     }
-
-    auto secret = ctx.state.box->open(login->user, "totp", login->sealed_secret);
-    if (!secret) co_return internal_error(ctx, secret.error());
+    std::int64_t now = DaemonState::now();
     // A reload may replace the config while this request waits: keep this one alive.
     const auto config = ctx.state.config;
-    auto step = match_totp(secret->view(), request->code, now, config->totp);
-    Attempt attempt{login->user, login->sealed_secret, now, step,
-                    step ? std::nullopt : backup_candidate(login->backup, request->code),
-                    config->lockout.max_failures, config->lockout.duration.count(),
-                    AuditEntry{"", "", "", login->service, login->rhost, ctx.peer.uid, ""}};
+    bool expired = now - login->started > config->connections.login_timeout.count();
+
+    // Too late, too long or not text: judged as a wrong code, never as a broken request.
+    std::optional<std::int64_t> step;
+    std::optional<std::vector<std::uint8_t>> backup;
+    if (!expired && request->code.size() <= wire::kMaxCode) {
+        auto secret = ctx.state.box->open(login->user, "totp", login->sealed_secret);
+        if (!secret) {
+            OPENSSL_cleanse(request->code.data(), request->code.size());
+            co_return co_await failed_inside(ctx, *login, secret.error());
+        }
+        step = match_totp(secret->view(), request->code, now, config->totp);
+        if (!step) backup = backup_candidate(login->backup, request->code);
+    }
     OPENSSL_cleanse(request->code.data(), request->code.size());
+    Attempt attempt{login->user, login->sealed_secret, now, step, std::move(backup),
+                    config->lockout.max_failures, config->lockout.duration.count(),
+                    AuditEntry{"", "", "", login->service, login->rhost, ctx.peer.uid, expired ? "expired" : ""}};
 
     auto record = [attempt = std::move(attempt)](Store& store) { return store.record_attempt(attempt); };
     auto outcome = co_await ctx.state.writes->submit<AttemptOutcome>(record);
-    if (!outcome) co_return internal_error(ctx, outcome.error());
+    if (!outcome) co_return co_await failed_inside(ctx, *login, outcome.error());
     for (const auto& entry : outcome->audited) journal_audit(entry);
     count(ctx.state.counters, *outcome, now);
     switch (outcome->result) {
-        case AttemptResult::not_enrolled:
-            login.reset();  // reset or enrolled anew since BEGIN
-            co_return reply(ctx, wire::encode_empty(wire::MessageType::not_enrolled, ctx.request_id));
+        case AttemptResult::factor_changed:
+            login.reset();
+            co_return reply(ctx, wire::encode(wire::Deny{"Your second factor changed during this login; log in again.", true},
+                                              ctx.request_id));
         case AttemptResult::accepted:
             login.reset();
             co_return reply(ctx, wire::encode(wire::Done{backup_message(*outcome)}, ctx.request_id, wire::MessageType::allow));
@@ -123,9 +148,14 @@ Awaitable<Outcome> handle_answer(const RequestContext& ctx, const wire::PayloadR
         case AttemptResult::rejected:
         case AttemptResult::replayed:
             if (outcome->locked_until > now) co_return locked(ctx, outcome->locked_until);
+            if (expired) {
+                login.reset();
+                co_return reply(ctx, wire::encode(wire::Deny{"The login timed out.", true}, ctx.request_id));
+            }
             co_return reply(ctx, wire::encode(wire::Deny{"wrong code"}, ctx.request_id));
     }
-    co_return internal_error(ctx, make_error("unknown attempt result"));
+    auto unknown = make_error("unknown attempt result");
+    co_return co_await failed_inside(ctx, *login, unknown);
 }
 
 }  // namespace mfa::daemon

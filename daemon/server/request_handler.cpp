@@ -1,5 +1,7 @@
 #include "server/request_handler.hpp"
 
+#include "server/authorize_user_request.hpp"
+
 #include "audit/audit_journal.hpp"
 #include "auth/authority.hpp"
 #include "mfa/version.hpp"
@@ -33,11 +35,28 @@ Awaitable<Result<void>> audit(const RequestContext& ctx, const AuditEntry& entry
     co_return co_await ctx.state.writes->submit<void>(job);
 }
 
-Awaitable<Outcome> permission_denied(const RequestContext& ctx, const AuditEntry& entry, const std::string& reason) {
+Awaitable<Outcome> permission_denied(const RequestContext& ctx, const AuditEntry& refused, const std::string& reason,
+                                     wire::ErrorCode code) {
     ctx.state.counters.add(Counter::unauthorized);
-    journal_audit(entry);
-    if (auto rc = co_await audit(ctx, entry); !rc) co_return internal_error(ctx, rc.error());
-    co_return Outcome{ctx.error(wire::ErrorCode::permission_denied, reason), {}};
+    if (auto held_back = ctx.state.refusals.admit(ctx.peer.uid)) {
+        AuditEntry entry = refused;
+        if (*held_back > 0)
+            entry.detail += (entry.detail.empty() ? "" : " ") + std::string("suppressed=") + std::to_string(*held_back);
+        journal_audit(entry);
+        if (auto rc = co_await audit(ctx, entry); !rc) co_return internal_error(ctx, rc.error());
+    }
+    co_return Outcome{ctx.error(code, reason), {}};
+}
+
+Awaitable<Outcome> refuse_user_request(const RequestContext& ctx, std::string_view requested,
+                                       const Authorization& refusal, std::string_view event, std::string_view service,
+                                       std::string_view rhost) {
+    if (refusal.code == wire::ErrorCode::internal) co_return internal_error(ctx, make_error(refusal.reason));
+    std::string name(requested);
+    if (!acceptable_user_name(name)) co_return Outcome{ctx.error(refusal.code, refusal.reason), {}};
+    const char* result = refusal.code == wire::ErrorCode::unknown_user ? "unknown_user" : "unauthorized";
+    AuditEntry entry{std::string(event), name, result, std::string(service), std::string(rhost), ctx.peer.uid, ""};
+    co_return co_await permission_denied(ctx, entry, refusal.reason, refusal.code);
 }
 
 Awaitable<std::optional<Outcome>> refuse_non_admin(const RequestContext& ctx, std::string_view user,

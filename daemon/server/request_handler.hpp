@@ -32,9 +32,11 @@ Awaitable<Outcome> handle_admin_disable(const RequestContext& ctx, const wire::P
 // Appends one audit row through the write queue.
 Awaitable<Result<void>> audit(const RequestContext& ctx, const AuditEntry& entry);
 
-// A refused request is a security event: journal and audit `entry`, then
-// answer permission denied with `reason`.
-Awaitable<Outcome> permission_denied(const RequestContext& ctx, const AuditEntry& entry, const std::string& reason);
+// A refused request is a security event: journal and audit `entry` (within
+// the peer uid's refusal budget, DaemonState::refusals), then answer `code`
+// with `reason`.
+Awaitable<Outcome> permission_denied(const RequestContext& ctx, const AuditEntry& entry, const std::string& reason,
+                                     wire::ErrorCode code = wire::ErrorCode::permission_denied);
 
 // Root and admin_group pass (nullopt); anyone else is refused, and the
 // refusal is audited. string_view parameters: callers pass literals, and a

@@ -2,6 +2,10 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
+#include <array>
+
+#include "mfa/wire/byte_order.hpp"
 #include "mfa/wire/messages.hpp"
 #include "server/connection.hpp"
 #include "sys/log.hpp"
@@ -44,22 +48,49 @@ Awaitable<void> Server::accept_loop() {
             log::error("SO_PEERCRED failed; connection dropped");
             continue;
         }
-        const auto& limits = state_.config->connections;
-        if (connections_.size() >= static_cast<std::size_t>(limits.max) ||
-            (peer->uid != 0 && per_uid_[peer->uid] >= limits.max_per_user)) {
-            asio::co_spawn(io_, refuse_busy(std::move(socket)), asio::detached);
+        if (!admits(*peer)) {
+            // Past a cap on refusals in flight, a connection just closes: refusing must not become the flood.
+            if (refusing_ < kMaxRefusing) asio::co_spawn(io_, refuse_busy(std::move(socket)), asio::detached);
             continue;
         }
         std::make_shared<Connection>(std::move(socket), *peer, *this)->start();
     }
 }
 
-Awaitable<void> Server::refuse_busy(Socket socket) {
+bool Server::admits(const Peer& peer) const {
+    const auto& limits = state_.config->connections;
+    auto max = static_cast<std::size_t>(limits.max);
+    if (connections_.size() >= max) return false;
+    if (peer.uid == 0) return true;
+    // The last eighth is root's: local users together cannot lock out sshd or root's mfactl.
+    if (connections_.size() >= max - std::max<std::size_t>(1, max / 8)) return false;
+    auto mine = per_uid_.find(peer.uid);
+    return mine == per_uid_.end() || mine->second < limits.max_per_user;
+}
+
+// Answers the client's first frame, so the ERROR carries that request's id
+// and the client reports "busy", not a mix-up of requests.
+Awaitable<void> Server::refuse_busy(Socket plain) {
+    ++refusing_;
     if (violation_log_.allow()) log::warning("connection cap reached; refusing a connection");
-    auto frame = wire::encode(wire::ErrorReply{wire::ErrorCode::busy, "too many connections"}, 0);
-    auto bytes = frame.finish();
+    // Shared with the timer, whose handler may run after this coroutine ends.
+    auto socket = std::make_shared<Socket>(std::move(plain));
+    asio::steady_timer limit(io_);
+    limit.expires_after(std::chrono::seconds(1));
+    // A client that sends nothing within a second still hears "busy", with request id 0.
+    limit.async_wait([socket](const boost::system::error_code& ec) {
+        boost::system::error_code ignored;
+        if (!ec) socket->cancel(ignored);
+    });
+    std::array<std::uint8_t, wire::kHeaderSize> header{};
     boost::system::error_code ec;
-    if (bytes) co_await asio::async_write(socket, asio::buffer(bytes->data(), bytes->size()), redirect_error(use_awaitable, ec));
+    co_await asio::async_read(*socket, asio::buffer(header), redirect_error(use_awaitable, ec));
+    std::uint32_t request_id = ec ? 0 : wire::get_be32(&header[12]);
+    limit.cancel();
+    auto frame = wire::encode(wire::ErrorReply{wire::ErrorCode::busy, "too many connections; try again"}, request_id);
+    auto bytes = frame.finish();
+    if (bytes) co_await asio::async_write(*socket, asio::buffer(bytes->data(), bytes->size()), redirect_error(use_awaitable, ec));
+    --refusing_;
 }
 
 void Server::attach(Connection* c, uid_t uid) {

@@ -37,7 +37,10 @@ public:
 
 private:
     Awaitable<void> accept_loop();
+    // Within the caps: the total, root's reserve, and the per-uid cap for others.
+    bool admits(const Peer& peer) const;
     Awaitable<void> refuse_busy(Socket socket);
+    static constexpr int kMaxRefusing = 64;
 
     asio::io_context& io_;
     DaemonState& state_;
@@ -45,6 +48,7 @@ private:
     RequestHandler handler_;
     std::set<Connection*> connections_;
     std::map<uid_t, int> per_uid_;
+    int refusing_ = 0;  // busy replies in flight
     bool draining_ = false;
     std::function<void()> on_drained_;
     RateLimiter violation_log_{10, std::chrono::seconds(10)};

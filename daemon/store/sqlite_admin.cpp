@@ -38,83 +38,45 @@ Result<AdminOutcome> SqliteStore::admin_action(std::string_view user, AdminActio
     return AdminOutcome{true, changed};
 }
 
-Result<std::vector<AuditRow>> SqliteStore::list_audit(std::int64_t after_id, const AuditFilter& filter, int limit) {
+Result<AuditSlice> SqliteStore::list_audit(std::int64_t after_id, const AuditFilter& filter, int limit) {
+    // Rows are looked at in id ranges of kAuditScanRows, so a filter that
+    // matches little never walks the whole table in one request.
+    std::int64_t scan_end = after_id + kAuditScanRows;
     auto rows = db_.prepare(
         "SELECT id, time, event, user, result, service, rhost, peer_uid, detail FROM audit "
-        "WHERE id > ?1 AND time >= ?2 AND (?3 = '' OR user = ?3) AND (?4 = '' OR event = ?4) ORDER BY id LIMIT ?5");
+        "WHERE id > ?1 AND id <= ?6 AND time >= ?2 AND (?3 = '' OR user = ?3) AND (?4 = '' OR event = ?4) "
+        "ORDER BY id LIMIT ?5");
     if (!rows) return rows.error();
-    rows->bind(1, after_id).bind(2, filter.since).bind(3, filter.user).bind(4, filter.event).bind(5, std::int64_t{limit});
-    std::vector<AuditRow> out;
-    for (;;) {
-        auto more = rows->step();
-        if (!more) return more.error();
-        if (!*more) return out;
-        out.push_back(AuditRow{rows->int64(0), rows->int64(1),
-                               AuditEntry{rows->text(2), rows->text(3), rows->text(4), rows->text(5), rows->text(6),
-                                          static_cast<std::uint32_t>(rows->int64(7)), rows->text(8)}});
-    }
-}
-
-Result<AuditCheck> SqliteStore::verify_audit_chain() {
-    auto rows = db_.prepare("SELECT id, time, event, user, result, service, rhost, peer_uid, detail, prev_hash, hash "
-                            "FROM audit ORDER BY id");
-    if (!rows) return rows.error();
-    AuditCheck check;
-    std::vector<std::uint8_t> prev(32, 0);
-    std::int64_t expected_id = 1;
+    rows->bind(1, after_id).bind(2, filter.since).bind(3, filter.user).bind(4, filter.event).bind(5, std::int64_t{limit})
+        .bind(6, scan_end);
+    AuditSlice slice;
     for (;;) {
         auto more = rows->step();
         if (!more) return more.error();
         if (!*more) break;
-        ++check.rows;
-        std::int64_t id = rows->int64(0);
-        AuditEntry e{rows->text(2), rows->text(3), rows->text(4), rows->text(5), rows->text(6),
-                     static_cast<std::uint32_t>(rows->int64(7)), rows->text(8)};
-        auto hash = audit_row_hash(prev, id, rows->int64(1), e);
-        const char* reason = nullptr;
-        if (id != expected_id) reason = "rows are missing before it";
-        else if (rows->blob(9) != prev) reason = "it does not link to the row before";
-        else if (rows->blob(10) != std::vector<std::uint8_t>(hash.begin(), hash.end())) reason = "its contents were changed";
-        if (reason != nullptr && check.broken_id == 0) {
-            check.broken_id = static_cast<std::uint64_t>(id);
-            check.reason = reason;
-        }
-        prev = rows->blob(10);
-        expected_id = id + 1;
+        slice.rows.push_back(AuditRow{rows->int64(0), rows->int64(1),
+                                      AuditEntry{rows->text(2), rows->text(3), rows->text(4), rows->text(5), rows->text(6),
+                                                 static_cast<std::uint32_t>(rows->int64(7)), rows->text(8)}});
     }
-    if (check.broken_id == 0) return check_sealed_head(check, expected_id - 1, prev);
-    return check;
+    if (slice.rows.size() == static_cast<std::size_t>(limit)) {
+        slice.next_after_id = slice.rows.back().id;
+        return slice;
+    }
+    auto last = db_.query_int("SELECT coalesce(max(id), 0) FROM audit");
+    if (!last) return last.error();
+    slice.next_after_id = *last > scan_end ? scan_end : 0;
+    return slice;
 }
 
-// The chain holds row by row; now its end must be the sealed head.
-Result<AuditCheck> SqliteStore::check_sealed_head(AuditCheck check, std::int64_t last_id,
-                                                  const std::vector<std::uint8_t>& last_hash) {
-    auto head = db_.prepare("SELECT last_id, last_hash, mac FROM audit_head WHERE one = 1");
-    if (!head) return head.error();
-    auto row = head->step();
-    if (!row) return row.error();
-    if (!*row) {
-        if (check.rows == 0) return check;
-        check.broken_id = static_cast<std::uint64_t>(last_id);
-        check.reason = "the sealed head of the chain is missing";
-        return check;
-    }
-    std::int64_t head_id = head->int64(0);
-    auto head_hash = head->blob(1);
-    if (!seal_.holds(head_id, head_hash, head->blob(2))) {
-        check.broken_id = static_cast<std::uint64_t>(std::max<std::int64_t>(head_id, 1));
-        check.reason = "the sealed head was forged";
-    } else if (head_id > last_id) {
-        check.broken_id = static_cast<std::uint64_t>(last_id + 1);
-        check.reason = "it and the rows up to " + std::to_string(head_id) + " were deleted";
-    } else if (head_id < last_id) {
-        check.broken_id = static_cast<std::uint64_t>(head_id + 1);
-        check.reason = "it was added after the sealed head, outside mfad";
-    } else if (head_hash != last_hash) {
-        check.broken_id = static_cast<std::uint64_t>(head_id);
-        check.reason = "the chain was rewritten: it no longer ends in the sealed head";
-    }
-    return check;
+Result<AuditCheck> SqliteStore::verify_audit_chain() { return verify_audit_rows(db_, seal_); }
+
+std::function<Result<AuditCheck>()> SqliteStore::audit_chain_checker() const {
+    return [path = path_, seal = reader_seal_]() -> Result<AuditCheck> {
+        auto db = sqlite::Database::open(path);
+        if (!db) return db.error();
+        if (auto rc = db->exec("PRAGMA busy_timeout = 5000;"); !rc) return rc.error();
+        return verify_audit_rows(*db, *seal);
+    };
 }
 
 }  // namespace mfa::daemon

@@ -11,7 +11,7 @@ const char* result_name(AttemptResult r) {
         case AttemptResult::rejected: return "fail";
         case AttemptResult::replayed: return "replay";
         case AttemptResult::locked: return "locked";
-        case AttemptResult::not_enrolled: return "not_enrolled";
+        case AttemptResult::factor_changed: return "factor_changed";
     }
     return "fail";
 }
@@ -29,6 +29,20 @@ Result<void> SqliteStore::fail_attempt(const Attempt& a, std::int64_t user_id, A
     return count->bind(1, user_id).bind(2, out.failures).bind(3, out.locked_until).run();
 }
 
+// The factor BEGIN read is gone (reset, or reset and enrolled anew): the
+// pending login is denied, and the row says why.
+Result<AttemptOutcome> SqliteStore::factor_changed(const Attempt& a, sqlite::Transaction& tx) {
+    AttemptOutcome out{AttemptResult::factor_changed, 0, 0, false, 0, {}};
+    AuditEntry entry = a.audit;
+    entry.user = a.user;
+    entry.event = "verify_fail";
+    entry.result = result_name(out.result);
+    if (auto rc = append_audit_row(db_, seal_, entry, a.now); !rc) return rc.error();
+    if (auto rc = tx.commit(); !rc) return rc.error();
+    out.audited.push_back(entry);
+    return out;
+}
+
 Result<AttemptOutcome> SqliteStore::record_attempt(const Attempt& a) {
     auto tx = sqlite::Transaction::begin(db_);
     if (!tx) return tx.error();
@@ -38,7 +52,7 @@ Result<AttemptOutcome> SqliteStore::record_attempt(const Attempt& a) {
     if (!read) return read.error();
     auto row = read->bind(1, a.user).bind(2, std::span<const std::uint8_t>(a.factor)).step();
     if (!row) return row.error();
-    if (!*row) return AttemptOutcome{AttemptResult::not_enrolled, 0, 0, false, 0, {}};  // rolled back: nothing written
+    if (!*row) return factor_changed(a, *tx);
     std::int64_t user_id = read->int64(0);
     AttemptOutcome out{AttemptResult::rejected, static_cast<int>(read->int64(1)), read->int64(2), false, 0, {}};
     std::int64_t last_step = read->int64(3);

@@ -33,6 +33,37 @@ Result<void> write_head(sqlite::Database& db, const AuditSeal& seal, std::int64_
     return put->bind(1, id).bind(2, hash).bind(3, std::span<const std::uint8_t>(*mac)).run();
 }
 
+// The chain holds row by row; now its end must be the sealed head.
+Result<AuditCheck> check_sealed_head(sqlite::Database& db, const AuditSeal& seal, AuditCheck check, std::int64_t last_id,
+                                                  const std::vector<std::uint8_t>& last_hash) {
+    auto head = db.prepare("SELECT last_id, last_hash, mac FROM audit_head WHERE one = 1");
+    if (!head) return head.error();
+    auto row = head->step();
+    if (!row) return row.error();
+    if (!*row) {
+        if (check.rows == 0) return check;
+        check.broken_id = static_cast<std::uint64_t>(last_id);
+        check.reason = "the sealed head of the chain is missing";
+        return check;
+    }
+    std::int64_t head_id = head->int64(0);
+    auto head_hash = head->blob(1);
+    if (!seal.holds(head_id, head_hash, head->blob(2))) {
+        check.broken_id = static_cast<std::uint64_t>(std::max<std::int64_t>(head_id, 1));
+        check.reason = "the sealed head was forged";
+    } else if (head_id > last_id) {
+        check.broken_id = static_cast<std::uint64_t>(last_id + 1);
+        check.reason = "it and the rows up to " + std::to_string(head_id) + " were deleted";
+    } else if (head_id < last_id) {
+        check.broken_id = static_cast<std::uint64_t>(head_id + 1);
+        check.reason = "it was added after the sealed head, outside mfad";
+    } else if (head_hash != last_hash) {
+        check.broken_id = static_cast<std::uint64_t>(head_id);
+        check.reason = "the chain was rewritten: it no longer ends in the sealed head";
+    }
+    return check;
+}
+
 }  // namespace
 
 Result<void> append_audit_row(sqlite::Database& db, const AuditSeal& seal, const AuditEntry& entry, std::int64_t now) {
@@ -68,6 +99,37 @@ Result<void> seal_unsealed_audit_head(sqlite::Database& db, const AuditSeal& sea
     if (!end) return end.error();
     if (end->id == 0) return {};
     return write_head(db, seal, end->id, end->hash);
+}
+
+Result<AuditCheck> verify_audit_rows(sqlite::Database& db, const AuditSeal& seal) {
+    auto rows = db.prepare("SELECT id, time, event, user, result, service, rhost, peer_uid, detail, prev_hash, hash "
+                            "FROM audit ORDER BY id");
+    if (!rows) return rows.error();
+    AuditCheck check;
+    std::vector<std::uint8_t> prev(32, 0);
+    std::int64_t expected_id = 1;
+    for (;;) {
+        auto more = rows->step();
+        if (!more) return more.error();
+        if (!*more) break;
+        ++check.rows;
+        std::int64_t id = rows->int64(0);
+        AuditEntry e{rows->text(2), rows->text(3), rows->text(4), rows->text(5), rows->text(6),
+                     static_cast<std::uint32_t>(rows->int64(7)), rows->text(8)};
+        auto hash = audit_row_hash(prev, id, rows->int64(1), e);
+        const char* reason = nullptr;
+        if (id != expected_id) reason = "rows are missing before it";
+        else if (rows->blob(9) != prev) reason = "it does not link to the row before";
+        else if (rows->blob(10) != std::vector<std::uint8_t>(hash.begin(), hash.end())) reason = "its contents were changed";
+        if (reason != nullptr && check.broken_id == 0) {
+            check.broken_id = static_cast<std::uint64_t>(id);
+            check.reason = reason;
+        }
+        prev = rows->blob(10);
+        expected_id = id + 1;
+    }
+    if (check.broken_id == 0) return check_sealed_head(db, seal, check, expected_id - 1, prev);
+    return check;
 }
 
 }  // namespace mfa::daemon

@@ -4,6 +4,7 @@
 
 #include "audit/audit_entry.hpp"
 #include "audit/audit_seal.hpp"
+#include "store/store.hpp"
 #include "store/sqlite_handle.hpp"
 
 namespace mfa::daemon {
@@ -16,5 +17,8 @@ Result<void> append_audit_row(sqlite::Database& db, const AuditSeal& seal, const
 // Seals the head of a chain written before the seal existed (schema 2), on
 // first use; does nothing when the head is sealed or the chain is empty.
 Result<void> seal_unsealed_audit_head(sqlite::Database& db, const AuditSeal& seal);
+
+// Walks the chain from the first row, then checks its end against the sealed head.
+Result<AuditCheck> verify_audit_rows(sqlite::Database& db, const AuditSeal& seal);
 
 }  // namespace mfa::daemon

@@ -65,7 +65,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, 
 
     auto version = migrate(*db);
     if (!version) return version.error();
-    std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(*db), *version, key));
+    std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(*db), path, *version, key));
     if (auto sealed = seal_unsealed_audit_head(store->db_, store->seal_); !sealed) return sealed.error();
     return store;
 }

@@ -42,7 +42,8 @@ public:
     Result<DisablePlan> apply_disable(std::string_view user, std::int64_t now, std::int64_t until,
                                       const AuditEntry& audit, const DescribeDisable& describe) override;
     Result<AuditCheck> verify_audit_chain() override;
-    Result<std::vector<AuditRow>> list_audit(std::int64_t after_id, const AuditFilter& filter, int limit) override;
+    std::function<Result<AuditCheck>()> audit_chain_checker() const override;
+    Result<AuditSlice> list_audit(std::int64_t after_id, const AuditFilter& filter, int limit) override;
 
 private:
     // A backup code attempt inside record_attempt's transaction.
@@ -50,13 +51,19 @@ private:
     Result<BackupUse> use_backup_code(std::int64_t user_id, const std::vector<std::uint8_t>& hash, std::int64_t now);
     Result<int> unused_backup_codes(std::int64_t user_id);
     Result<void> fail_attempt(const Attempt& a, std::int64_t user_id, AttemptOutcome& out);
-    Result<AuditCheck> check_sealed_head(AuditCheck check, std::int64_t last_id, const std::vector<std::uint8_t>& last_hash);
+    Result<AttemptOutcome> factor_changed(const Attempt& a, sqlite::Transaction& tx);
 
-    SqliteStore(sqlite::Database db, int version, const MasterKey& key)
-        : db_(std::move(db)), schema_version_(version), seal_(key) {}
+    SqliteStore(sqlite::Database db, std::string path, int version, const MasterKey& key)
+        : db_(std::move(db)),
+          path_(std::move(path)),
+          schema_version_(version),
+          seal_(key),
+          reader_seal_(std::make_shared<const AuditSeal>(key)) {}
     sqlite::Database db_;
+    std::string path_;
     int schema_version_;
     AuditSeal seal_;
+    std::shared_ptr<const AuditSeal> reader_seal_;  // the audit checker's, on its own thread
     std::unique_ptr<Checkpointer> checkpointer_;  // after db_: detaches before db_ closes
 };
 

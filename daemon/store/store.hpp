@@ -68,7 +68,7 @@ struct Attempt {
     std::string user;
     // The sealed TOTP secret the code was checked against. The attempt counts
     // only while it is still the user's active factor: one reset or replaced
-    // since BEGIN gives AttemptResult::not_enrolled, and nothing is recorded.
+    // since BEGIN gives AttemptResult::factor_changed, audited, and no count.
     std::vector<std::uint8_t> factor;
     std::int64_t now = 0;
     std::optional<std::int64_t> matched_step;
@@ -78,7 +78,7 @@ struct Attempt {
     AuditEntry audit;  // service, rhost and peer; event and result are set by the store
 };
 
-enum class AttemptResult { accepted, rejected, replayed, locked, not_enrolled };
+enum class AttemptResult { accepted, rejected, replayed, locked, factor_changed };
 
 struct AttemptOutcome {
     AttemptResult result = AttemptResult::rejected;
@@ -122,6 +122,16 @@ struct AuditRow {
     std::int64_t time = 0;
     AuditEntry entry;
 };
+
+// One request's share of the audit table: the rows, and where the next
+// request goes on (0: nothing more).
+struct AuditSlice {
+    std::vector<AuditRow> rows;
+    std::int64_t next_after_id = 0;
+};
+
+// How many ids one list_audit call looks at, at most.
+inline constexpr std::int64_t kAuditScanRows = 20000;
 
 struct AuditFilter {
     std::string user;       // empty: any
@@ -174,12 +184,15 @@ public:
     virtual Result<DisablePlan> apply_disable(std::string_view user, std::int64_t now, std::int64_t until,
                                               const AuditEntry& audit, const DescribeDisable& describe) = 0;
 
-    // Up to `limit` rows with id > after_id that match, in id order.
-    virtual Result<std::vector<AuditRow>> list_audit(std::int64_t after_id, const AuditFilter& filter,
-                                                     int limit) = 0;
+    // Up to `limit` rows with id > after_id that match, in id order, looking
+    // at no more than kAuditScanRows ids.
+    virtual Result<AuditSlice> list_audit(std::int64_t after_id, const AuditFilter& filter, int limit) = 0;
 
     // Walks the audit chain from the first row.
     virtual Result<AuditCheck> verify_audit_chain() = 0;
+    // The same walk as a job for another thread, on a connection of its own,
+    // so the event loop keeps serving logins meanwhile.
+    virtual std::function<Result<AuditCheck>()> audit_chain_checker() const = 0;
 
     // Runs `body` (calls of the methods above) as one transaction: each call
     // inside becomes a savepoint, and the whole commits once.

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "mfa/utf8.hpp"
+
 namespace mfa::daemon::log {
 namespace {
 
@@ -25,21 +27,14 @@ std::string_view level_name(Level level) {
     return "info";
 }
 
-// Newlines would let one event forge another line on stderr.
-std::string one_line(std::string_view text) {
-    std::string out(text);
-    for (char& c : out)
-        if (c == '\n' || c == '\r') c = ' ';
-    return out;
-}
-
 bool write_journal(Level level, std::string_view message, std::initializer_list<Field> fields) {
     std::vector<std::string> entries;
     entries.reserve(fields.size() + 3);
-    entries.push_back("MESSAGE=" + std::string(message));
+    // Escaped as on stderr: a name with ESC or a newline must not reach an admin's terminal through journalctl.
+    entries.push_back("MESSAGE=" + printable(message));
     entries.push_back("PRIORITY=" + std::to_string(static_cast<int>(level)));
     entries.push_back("SYSLOG_IDENTIFIER=mfad");
-    for (const auto& f : fields) entries.push_back(std::string(f.name) + "=" + f.value);
+    for (const auto& f : fields) entries.push_back(std::string(f.name) + "=" + printable(f.value));
     std::vector<iovec> iov;
     iov.reserve(entries.size());
     for (auto& e : entries) iov.push_back(iovec{e.data(), e.size()});
@@ -48,8 +43,8 @@ bool write_journal(Level level, std::string_view message, std::initializer_list<
 
 void write_stderr(Level level, std::string_view message, std::initializer_list<Field> fields) {
     static const std::string prefix = "mfad[" + std::to_string(getpid()) + "]: ";  // mfad never forks
-    std::string line = prefix + std::string(level_name(level)) + ": " + one_line(message);
-    for (const auto& f : fields) line += " " + std::string(f.name) + "=" + one_line(f.value);
+    std::string line = prefix + std::string(level_name(level)) + ": " + printable(message);
+    for (const auto& f : fields) line += " " + std::string(f.name) + "=" + printable(f.value);
     line += "\n";
     fwrite(line.data(), 1, line.size(), stderr);
 }

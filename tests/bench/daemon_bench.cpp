@@ -66,7 +66,10 @@ DaemonFigures figures(const std::string& load_name, std::size_t users, int clien
 std::optional<std::vector<DaemonFigures>> run_level(const Options& o, const test::TempDir& seed, const std::vector<Secret>& secrets,
                                        int clients) {
     test::NotifyListener notify(seed.file("notify-" + std::to_string(clients) + ".sock"));
-    test::DaemonFixture mfad({.extra_yaml = bench_config(o, clients), .env = {notify.env()}});
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < secrets.size(); ++i) names.push_back(bulk_user(i));
+    // mfad resolves every BEGIN's user through NSS (nss_wrapper's file, scanned linearly).
+    test::DaemonFixture mfad({.extra_yaml = bench_config(o, clients), .env = {notify.env()}, .users = names});
     fs::create_directory(mfad.dir().file("state"));
     chmod(mfad.dir().file("state").c_str(), 0700);
     fs::copy_file(seed.file("mfad.db"), mfad.dir().file("state/mfad.db"));

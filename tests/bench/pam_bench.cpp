@@ -60,6 +60,12 @@ struct Options {
     std::string only;  // run only the rows whose module name contains this
 };
 
+std::vector<std::string> user_names(const std::vector<BenchUser>& users) {
+    std::vector<std::string> names;
+    for (const auto& u : users) names.push_back(u.name);
+    return names;
+}
+
 int run_bench(const Options& options, const std::string& dir) {
     auto users = make_users(dir, options.users);
     if (!users) {
@@ -81,7 +87,9 @@ int run_bench(const Options& options, const std::string& dir) {
             std::unique_ptr<test::DaemonFixture> mfad;
             if (!module.durability.empty()) {
                 mfad = std::make_unique<test::DaemonFixture>(
-                    test::DaemonOptions{.extra_yaml = "durability: " + module.durability + "\n", .config_socket = socket});
+                    test::DaemonOptions{.extra_yaml = "durability: " + module.durability + "\n",
+                                        .config_socket = socket,
+                                        .users = user_names(*users)});
                 auto seeded = bulk_enroll(
                     mfad->dir().file("state/mfad.db"), mfad->dir().file("mfad.key"), users->size(),
                     [&](std::size_t i) { return (*users)[i].name; },

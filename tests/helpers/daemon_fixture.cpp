@@ -9,6 +9,26 @@
 
 namespace mfa::test {
 
+const std::vector<std::string>& test_users() {
+    static const std::vector<std::string> names = {
+        "alice", "ann",   "bob",  "carol",  "cid",  "dave", "dee",  "erin",    "eve",  "fay",   "fern",
+        "frank", "grace", "hal",  "heidi",  "ida",  "ivan", "kim",  "lea",     "mia",  "noa",   "race",
+        "wendy", "xavier", "yann", "zoe",   "flood", "secalice", "nobody-enrolled", "nobody-here", "lockout", "max", "bench"};
+    return names;
+}
+
+namespace {
+
+std::string read_or_empty(const std::string& path) {
+    try {
+        return read_file(path);
+    } catch (const std::exception&) {
+        return {};
+    }
+}
+
+}  // namespace
+
 DaemonFixture::DaemonFixture(DaemonOptions options)
     : options_(std::move(options)),
       socket_(!options_.socket_override.empty() ? options_.socket_override
@@ -19,6 +39,17 @@ DaemonFixture::DaemonFixture(DaemonOptions options)
     auto key = run({MFAD_BIN, "--generate-key", dir_.file("mfad.key")});
     if (key.exit_code != 0) throw std::runtime_error("mfad --generate-key failed: " + key.err);
     write_config(options_.extra_yaml);
+    std::string passwd = read_or_empty("/etc/passwd");
+    int uid = 20000;
+    for (const std::vector<std::string>* list : {&test_users(), static_cast<const std::vector<std::string>*>(&options_.users)})
+        for (const auto& name : *list) passwd += name + ":x:" + std::to_string(uid++) + ":20000::/nonexistent:/usr/sbin/nologin\n";
+    dir_.write("passwd", passwd);
+    dir_.write("group", read_or_empty("/etc/group"));
+    dir_.write("faketime", "+0\n");
+}
+
+void DaemonFixture::shift_clock(long seconds) {
+    dir_.write("faketime", (seconds < 0 ? "" : "+") + std::to_string(seconds) + "\n");
 }
 
 void DaemonFixture::write_config(const std::string& extra_yaml) {
@@ -31,7 +62,13 @@ bool DaemonFixture::start() {
     std::vector<std::string> argv = options_.wrapper;
     argv.insert(argv.end(), {MFAD_BIN, "--config", config_});
     // The daemon must not inherit the test's pam_wrapper preload.
-    std::vector<std::string> env = {"MFAD_LOG=stderr", "LD_PRELOAD=", "PAM_WRAPPER=0"};
+    std::string preload = MFA_DAEMON_PRELOAD;
+    if (options_.fake_clock) preload += std::string(":") + MFA_FAKETIME_LIBRARY;
+    std::vector<std::string> env = {"MFAD_LOG=stderr", "LD_PRELOAD=" + preload, "PAM_WRAPPER=0",
+                                    "NSS_WRAPPER_PASSWD=" + dir_.file("passwd"), "NSS_WRAPPER_GROUP=" + dir_.file("group")};
+    if (options_.fake_clock)
+        env.insert(env.end(), {"FAKETIME_TIMESTAMP_FILE=" + dir_.file("faketime"), "FAKETIME_NO_CACHE=1",
+                               "DONT_FAKE_MONOTONIC=1"});
     env.insert(env.end(), options_.env.begin(), options_.env.end());
     child_ = std::make_unique<Child>(argv, env, log_);
     // Polls in short steps so a daemon that refused to start is noticed at once.

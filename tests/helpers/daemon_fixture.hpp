@@ -16,7 +16,12 @@ struct DaemonOptions {
     std::vector<std::string> wrapper;      // e.g. systemd-socket-activate -l PATH
     std::string socket_override;           // where to wait for the socket, when a wrapper makes it
     std::string config_socket;             // the config's socket, when not the private dir's
+    std::vector<std::string> users;        // known to mfad's NSS besides the system's and test_users()
+    bool fake_clock = false;               // mfad's wall clock can be moved with shift_clock()
 };
+
+// The accounts every test daemon knows (through nss_wrapper), uid 20000 on.
+const std::vector<std::string>& test_users();
 
 class DaemonFixture {
 public:
@@ -31,6 +36,9 @@ public:
     TempDir& dir() { return dir_; }
     // Rewrites the config file (for SIGHUP tests).
     void write_config(const std::string& extra_yaml);
+    // Moves mfad's wall clock (not its monotonic clock) `seconds` from now on;
+    // needs fake_clock.
+    void shift_clock(long seconds);
 
 private:
     DaemonOptions options_;

@@ -71,6 +71,10 @@ void FakeServer::answer_frames(int fd) {
             if (in.size() < 16 + length) break;
             in.erase(in.begin(), in.begin() + static_cast<std::ptrdiff_t>(16 + length));
             const auto& reply = replies_[answered++];
+            if (reply.empty()) {  // the script's way to say "hang up here"
+                shutdown(fd, SHUT_RDWR);
+                return;
+            }
             (void)!send(fd, reply.data(), reply.size(), MSG_NOSIGNAL);
         }
     }

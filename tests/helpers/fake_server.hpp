@@ -14,7 +14,8 @@ class FakeServer {
 public:
     enum class Mode { hang, garbage, scripted };
     FakeServer(const std::string& path, Mode mode);
-    // Mode::scripted: the n-th frame of a connection gets replies[n].
+    // Mode::scripted: the n-th frame of a connection gets replies[n]; an empty
+    // reply closes the connection instead.
     FakeServer(const std::string& path, std::vector<std::vector<std::uint8_t>> replies);
     ~FakeServer();
     FakeServer(const FakeServer&) = delete;

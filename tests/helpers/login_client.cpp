@@ -5,8 +5,8 @@
 
 namespace mfa::test {
 
-LoginClient::LoginClient(const std::string& socket) {
-    auto client = wire::Client::connect({socket, std::chrono::seconds(10), {0}});
+LoginClient::LoginClient(const std::string& socket, std::chrono::milliseconds timeout) {
+    auto client = wire::Client::connect({socket, timeout, {0}});
     if (client)
         client_.emplace(std::move(*client));
     else
@@ -34,8 +34,9 @@ std::optional<wire::MessageType> LoginClient::record(const Result<wire::Reply>& 
         return std::nullopt;
     }
     auto type = reply->type();
-    if (type == wire::MessageType::allow || type == wire::MessageType::deny || type == wire::MessageType::exempt)
+    if (type == wire::MessageType::allow || type == wire::MessageType::exempt)
         message_ = wire::decode_done(*reply->fields())->message;
+    if (type == wire::MessageType::deny) message_ = wire::decode_deny(*reply->fields())->message;
     return type;
 }
 

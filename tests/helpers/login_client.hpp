@@ -1,6 +1,7 @@
 // A protocol-level login client for tests: BEGIN, then ANSWERs.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -11,7 +12,7 @@ namespace mfa::test {
 
 class LoginClient {
 public:
-    explicit LoginClient(const std::string& socket);
+    explicit LoginClient(const std::string& socket, std::chrono::milliseconds timeout = std::chrono::seconds(10));
     // The reply type to BEGIN (CHALLENGE, NOT_ENROLLED, LOCKED, EXEMPT) or nullopt on error.
     std::optional<wire::MessageType> begin(const std::string& user);
     // The reply type to ANSWER (ALLOW, DENY, LOCKED) or nullopt on error.

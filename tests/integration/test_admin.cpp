@@ -63,7 +63,9 @@ void a_reset_voids_a_login_begun_before_it(void**) {
     assert_int_equal(suite_mfactl({"admin", "reset", "--user", "noa", "--reason", "test"}).exit_code, 0);
     auto secret = enroll_user(suite_daemon().socket(), "noa");
     auto code = oathtool_code(secret, unix_now());
-    assert_true(before.answer(code) == MessageType::not_enrolled);
+    // Denied for good (never NOT_ENROLLED, which nullok would turn into a way in).
+    assert_true(before.answer(code) == MessageType::deny);
+    assert_contains(before.last_message(), "changed during this login");
     LoginClient after(suite_daemon().socket());  // the code was not spent: a fresh login takes it
     assert_true(after.begin("noa") == MessageType::challenge);
     assert_true(after.answer(code) == MessageType::allow);

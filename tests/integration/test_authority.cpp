@@ -10,6 +10,7 @@
 
 #include "cmocka.hpp"
 #include "daemon_fixture.hpp"
+#include "enrollment.hpp"
 #include "login_client.hpp"
 
 using namespace mfa::test;
@@ -51,14 +52,14 @@ int teardown(void**) {
     return 0;
 }
 
-Finished mfactl_as(const std::string& user, std::vector<std::string> args) {
+Finished mfactl_as(const std::string& user, std::vector<std::string> args, const std::string& stdin_text = "") {
     const passwd* pw = getpwnam(user.c_str());
     if (pw == nullptr) fail_msg("no user %s", user.c_str());
     std::vector<std::string> argv = {"setpriv", "--reuid=" + std::to_string(pw->pw_uid),
                                      "--regid=" + std::to_string(pw->pw_gid), "--init-groups", MFACTL_BIN, "--socket",
                                      world->daemon->socket()};
     argv.insert(argv.end(), args.begin(), args.end());
-    return run(argv);
+    return run(argv, {}, stdin_text);
 }
 
 const std::vector<std::string> kDisableNobody = {"admin", "disable", "--user", "nobody", "--ticket", "T-1", "--reason",
@@ -103,10 +104,10 @@ void a_user_acts_only_for_itself(void**) {
 
     assert_int_equal(begin_as(65534, 65534, "alice"), 1);
     assert_int_equal(begin_as(65534, 65534, "nobody"), 0);
-    auto codes_other = mfactl_as("nobody", {"backup-codes", "generate", "--user", "alice"});
+    auto codes_other = mfactl_as("nobody", {"backup-codes", "generate", "--user", "alice"}, "123456\n");
     assert_int_equal(codes_other.exit_code, 1);
     assert_contains(codes_other.err, "permission denied");
-    auto codes_self = mfactl_as("nobody", {"backup-codes", "generate"});  // allowed, but nothing is active yet
+    auto codes_self = mfactl_as("nobody", {"backup-codes", "generate"}, "123456\n");  // allowed, but nothing is active yet
     assert_int_equal(codes_self.exit_code, 1);
     assert_contains(codes_self.err, "no active authenticator for nobody");
     assert_int_equal(mfactl_as("nobody", {"stats"}).exit_code, 0);  // counters name nobody: anyone may read them
@@ -166,6 +167,37 @@ void one_user_cannot_starve_root(void**) {
     assert_int_equal(WEXITSTATUS(status), 0);  // 8 allowed, 2 refused as busy
 }
 
+std::string sql(const std::string& query) {
+    return run({"sqlite3", world->daemon->dir().file("state/mfad.db"), query}).out;
+}
+
+// Backup codes log their holder in: an admin may not mint them for anyone
+// else (root included), and users prove possession with a current code.
+void only_root_mints_backup_codes_for_others(void**) {
+    const std::string socket = world->daemon->socket();
+    enroll_user(socket, "bob");
+    for (const char* target : {"bob", "root"}) {
+        auto refused = mfactl_as(kAdmin, {"backup-codes", "generate", "--user", target});
+        assert_int_equal(refused.exit_code, 1);
+        assert_contains(refused.err, "only root may make backup codes for another user");
+    }
+    assert_str_eq(sql("SELECT count(*) FROM backup_codes"), "0\n");
+    auto by_root = run({MFACTL_BIN, "--socket", socket, "--json", "backup-codes", "generate", "--user", "bob"}, {}, "");
+    assert_int_equal(by_root.exit_code, 0);  // root needs no code
+
+    auto secret = enroll_user(socket, kAdmin);
+    auto wrong = mfactl_as(kAdmin, {"backup-codes", "generate"}, "000000x\n");
+    assert_int_equal(wrong.exit_code, 1);
+    assert_contains(wrong.err, "wrong code");
+    assert_str_eq(sql("SELECT failures FROM users WHERE name = '" + kAdmin + "'"), "1\n");
+    auto code = oathtool_code(secret, unix_now());
+    auto right = mfactl_as(kAdmin, {"--json", "backup-codes", "generate"}, code + "\n");
+    if (right.exit_code != 0) fail_msg("%s", right.err.c_str());
+    assert_contains(right.out, "\"codes\":[");
+    auto replayed = mfactl_as(kAdmin, {"backup-codes", "generate"}, code + "\n");
+    assert_int_equal(replayed.exit_code, 1);  // a code proves possession once
+}
+
 void root_may_do_all(void**) {
     assert_int_equal(run({MFACTL_BIN, "--socket", world->daemon->socket(), "status", "--user", "alice"}).exit_code, 0);
     assert_int_equal(begin_as(0, 0, "alice"), 0);
@@ -179,6 +211,7 @@ int main() {
         cmocka_unit_test(a_user_acts_only_for_itself),
         cmocka_unit_test(an_admin_enrolls_others_but_never_verifies_for_them),
         cmocka_unit_test(one_user_cannot_starve_root),
+        cmocka_unit_test(only_root_mints_backup_codes_for_others),
         cmocka_unit_test(root_may_do_all),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

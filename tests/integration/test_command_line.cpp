@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "cmocka.hpp"
 #include "daemon_fixture.hpp"
 #include "enrollment.hpp"
@@ -182,6 +184,59 @@ void mfactl_json_for_scripts(void**) {
     assert_int_equal(status.at("failures").get<int>(), 0);
 }
 
+// A --qr-png name that is not UTF-8: a usage error before anything happens,
+// never an enrollment whose secret --json then cannot print.
+void mfactl_checks_arguments_before_any_side_effect(void**) {
+    DaemonFixture d;
+    assert_true(d.start());
+    std::string png = d.dir().file("qr-\xff.png");
+    auto bad = run({MFACTL_BIN, "--socket", d.socket(), "--json", "enroll", "totp", "--user", "ann", "--qr-png", png});
+    assert_int_equal(bad.exit_code, 2);
+    assert_contains(bad.err, "UTF-8");
+    struct stat st{};
+    assert_int_not_equal(lstat(png.c_str(), &st), 0);  // no PNG written
+    auto status = nlohmann::json::parse(run({MFACTL_BIN, "--socket", d.socket(), "--json", "status", "--user", "ann"}).out);
+    assert_true(status.at("factors").empty());
+    auto rows = run({"sqlite3", d.dir().file("state/mfad.db"), "SELECT count(*) FROM factors"});
+    assert_str_eq(rows.out, "0\n");  // not even a pending secret
+}
+
+// The code comes on stdin (or from a hidden prompt): nothing in argv for ps to show.
+void mfactl_reads_the_code_from_stdin(void**) {
+    DaemonFixture d;
+    assert_true(d.start());
+    auto started = run({MFACTL_BIN, "--socket", d.socket(), "--json", "enroll", "totp", "--user", "ida"});
+    assert_int_equal(started.exit_code, 0);
+    auto secret = nlohmann::json::parse(started.out).at("secret").get<std::string>();
+    auto none = run({MFACTL_BIN, "--socket", d.socket(), "enroll", "confirm", "--user", "ida"}, {}, "");
+    assert_int_equal(none.exit_code, 1);
+    assert_contains(none.err, "no code given");
+    auto confirmed = run({MFACTL_BIN, "--socket", d.socket(), "--json", "enroll", "confirm", "--user", "ida"}, {},
+                         oathtool_code(secret, unix_now()) + "\n");
+    assert_int_equal(confirmed.exit_code, 0);
+    assert_str_eq(confirmed.out, "{\"enabled\":true,\"user\":\"ida\"}\n");
+}
+
+// Rows are data: one written before names were checked, or by hand, must not
+// forge a line or drive the terminal of the admin who lists them.
+void audit_list_escapes_what_it_prints(void**) {
+    DaemonFixture d;
+    assert_true(d.start());
+    enroll_user(d.socket(), "ivan");  // makes the audit table and a first row
+    auto planted = run({"sqlite3", d.dir().file("state/mfad.db"),
+                        "UPDATE audit SET rhost = char(27) || ']0;owned' || char(7) || char(10) || "
+                        "'2026-11-29 00:00:00  #9  reset  secalice  ok  uid=0', user = 'iv' || char(27) || '[2Jan' "
+                        "WHERE id = 1"});
+    assert_int_equal(planted.exit_code, 0);
+    auto listed = run({MFACTL_BIN, "--socket", d.socket(), "audit", "list"});
+    assert_int_equal(listed.exit_code, 0);
+    for (char c : listed.out) assert_true(static_cast<unsigned char>(c) >= 0x20 || c == '\n');
+    assert_contains(listed.out, "rhost=\\x1b]0;owned\\x07\\x0a2026-11-29");
+    assert_contains(listed.out, "iv\\x1b[2Jan");
+    assert_int_equal(std::count(listed.out.begin(), listed.out.end(), '\n'),
+                     std::stoi(run({"sqlite3", d.dir().file("state/mfad.db"), "SELECT count(*) FROM audit"}).out));
+}
+
 }  // namespace
 
 int main() {
@@ -190,6 +245,8 @@ int main() {
         cmocka_unit_test(mfad_generate_key),      cmocka_unit_test(mfactl_ping),
         cmocka_unit_test(mfactl_failures_and_usage), cmocka_unit_test(mfactl_refuses_a_socket_of_another_user),
         cmocka_unit_test(mfactl_enroll_shows_a_scannable_code_and_confirms), cmocka_unit_test(mfactl_json_for_scripts),
+        cmocka_unit_test(mfactl_checks_arguments_before_any_side_effect), cmocka_unit_test(mfactl_reads_the_code_from_stdin),
+        cmocka_unit_test(audit_list_escapes_what_it_prints),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -99,7 +99,9 @@ void sighup_applies_a_good_config_and_keeps_the_old_on_a_bad_one(void**) {
 // Requests that wait on the store keep the config they started with, so
 // reloads racing them free nothing in use (the ASan build checks).
 void reloads_racing_requests_are_safe(void**) {
-    DaemonFixture d({.extra_yaml = "issuer: \"Before\"\n"});
+    std::vector<std::string> users;
+    for (int i = 0; i < 200; ++i) users.push_back("u" + std::to_string(i));
+    DaemonFixture d({.extra_yaml = "issuer: \"Before\"\n", .users = users});
     assert_true(d.start());
     d.write_config("issuer: \"After\"\n");
     std::atomic<bool> done{false};

@@ -13,6 +13,7 @@
 #include "mfa/version.hpp"
 #include "mfa/wire/byte_order.hpp"
 #include "mfa/wire/client.hpp"
+#include "login_client.hpp"
 #include "raw_client.hpp"
 #include "store/sqlite_store.hpp"
 
@@ -244,6 +245,32 @@ void a_flood_of_bad_clients_changes_nothing(void**) {
     assert_contains(log, "MFA_PEER_UID=0 MFA_PEER_PID=");
 }
 
+// A name on the wire is text a terminal and a log can show: no control
+// character in any identifier field, and one account has one spelling.
+void names_are_plain_text_and_canonical(void**) {
+    auto secret = enroll_user(suite_daemon().socket(), "secalice");
+    for (const char* rhost : {"\x1b]0;owned\x07", "203.0.113.5\n... reset secalice ok uid=0", "\xc2\x9b" "2J"}) {
+        auto begin = wire::encode(wire::Begin{"secalice", "sshd", rhost, ""}, 2);
+        assert_refused(frame_bytes(begin), "control character", true);
+    }
+    auto tty = wire::encode(wire::Begin{"secalice", "sshd", "", "pts/1\x7f"}, 2);
+    assert_refused(frame_bytes(tty), "control character", true);
+
+    for (const char* alias : {"SecAlice", "SECALICE"}) {
+        LoginClient login(suite_daemon().socket());
+        assert_false(login.begin(alias).has_value());
+        assert_contains(login.last_error(), "unknown user");
+    }
+    for (const char* alias : {"secalice ", " secalice"}) {
+        LoginClient login(suite_daemon().socket());
+        assert_false(login.begin(alias).has_value());
+        assert_contains(login.last_error(), "not a valid user name");
+    }
+    LoginClient login(suite_daemon().socket());
+    assert_true(login.begin("secalice") == wire::MessageType::challenge);
+    assert_true(login.answer(oathtool_code(secret, unix_now())) == wire::MessageType::allow);
+}
+
 }  // namespace
 
 int main() {
@@ -256,6 +283,7 @@ int main() {
         cmocka_unit_test(malformed_frames_end_only_their_connection),
         cmocka_unit_test(truncated_frame_then_hangup),
         cmocka_unit_test(a_flood_of_bad_clients_changes_nothing),
+        cmocka_unit_test(names_are_plain_text_and_canonical),
     };
     return cmocka_run_group_tests(tests, start_daemon, stop_suite_daemon);
 }

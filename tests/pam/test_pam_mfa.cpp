@@ -8,14 +8,20 @@ extern "C" {
 }
 #include <security/pam_appl.h>
 
+#include <algorithm>
 #include <chrono>
+#include <fstream>
+#include <sstream>
 #include <cstring>
 
 #include "cmocka.hpp"
 #include "suite_daemon.hpp"
 #include "enrollment.hpp"
 #include "fake_server.hpp"
+#include "mfa/base32.hpp"
+#include "mfa/otp.hpp"
 #include "mfa/wire/login_messages.hpp"
+#include "pam_call.hpp"
 #include "raw_client.hpp"
 
 using namespace mfa::test;
@@ -56,36 +62,8 @@ Login pam_login(const char* service, const char* user, std::vector<std::string> 
     return out;
 }
 
-// pam_sm_authenticate called directly (the stack would hide PAM_IGNORE).
-struct RawConv {
-    std::vector<std::string> answers;
-    std::size_t next = 0;
-};
-
-int raw_conversation(int n, const pam_message** msg, pam_response** resp, void* data) {
-    auto* conv = static_cast<RawConv*>(data);
-    *resp = static_cast<pam_response*>(calloc(static_cast<std::size_t>(n), sizeof(pam_response)));
-    for (int i = 0; i < n; ++i)
-        if (msg[i]->msg_style == PAM_PROMPT_ECHO_OFF && conv->next < conv->answers.size())
-            (*resp)[i].resp = strdup(conv->answers[conv->next++].c_str());
-    return PAM_SUCCESS;
-}
-
-using ModuleFn = int (*)(pam_handle_t*, int, int, const char**);
-
 int raw_call(const char* entry, const char* user, std::vector<const char*> args, std::vector<std::string> codes = {}) {
-    RawConv data{std::move(codes)};
-    pam_conv conv{raw_conversation, &data};
-    pam_handle_t* pamh = nullptr;
-    assert_int_equal(pam_start("mfa", user, &conv, &pamh), PAM_SUCCESS);
-    void* module = dlopen(PAM_MFA_PATH, RTLD_NOW | RTLD_LOCAL);
-    assert_non_null(module);
-    auto fn = reinterpret_cast<ModuleFn>(dlsym(module, entry));
-    assert_non_null(fn);
-    int rc = fn(pamh, 0, static_cast<int>(args.size()), args.data());
-    dlclose(module);
-    pam_end(pamh, rc);
-    return rc;
+    return call_pam_mfa(user, std::vector<std::string>(args.begin(), args.end()), codes, 0, entry).rc;
 }
 
 std::string socket_arg(const std::string& name) { return "socket=" + kRun + "/" + name; }
@@ -145,6 +123,52 @@ void the_lock_holds_against_the_right_code(void**) {
     auto silent = pam_login("mfa", "carol", {oathtool_code(secret, unix_now())}, PAM_SILENT);
     assert_int_equal(silent.rc, PAM_AUTH_ERR);
     assert_str_eq(silent.errors, "");
+}
+
+// The code, kept only masked (each byte ^ kMask), so the test holds no plain copy.
+constexpr unsigned char kMask = 0x5a;
+
+// Where the process can write, it holds no plain copy of `masked` (unmasked).
+bool memory_holds(const std::string& masked) {
+    std::ifstream maps("/proc/self/maps");
+    for (std::string line; std::getline(maps, line);) {
+        std::istringstream fields(line);
+        std::string range, perms;
+        fields >> range >> perms;
+        if (perms.size() < 2 || perms[0] != 'r' || perms[1] != 'w') continue;
+        auto low = std::stoull(range.substr(0, range.find('-')), nullptr, 16);
+        auto high = std::stoull(range.substr(range.find('-') + 1), nullptr, 16);
+        const auto* p = reinterpret_cast<const unsigned char*>(low);
+        for (std::size_t i = 0; i + masked.size() <= high - low; ++i) {
+            std::size_t k = 0;
+            while (k < masked.size() && p[i + k] == (static_cast<unsigned char>(masked[k]) ^ kMask)) ++k;
+            if (k == masked.size()) return true;
+        }
+    }
+    return false;
+}
+
+// When pam_sm_authenticate returns, no copy of the typed code is left
+// anywhere the process can write (stack, heap): not the PAM response, not a
+// std::string, not the encoded frame. Looked at before pam_end and dlclose
+// can overwrite what the module left.
+void no_copy_of_the_code_is_left_in_memory(void**) {
+    auto secret = mfa::base32::decode(enroll_user(suite_daemon().socket(), "heidi"));
+    assert_true(secret.ok());
+    auto code = mfa::otp::totp(*secret, unix_now(), 30, 6, mfa::otp::Algorithm::sha1);
+    assert_true(code.ok());
+    std::string masked = *code;
+    for (auto& c : masked) c = static_cast<char>(static_cast<unsigned char>(c) ^ kMask);
+    std::vector<std::string> answers{*code};
+    explicit_bzero(code->data(), code->size());
+    bool left_behind = true;
+    auto login = call_pam_mfa("heidi", {socket_arg("mfad.sock")}, answers, 0, "pam_sm_authenticate", {}, [&] {
+        assert_true(memory_holds(masked));  // the scan sees the test's own copy...
+        explicit_bzero(answers[0].data(), answers[0].size());  // ...which it wipes now
+        left_behind = memory_holds(masked);
+    });
+    assert_int_equal(login.rc, PAM_SUCCESS);
+    assert_false(left_behind);
 }
 
 void not_enrolled_is_denied_or_ignored_with_nullok(void**) {
@@ -215,8 +239,8 @@ std::vector<std::uint8_t> broken_frame(mfa::wire::MessageType type, std::uint32_
 }
 
 // A well-framed EXEMPT or ALLOW whose payload does not decode must not let
-// anyone in: pam_mfa treats it as a broken daemon (fail closed), never as
-// PAM_IGNORE or PAM_SUCCESS.
+// anyone in: a broken EXEMPT is a broken daemon (fail closed), a broken ALLOW
+// a failed login; never PAM_IGNORE or PAM_SUCCESS.
 void a_malformed_exempt_or_allow_fails_closed(void**) {
     using mfa::wire::MessageType;
     auto hello_ok = mfa::wire::encode(mfa::wire::HelloOk{1, "fake"}, 1);
@@ -227,8 +251,9 @@ void a_malformed_exempt_or_allow_fails_closed(void**) {
         assert_int_equal(pam_login("mfa_scripted", "alice", {"123456"}).rc, PAM_AUTHINFO_UNAVAIL);
     }
     {
+        // After the challenge mfad is judging: a broken verdict is a failed login, not "unavailable".
         FakeServer fake(path, {frame_bytes(hello_ok), frame_bytes(challenge), broken_frame(MessageType::allow, 3)});
-        assert_int_equal(pam_login("mfa_scripted", "alice", {"123456"}).rc, PAM_AUTHINFO_UNAVAIL);
+        assert_int_equal(pam_login("mfa_scripted", "alice", {"123456"}).rc, PAM_AUTH_ERR);
     }
     {  // the control: the same script with a well-formed ALLOW lets the login through
         auto allow = mfa::wire::encode(mfa::wire::Done{""}, 3, MessageType::allow);
@@ -266,6 +291,7 @@ int main() {
         cmocka_unit_test(a_right_code_logs_in_once),
         cmocka_unit_test(wrong_codes_use_up_the_tries),
         cmocka_unit_test(the_lock_holds_against_the_right_code),
+        cmocka_unit_test(no_copy_of_the_code_is_left_in_memory),
         cmocka_unit_test(not_enrolled_is_denied_or_ignored_with_nullok),
         cmocka_unit_test(a_backup_code_works_at_the_prompt),
         cmocka_unit_test(a_help_desk_disable_steps_aside),

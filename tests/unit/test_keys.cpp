@@ -1,5 +1,6 @@
 // The master key file's refusals, key generation, and AES-GCM sealing.
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -58,6 +59,23 @@ void refuses_bad_key_files(void**) {
         if (key.ok()) fail_msg("accepted %s", c.path.c_str());
         assert_contains(key.error().message, c.reason);
     }
+}
+
+// A FIFO at the key's path: refused at once, not an open() that waits for a writer forever.
+void refuses_a_fifo_without_hanging(void**) {
+    mfa::test::TempDir dir;
+    std::string path = dir.file("mfad.key");
+    assert_int_equal(mkfifo(path.c_str(), 0600), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        alarm(5);  // a hang ends the child by SIGALRM, which the parent reports
+        auto key = MasterKey::load(path);
+        _exit(!key && key.error().message.find("not a regular file") != std::string::npos ? 0 : 1);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
 }
 
 void refuses_a_key_owned_by_someone_else(void**) {
@@ -147,6 +165,7 @@ int main() {
     const CMUnitTest tests[] = {
         cmocka_unit_test(loads_a_good_key),
         cmocka_unit_test(refuses_bad_key_files),
+        cmocka_unit_test(refuses_a_fifo_without_hanging),
         cmocka_unit_test(refuses_a_key_owned_by_someone_else),
         cmocka_unit_test(generates_keys_and_never_overwrites),
         cmocka_unit_test(credentials_directory_wins),

@@ -229,17 +229,21 @@ void replay_of_a_step_is_refused(void**) {
 }
 
 // An attempt checked against a factor that is no longer the active one
-// (reset, or enrolled anew since BEGIN) changes nothing and writes nothing.
-void an_attempt_on_a_replaced_factor_records_nothing(void**) {
+// (reset, or enrolled anew since BEGIN) changes no state, and is audited as
+// a failed login for that reason.
+void an_attempt_on_a_replaced_factor_is_audited_and_changes_nothing(void**) {
     mfa::test::TempDir dir;
     auto store = enrolled(dir.file("mfad.db"));
     auto rows = query(dir.file("mfad.db"), "SELECT count(*) FROM audit");
     auto stale = attempt(2000, 101);
     stale.factor = std::vector<std::uint8_t>(40, 2);
-    assert_true(store->record_attempt(stale)->result == AttemptResult::not_enrolled);
+    assert_true(store->record_attempt(stale)->result == AttemptResult::factor_changed);
     stale.matched_step = std::nullopt;
-    assert_true(store->record_attempt(stale)->result == AttemptResult::not_enrolled);
-    assert_int_equal(query(dir.file("mfad.db"), "SELECT count(*) FROM audit"), rows);
+    assert_true(store->record_attempt(stale)->result == AttemptResult::factor_changed);
+    assert_int_equal(query(dir.file("mfad.db"), "SELECT count(*) FROM audit"), rows + 2);
+    assert_int_equal(query(dir.file("mfad.db"),
+                           "SELECT count(*) FROM audit WHERE event = 'verify_fail' AND result = 'factor_changed'"),
+                     2);
     auto user = *store->load_user("alice");
     assert_int_equal(user->failures, 0);
     assert_int_equal(user->totp->last_step, 100);
@@ -514,7 +518,7 @@ int main() {
         cmocka_unit_test(tampered_or_swapped_rows_fail_to_open),
         cmocka_unit_test(enrollment_confirms_once_and_refuses_a_second_start),
         cmocka_unit_test(replay_of_a_step_is_refused),
-        cmocka_unit_test(an_attempt_on_a_replaced_factor_records_nothing),
+        cmocka_unit_test(an_attempt_on_a_replaced_factor_is_audited_and_changes_nothing),
         cmocka_unit_test(failures_lock_at_the_cap_and_success_resets),
         cmocka_unit_test(audit_rows_form_a_hash_chain),
         cmocka_unit_test(unlock_and_reset),

@@ -180,6 +180,7 @@ Result<void> Client::fill(std::size_t n, Clock::time_point deadline) {
 }
 
 Result<Reply> Client::call(FrameWriter& request) {
+    daemon_error_.reset();
     auto deadline = Clock::now() + timeout_;
     auto bytes = request.finish();
     if (!bytes) return bytes.error();
@@ -213,6 +214,7 @@ Result<Reply> Client::read_reply(std::uint32_t request_id, Clock::time_point dea
     if (!fields) return fields.error();
     auto error = decode_error(*fields);
     if (!error) return make_error("daemon sent a bad error frame (" + error.error().message + ")");
+    daemon_error_ = error->code;
     return make_error("daemon: " + error_code_name(error->code) + ": " + error->message);
 }
 

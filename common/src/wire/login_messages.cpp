@@ -73,15 +73,25 @@ FrameWriter encode(const Locked& m, std::uint32_t request_id) {
     return w;
 }
 
-FrameWriter encode(const Answer& m, std::uint32_t request_id) {
+FrameWriter encode(const Answer& m, std::uint32_t request_id) { return encode_answer(m.session, m.code, request_id); }
+
+FrameWriter encode_answer(std::uint32_t session, std::string_view code, std::uint32_t request_id) {
     FrameWriter w(MessageType::answer, request_id);
-    w.u32(Tag::session, m.session).text(Tag::code, m.code);
+    w.u32(Tag::session, session).text(Tag::code, code);
     return w;
 }
 
 FrameWriter encode(const Deny& m, std::uint32_t request_id) {
     FrameWriter w(MessageType::deny, request_id);
     w.text(Tag::message, m.message);
+    if (m.final) w.u32(Tag::final_verdict, 1);
+    return w;
+}
+
+FrameWriter encode(const BackupCodesRequest& m, std::uint32_t request_id) {
+    FrameWriter w(MessageType::backup_codes_generate, request_id);
+    w.text(Tag::user, m.user);
+    if (!m.code.empty()) w.text(Tag::code, m.code);
     return w;
 }
 
@@ -163,13 +173,23 @@ Result<Locked> decode_locked(const PayloadReader& p) {
 Result<Answer> decode_answer(const PayloadReader& p) {
     if (auto ok = p.allow_only({Tag::session, Tag::code}); !ok) return ok.error();
     FieldReader f(p);
-    return f.finish(Answer{f.u32(Tag::session), f.text(Tag::code, kMaxCode)});
+    auto code = p.raw(Tag::code, kMaxPayload);
+    if (!code) return code.error();
+    return f.finish(Answer{f.u32(Tag::session), std::string(*code)});
 }
 
 Result<Deny> decode_deny(const PayloadReader& p) {
-    if (auto ok = p.allow_only({Tag::message}); !ok) return ok.error();
+    if (auto ok = p.allow_only({Tag::message, Tag::final_verdict}); !ok) return ok.error();
     FieldReader f(p);
-    return f.finish(Deny{f.text(Tag::message, kMaxMessage)});
+    Deny m{f.text(Tag::message, kMaxMessage), false};
+    if (p.has(Tag::final_verdict)) m.final = f.u32(Tag::final_verdict) != 0;
+    return f.finish(std::move(m));
+}
+
+Result<BackupCodesRequest> decode_backup_codes_request(const PayloadReader& p) {
+    if (auto ok = p.allow_only({Tag::user, Tag::code}); !ok) return ok.error();
+    FieldReader f(p);
+    return f.finish(BackupCodesRequest{f.text(Tag::user, kMaxUser), f.text(Tag::code, kMaxCode, false)});
 }
 
 }  // namespace mfa::wire

@@ -88,6 +88,7 @@ std::string error_code_name(ErrorCode code) {
         case ErrorCode::internal: return "internal error";
         case ErrorCode::unsupported: return "unsupported request";
         case ErrorCode::refused: return "refused";
+        case ErrorCode::unknown_user: return "unknown user";
     }
     return "error " + std::to_string(static_cast<std::uint32_t>(code));
 }

@@ -12,6 +12,28 @@ namespace {
 
 std::string tag_name(Tag tag) { return "field " + std::to_string(static_cast<unsigned>(tag)); }
 
+// Fields that name someone or something and end up in audit rows, logs and
+// terminals: no control character may travel in them.
+bool names_something(Tag tag) {
+    switch (tag) {
+        case Tag::user:
+        case Tag::service:
+        case Tag::rhost:
+        case Tag::tty:
+        case Tag::factor:
+        case Tag::action:
+        case Tag::reason:
+        case Tag::event:
+        case Tag::ticket:
+        case Tag::operator_email:
+        case Tag::method:
+        case Tag::software_version:
+            return true;
+        default:
+            return false;
+    }
+}
+
 }  // namespace
 
 Result<PayloadReader> PayloadReader::parse(std::span<const std::uint8_t> payload) {
@@ -69,7 +91,17 @@ Result<std::string_view> PayloadReader::text(Tag tag) const {
     if (field == nullptr) return make_error("payload: missing " + tag_name(tag));
     std::string_view value(reinterpret_cast<const char*>(field->value.data()), field->value.size());
     if (!valid_utf8_text(value)) return make_error("payload: " + tag_name(tag) + " is not UTF-8 text");
+    if (names_something(tag) && !valid_identifier_text(value))
+        return make_error("payload: " + tag_name(tag) + " holds a control character");
     return value;
+}
+
+Result<std::string_view> PayloadReader::raw(Tag tag, std::size_t max_bytes) const {
+    const Field* field = find(tag);
+    if (field == nullptr) return make_error("payload: missing " + tag_name(tag));
+    if (field->value.size() > max_bytes)
+        return make_error("payload: " + tag_name(tag) + " longer than " + std::to_string(max_bytes) + " bytes");
+    return std::string_view(reinterpret_cast<const char*>(field->value.data()), field->value.size());
 }
 
 Result<std::string_view> PayloadReader::text(Tag tag, std::size_t max_bytes, bool required) const {

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -57,6 +58,9 @@ public:
     Result<Reply> call(FrameWriter& request);
 
     std::uint32_t next_request_id() { return ++last_request_id_; }
+    // The code of the ERROR frame that failed the last call; nullopt when the
+    // call failed without one (no answer, a broken frame) or did not fail.
+    std::optional<ErrorCode> daemon_error() const { return daemon_error_; }
     const HelloOk& server() const { return server_; }
 
     ~Client();
@@ -81,6 +85,7 @@ private:
     std::uint32_t last_request_id_ = 0;
     std::vector<std::uint8_t> pending_hello_;  // sent with the first call, if open() made this client
     HelloOk server_;
+    std::optional<ErrorCode> daemon_error_;
 };
 
 }  // namespace mfa::wire

@@ -72,6 +72,9 @@ struct Locked {
     std::uint64_t until = 0;  // unix seconds
 };
 
+// What the person typed. Any bytes up to the frame cap are an answer that
+// mfad judges (an over-long or non-UTF-8 one is simply wrong), never a
+// malformed frame: what a user types must not look like a broken daemon.
 struct Answer {
     std::uint32_t session = 0;
     std::string code;
@@ -79,6 +82,15 @@ struct Answer {
 
 struct Deny {
     std::string message;
+    // The login is over (it expired, or its factor changed): no retry.
+    bool final = false;
+};
+
+// BACKUP_CODES_GENERATE: `code` is a current code from the user's
+// authenticator, required when users make their own set (proof of possession).
+struct BackupCodesRequest {
+    std::string user;
+    std::string code;
 };
 
 FrameWriter encode(MessageType type, const UserRequest& m, std::uint32_t request_id);
@@ -91,6 +103,9 @@ FrameWriter encode(const Begin& m, std::uint32_t request_id);
 FrameWriter encode(const Challenge& m, std::uint32_t request_id);
 FrameWriter encode(const Locked& m, std::uint32_t request_id);
 FrameWriter encode(const Answer& m, std::uint32_t request_id);
+// The same frame without a std::string copy of the code (pam_mfa.so wipes its only copy).
+FrameWriter encode_answer(std::uint32_t session, std::string_view code, std::uint32_t request_id);
+FrameWriter encode(const BackupCodesRequest& m, std::uint32_t request_id);
 FrameWriter encode(const Deny& m, std::uint32_t request_id);
 
 Result<UserRequest> decode_user_request(const PayloadReader& p);
@@ -104,5 +119,6 @@ Result<Challenge> decode_challenge(const PayloadReader& p);
 Result<Locked> decode_locked(const PayloadReader& p);
 Result<Answer> decode_answer(const PayloadReader& p);
 Result<Deny> decode_deny(const PayloadReader& p);
+Result<BackupCodesRequest> decode_backup_codes_request(const PayloadReader& p);
 
 }  // namespace mfa::wire

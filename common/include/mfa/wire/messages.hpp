@@ -18,6 +18,7 @@ enum class ErrorCode : std::uint32_t {
     internal = 5,  // the daemon failed; details are in its log
     unsupported = 6,  // a known frame the daemon does not serve in this state
     refused = 7,      // understood, but policy says no (already enabled, wrong code, ...)
+    unknown_user = 8,  // NSS does not know the name (pam_mfa.so: PAM_USER_UNKNOWN)
 };
 
 struct Hello {  // client -> daemon, always first

@@ -57,6 +57,7 @@ enum class Tag : std::uint16_t {
     disabled_until = 39,
     backup_remaining = 40,
     counters = 41,
+    final_verdict = 42,
 };
 
 inline constexpr std::size_t kMaxFields = 32;
@@ -72,6 +73,9 @@ public:
     Result<std::string_view> text(Tag tag) const;
     // Text of at most max_bytes; an absent optional field reads as "".
     Result<std::string_view> text(Tag tag, std::size_t max_bytes, bool required = true) const;
+    // Any bytes of at most max_bytes, for what a person typed: the daemon
+    // judges it as an answer (a wrong one) instead of refusing the frame.
+    Result<std::string_view> raw(Tag tag, std::size_t max_bytes) const;
     // A message refuses tags it does not define.
     Result<void> allow_only(std::initializer_list<Tag> tags) const;
 

@@ -1,0 +1,62 @@
+#include "pam_call.hpp"
+
+#include <dlfcn.h>
+#include <security/pam_appl.h>
+#include <string.h>
+
+#include <cstdlib>
+#include <stdexcept>
+
+namespace mfa::test {
+namespace {
+
+struct Conversation {
+    const std::vector<std::string>& answers;
+    PamCall& out;
+    const std::function<void()>& at_prompt;
+};
+
+int converse(int n, const pam_message** msg, pam_response** resp, void* data) {
+    auto* conv = static_cast<Conversation*>(data);
+    *resp = static_cast<pam_response*>(calloc(static_cast<std::size_t>(n), sizeof(pam_response)));
+    for (int i = 0; i < n; ++i) {
+        switch (msg[i]->msg_style) {
+            case PAM_PROMPT_ECHO_OFF: {
+                if (conv->at_prompt) conv->at_prompt();
+                auto next = static_cast<std::size_t>(conv->out.prompts++);
+                if (next < conv->answers.size()) (*resp)[i].resp = strdup(conv->answers[next].c_str());
+                break;
+            }
+            case PAM_ERROR_MSG: conv->out.errors += std::string(msg[i]->msg) + "\n"; break;
+            case PAM_TEXT_INFO: conv->out.infos += std::string(msg[i]->msg) + "\n"; break;
+            default: break;
+        }
+    }
+    return PAM_SUCCESS;
+}
+
+using ModuleFn = int (*)(pam_handle_t*, int, int, const char**);
+
+}  // namespace
+
+PamCall call_pam_mfa(const std::string& user, const std::vector<std::string>& args,
+                     const std::vector<std::string>& answers, int flags, const char* entry,
+                     const std::function<void()>& at_prompt, const std::function<void()>& after_return) {
+    PamCall out;
+    Conversation data{answers, out, at_prompt};
+    pam_conv conv{converse, &data};
+    pam_handle_t* pamh = nullptr;
+    if (pam_start("mfa", user.c_str(), &conv, &pamh) != PAM_SUCCESS) throw std::runtime_error("pam_start failed");
+    void* module = dlopen(PAM_MFA_PATH, RTLD_NOW | RTLD_LOCAL);
+    if (module == nullptr) throw std::runtime_error(dlerror());
+    auto fn = reinterpret_cast<ModuleFn>(dlsym(module, entry));
+    std::vector<const char*> argv;
+    for (const auto& a : args) argv.push_back(a.c_str());
+    out.rc = fn(pamh, flags, static_cast<int>(argv.size()), argv.data());
+    if (after_return) after_return();
+    dlclose(module);
+    pam_end(pamh, out.rc);
+    return out;
+}
+
+}  // namespace mfa::test

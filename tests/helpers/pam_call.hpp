@@ -1,0 +1,27 @@
+// pam_mfa.so's pam_sm_authenticate called directly, with any arguments: the
+// stack would hide PAM_IGNORE, and a table of cases needs both fail modes.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace mfa::test {
+
+struct PamCall {
+    int rc = -1;
+    std::string errors;  // PAM_ERROR_MSG texts, one per line
+    std::string infos;   // PAM_TEXT_INFO texts, one per line
+    int prompts = 0;     // hidden prompts shown
+};
+
+// Runs under pam_wrapper (service "mfa"); hidden prompts get `answers` in
+// order. `at_prompt` runs when a prompt is shown, before it is answered (the
+// moment to change the world under a waiting login). `after_return` runs
+// when the module has returned, before pam_end and dlclose touch memory.
+PamCall call_pam_mfa(const std::string& user, const std::vector<std::string>& args,
+                     const std::vector<std::string>& answers = {}, int flags = 0,
+                     const char* entry = "pam_sm_authenticate", const std::function<void()>& at_prompt = {},
+                     const std::function<void()>& after_return = {});
+
+}  // namespace mfa::test
