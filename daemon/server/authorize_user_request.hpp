@@ -17,6 +17,13 @@ Awaitable<Outcome> refuse_user_request(const RequestContext& ctx, std::string_vi
                                        const Authorization& refusal, std::string_view event,
                                        std::string_view service = {}, std::string_view rhost = {});
 
+// Requests that write for a user (enroll, confirm, backup codes) from a uid
+// other than root: within that uid's budget, so no one fills the audit table.
+inline std::optional<Outcome> over_write_budget(const RequestContext& ctx) {
+    if (ctx.peer.uid == 0 || ctx.state.self_service.admit(ctx.peer.uid)) return std::nullopt;
+    return Outcome{ctx.error(wire::ErrorCode::refused, "too many requests from this user; try again in a minute"), {}};
+}
+
 // nullopt: go ahead, with request->user now the canonical name. `event`
 // names the refused request in the audit row (a string_view: callers pass
 // literals into a co_await, see WriteQueue::submit).

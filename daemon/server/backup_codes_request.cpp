@@ -58,6 +58,10 @@ Awaitable<Outcome> handle_backup_codes_generate(const RequestContext& ctx, const
         if (request) OPENSSL_cleanse(request->code.data(), request->code.size());
         co_return std::move(*refused);
     }
+    if (auto busy = over_write_budget(ctx)) {
+        OPENSSL_cleanse(request->code.data(), request->code.size());
+        co_return std::move(*busy);
+    }
     if (ctx.peer.uid != 0)
         if (auto refused = co_await check_possession(ctx, request->user, request->code)) co_return std::move(*refused);
     OPENSSL_cleanse(request->code.data(), request->code.size());

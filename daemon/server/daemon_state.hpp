@@ -3,7 +3,6 @@
 #include <chrono>
 #include <memory>
 
-#include "audit/refusal_limiter.hpp"
 #include "config/config.hpp"
 #include "crypto/secret_box.hpp"
 #include "metrics/counters.hpp"
@@ -11,6 +10,8 @@
 #include "server/pending_logins.hpp"
 #include "store/store.hpp"
 #include "store/write_queue.hpp"
+#include "sys/rate_limit.hpp"
+#include "sys/uid_rate_limiter.hpp"
 
 namespace mfa::daemon {
 
@@ -31,7 +32,12 @@ struct DaemonState {
     PendingLogins* logins = nullptr;
     Counters counters;
     // Refusals write at most 5 audit rows per peer uid per minute.
-    RefusalLimiter refusals{5, std::chrono::minutes(1)};
+    UidRateLimiter refusals{5, std::chrono::minutes(1)};
+    // Enrollment and backup-code requests of uids other than root, each an
+    // audit row or more: 30 per uid per minute.
+    UidRateLimiter self_service{30, std::chrono::minutes(1)};
+    // "Older pending logins ended" lines: a flood of su sessions is one user's.
+    RateLimiter eviction_log{10, std::chrono::seconds(10)};
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
     static std::int64_t now() {

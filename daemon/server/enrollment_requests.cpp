@@ -23,6 +23,7 @@ AuditEntry audit_for(const RequestContext& ctx, const std::string& user) {
 Awaitable<Outcome> handle_enroll_start(const RequestContext& ctx, const wire::PayloadReader& payload) {
     auto request = wire::decode_user_request(payload);
     if (auto refused = co_await decode_and_authorize(ctx, request, Action::enroll, "enroll_start")) co_return std::move(*refused);
+    if (auto busy = over_write_budget(ctx)) co_return std::move(*busy);
     // A reload may replace the config while this request waits: keep this one alive.
     const auto config = ctx.state.config;
 
@@ -61,6 +62,7 @@ Awaitable<Outcome> handle_enroll_start(const RequestContext& ctx, const wire::Pa
 Awaitable<Outcome> handle_enroll_confirm(const RequestContext& ctx, const wire::PayloadReader& payload) {
     auto request = wire::decode_enroll_confirm(payload);
     if (auto refused = co_await decode_and_authorize(ctx, request, Action::enroll, "enroll_confirm")) co_return std::move(*refused);
+    if (auto busy = over_write_budget(ctx)) co_return std::move(*busy);
     std::int64_t now = DaemonState::now();
     std::int64_t pending_since = now - kPendingEnrollmentSeconds;
     auto user = ctx.state.store->load_user(request->user);

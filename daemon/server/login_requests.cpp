@@ -80,9 +80,11 @@ Awaitable<Outcome> handle_begin(const RequestContext& ctx, const wire::PayloadRe
 
     int evicted = 0;
     auto place = ctx.state.logins->add(name, ctx.connection.end_connection, evicted);
-    if (evicted > 0)
+    if (evicted > 0 && ctx.state.eviction_log.allow())
         log::notice("older pending logins ended by a newer one",
-                    {{"MFA_USER", name}, {"MFA_EVICTED", std::to_string(evicted)}});
+                    {{"MFA_USER", name},
+                     {"MFA_EVICTED", std::to_string(evicted)},
+                     {"MFA_SUPPRESSED", std::to_string(ctx.state.eviction_log.take_suppressed())}});
     ctx.connection.login.emplace(LoginSession{++ctx.connection.last_session_id, name, request->service, request->rhost,
                                               now, (*user)->totp->sealed_secret, (*user)->backup, std::move(place)});
     co_return reply(ctx, wire::encode(wire::Challenge{ctx.connection.login->id, "totp", "Verification code: "},

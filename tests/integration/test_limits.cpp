@@ -158,6 +158,24 @@ void refusals_write_a_bounded_number_of_audit_rows(void**) {
     assert_contains(refused.out, "unauthorized");
 }
 
+// A user's own enrollment requests each write audit rows: 30 a minute per uid.
+void self_service_writes_are_budgeted_per_uid(void**) {
+    const std::string socket = suite_daemon().socket();
+    int rc = as_uid(65534, [&] {
+        auto client = wire::Client::connect({socket, std::chrono::seconds(3), {0}});
+        if (!client) return 2;
+        int refused = 0;
+        for (int i = 0; i < 40; ++i) {
+            auto start = wire::encode(wire::MessageType::enroll_start, wire::UserRequest{"nobody"}, client->next_request_id());
+            auto reply = client->call(start);
+            if (!reply && reply.error().message.find("too many requests") != std::string::npos) ++refused;
+        }
+        return refused == 10 ? 0 : 3;
+    });
+    assert_int_equal(rc, 0);
+    assert_str_eq(suite_sql("SELECT count(*) FROM audit WHERE user = 'nobody' AND event = 'enroll_start'"), "30\n");
+}
+
 void seed_audit_rows(long count) {
     suite_sql("WITH RECURSIVE c(x) AS (SELECT 1000000 UNION ALL SELECT x + 1 FROM c WHERE x < " +
               std::to_string(1000000 + count - 1) +
@@ -216,6 +234,7 @@ int main() {
         cmocka_unit_test(a_flood_of_pending_logins_for_one_user_cannot_fill_mfad),
         cmocka_unit_test(other_users_cannot_take_roots_reserve),
         cmocka_unit_test(refusals_write_a_bounded_number_of_audit_rows),
+        cmocka_unit_test(self_service_writes_are_budgeted_per_uid),
         cmocka_unit_test(a_login_is_served_while_audit_verify_walks_a_million_rows),
         cmocka_unit_test(audit_list_pages_a_big_table_in_bounded_slices),
     };

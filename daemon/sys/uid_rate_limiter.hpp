@@ -1,7 +1,7 @@
-// Refused requests are security events, but any local user can make them as
-// fast as the socket turns: each peer uid gets `burst` audit rows (and
-// journal lines) per window; the rest are counted, and the next row written
-// for that uid says how many were held back.
+// A budget per peer uid: any local user can send requests as fast as the
+// socket turns, and some requests cost a disk write (an audit row, a journal
+// line). Each uid gets `burst` per window; the rest are counted, so the next
+// one let through can say how many were held back.
 #pragma once
 
 #include <sys/types.h>
@@ -15,13 +15,13 @@
 
 namespace mfa::daemon {
 
-class RefusalLimiter {
+class UidRateLimiter {
 public:
     using Clock = RateLimiter::Clock;
-    RefusalLimiter(int burst, Clock::duration window) : burst_(burst), window_(window) {}
+    UidRateLimiter(int burst, Clock::duration window) : burst_(burst), window_(window) {}
 
-    // The number held back since the last row when a row may be written now;
-    // nullopt when this refusal only counts.
+    // When `uid` may go ahead now: how many were held back since its last
+    // success. nullopt when over the budget (and counted).
     std::optional<std::uint64_t> admit(uid_t uid, Clock::time_point now = Clock::now());
 
 private:

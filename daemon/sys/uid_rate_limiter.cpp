@@ -1,4 +1,4 @@
-#include "audit/refusal_limiter.hpp"
+#include "sys/uid_rate_limiter.hpp"
 
 namespace mfa::daemon {
 namespace {
@@ -8,7 +8,7 @@ constexpr std::size_t kMaxTrackedUids = 1024;
 
 }  // namespace
 
-std::optional<std::uint64_t> RefusalLimiter::admit(uid_t uid, Clock::time_point now) {
+std::optional<std::uint64_t> UidRateLimiter::admit(uid_t uid, Clock::time_point now) {
     if (slots_.size() >= kMaxTrackedUids && slots_.find(uid) == slots_.end()) forget_quiet_uids(now);
     auto [it, added] = slots_.try_emplace(uid, Slot{RateLimiter(burst_, window_), now});
     it->second.last_seen = now;
@@ -16,7 +16,7 @@ std::optional<std::uint64_t> RefusalLimiter::admit(uid_t uid, Clock::time_point 
     return it->second.limiter.take_suppressed();
 }
 
-void RefusalLimiter::forget_quiet_uids(Clock::time_point now) {
+void UidRateLimiter::forget_quiet_uids(Clock::time_point now) {
     // A uid quiet for a whole window has nothing held back worth keeping the slot for.
     std::erase_if(slots_, [&](const auto& slot) { return now - slot.second.last_seen >= window_; });
 }
