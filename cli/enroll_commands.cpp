@@ -1,5 +1,7 @@
 #include "enroll_commands.hpp"
 
+#include <errno.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,10 +23,17 @@ Result<std::string> user_or_self(const std::string& user) {
 CommandResult run_enroll_totp(const GlobalOptions& global, const EnrollTotpOptions& options) {
     auto user = user_or_self(options.user);
     if (!user) return user.error();
-    // Refuse before asking the daemon: a new request replaces the pending secret.
+    // Refuse before asking the daemon: a new request replaces the pending
+    // secret, and a PNG that cannot be written would lose it.
     struct stat st{};
     if (!options.qr_png.empty() && lstat(options.qr_png.c_str(), &st) == 0)
         return make_error(options.qr_png + ": already exists; not overwriting it");
+    if (!options.qr_png.empty()) {
+        auto slash = options.qr_png.rfind('/');
+        std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : options.qr_png.substr(0, slash);
+        if (access(dir.c_str(), W_OK | X_OK) != 0)
+            return make_error(options.qr_png + ": cannot create it in " + dir + " (" + strerror(errno) + ")");
+    }
     auto client = connect_daemon(global);
     if (!client) return client.error();
     auto request = wire::encode(wire::MessageType::enroll_start, wire::UserRequest{*user}, client->next_request_id());

@@ -13,6 +13,8 @@
 namespace mfa::daemon {
 namespace {
 
+constexpr const char* kRootOnly = "permission denied: only root may act on an account with uid 0";
+
 // getpwnam_r's "not found" comes as 0 with no entry, or as one of these.
 bool not_found(int rc) { return rc == 0 || rc == ENOENT || rc == ESRCH || rc == EBADF || rc == EPERM; }
 
@@ -73,11 +75,13 @@ bool acceptable_user_name(std::string_view user) {
     return valid_identifier_text(user) && user.find(':') == std::string_view::npos;
 }
 
-Result<std::string> admin_target(std::string_view name) {
-    if (!acceptable_user_name(name)) return make_error("not a valid user name");
+Authorization admin_target(const Peer& peer, std::string_view name) {
+    if (!acceptable_user_name(name)) return {std::nullopt, wire::ErrorCode::refused, "not a valid user name"};
     auto found = lookup_user(name);
-    if (!found) return found.error();
-    return *found ? (*found)->name : std::string(name);
+    if (!found) return {std::nullopt, wire::ErrorCode::internal, found.error().message};
+    if (!*found) return {SystemUser{std::string(name), static_cast<uid_t>(-1)}, {}, {}};
+    if ((*found)->uid == 0 && peer.uid != 0) return {std::nullopt, wire::ErrorCode::permission_denied, kRootOnly};
+    return {**found, {}, {}};
 }
 
 Authorization authorize(const Peer& peer, std::string_view requested, Action action, const std::string& admin_group) {
@@ -87,8 +91,11 @@ Authorization authorize(const Peer& peer, std::string_view requested, Action act
     if (!*found) return {std::nullopt, wire::ErrorCode::unknown_user, "no such user on this system"};
     const SystemUser& user = **found;
     if (peer.uid == 0 || user.uid == peer.uid) return {user, {}, {}};
-    bool admin_may = action == Action::enroll || action == Action::inspect;
+    // Enrolling root's account would hand its second factor to a lesser admin.
+    bool admin_may = action == Action::inspect || (action == Action::enroll && user.uid != 0);
     if (admin_may && in_group(peer.uid, admin_group)) return {user, {}, {}};
+    if (action == Action::enroll && user.uid == 0 && in_group(peer.uid, admin_group))
+        return {std::nullopt, wire::ErrorCode::permission_denied, kRootOnly};
     if (action == Action::mint_codes && in_group(peer.uid, admin_group))
         return {std::nullopt, wire::ErrorCode::permission_denied,
                 "permission denied: only root may make backup codes for another user"};

@@ -27,7 +27,7 @@ bool in_group(uid_t uid, const std::string& group_name);
 
 enum class Action {
     login,       // BEGIN: root, or the user itself
-    enroll,      // enroll, confirm: root, admin_group, or the user
+    enroll,      // enroll, confirm: root, admin_group (not for uid 0), or the user
     inspect,     // status: root, admin_group, or the user
     mint_codes,  // backup codes: root, or the user itself (never admin_group for others)
 };
@@ -43,8 +43,10 @@ Authorization authorize(const Peer& peer, std::string_view requested, Action act
 
 // The name an admin command acts on: NSS's spelling when NSS knows it, else
 // the name as given (an account already removed from the system can still
-// be reset). An error for a name mfad never accepts.
-Result<std::string> admin_target(std::string_view name);
+// be reset). Refused for a name mfad never accepts, and for root's account
+// unless the peer is root: admin_group may not reset, unlock or disable the
+// one account above it.
+Authorization admin_target(const Peer& peer, std::string_view name);
 
 // Admin commands: root and admin_group only; acting on yourself is no exception.
 std::string admin_refusal(const Peer& peer, const std::string& admin_group);

@@ -13,9 +13,7 @@ Awaitable<Outcome> handle_admin_action(const RequestContext& ctx, const wire::Pa
     if (!request)
         co_return Outcome{ctx.error(wire::ErrorCode::malformed, request.error().message), request.error().message};
     if (auto refused = co_await refuse_non_admin(ctx, request->user, request->action)) co_return std::move(*refused);
-    auto name = admin_target(request->user);
-    if (!name) co_return Outcome{ctx.error(wire::ErrorCode::refused, name.error().message), {}};
-    request->user = *name;
+    if (auto refused = co_await resolve_admin_target(ctx, request->user, request->action)) co_return std::move(*refused);
 
     auto kind = request->action == "reset" ? AdminActionKind::reset : AdminActionKind::unlock;
     AuditEntry entry{"", "", "", "", "", ctx.peer.uid, request->reason.empty() ? "" : "reason=" + request->reason};

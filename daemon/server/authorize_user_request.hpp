@@ -11,11 +11,6 @@
 
 namespace mfa::daemon {
 
-// Answers a refused authorization: an internal error as such; a refusal
-// audited (within the peer's refusal budget) unless the name itself was unusable.
-Awaitable<Outcome> refuse_user_request(const RequestContext& ctx, std::string_view requested,
-                                       const Authorization& refusal, std::string_view event,
-                                       std::string_view service = {}, std::string_view rhost = {});
 
 // Requests that write for a user (enroll, confirm, backup codes) from a uid
 // other than root: within that uid's budget, so no one fills the audit table.

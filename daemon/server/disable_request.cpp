@@ -47,9 +47,7 @@ Awaitable<Outcome> handle_admin_disable(const RequestContext& ctx, const wire::P
     if (!request)
         co_return Outcome{ctx.error(wire::ErrorCode::malformed, request.error().message), request.error().message};
     if (auto refused = co_await refuse_non_admin(ctx, request->user, "disable")) co_return std::move(*refused);
-    auto name = admin_target(request->user);
-    if (!name) co_return Outcome{ctx.error(wire::ErrorCode::refused, name.error().message), {}};
-    request->user = *name;
+    if (auto refused = co_await resolve_admin_target(ctx, request->user, "disable")) co_return std::move(*refused);
     if (auto problem = wire::disable_request_problem(*request); !problem.empty())
         co_return Outcome{ctx.error(wire::ErrorCode::refused, problem), {}};
 

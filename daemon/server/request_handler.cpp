@@ -59,6 +59,16 @@ Awaitable<Outcome> refuse_user_request(const RequestContext& ctx, std::string_vi
     co_return co_await permission_denied(ctx, entry, refusal.reason, refusal.code);
 }
 
+Awaitable<std::optional<Outcome>> resolve_admin_target(const RequestContext& ctx, std::string& name,
+                                                       std::string_view event) {
+    auto target = admin_target(ctx.peer, name);
+    if (target.user) {
+        name = target.user->name;
+        co_return std::nullopt;
+    }
+    co_return co_await refuse_user_request(ctx, name, target, event);
+}
+
 Awaitable<std::optional<Outcome>> refuse_non_admin(const RequestContext& ctx, std::string_view user,
                                                    std::string_view event) {
     auto reason = admin_refusal(ctx.peer, ctx.state.config->admin_group);

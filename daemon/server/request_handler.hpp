@@ -2,6 +2,7 @@
 #pragma once
 
 #include "server/asio.hpp"
+#include "auth/authority.hpp"
 #include "server/request_context.hpp"
 
 namespace mfa::daemon {
@@ -37,6 +38,17 @@ Awaitable<Result<void>> audit(const RequestContext& ctx, const AuditEntry& entry
 // with `reason`.
 Awaitable<Outcome> permission_denied(const RequestContext& ctx, const AuditEntry& entry, const std::string& reason,
                                      wire::ErrorCode code = wire::ErrorCode::permission_denied);
+
+// Answers a refused authorization: an internal error as such; a refusal
+// audited (within the peer's refusal budget) unless the name itself was unusable.
+Awaitable<Outcome> refuse_user_request(const RequestContext& ctx, std::string_view requested,
+                                       const Authorization& refusal, std::string_view event,
+                                       std::string_view service = {}, std::string_view rhost = {});
+
+// The user an admin command acts on (admin_target): nullopt with `name` made
+// canonical, or the refusal's outcome (audited as `event`, see refuse_user_request).
+Awaitable<std::optional<Outcome>> resolve_admin_target(const RequestContext& ctx, std::string& name,
+                                                       std::string_view event);
 
 // Root and admin_group pass (nullopt); anyone else is refused, and the
 // refusal is audited. string_view parameters: callers pass literals, and a

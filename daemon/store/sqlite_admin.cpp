@@ -1,4 +1,6 @@
 // SqliteStore's administration: unlock, reset, and the audit chain check.
+#include <limits>
+
 #include "audit/audit_hash.hpp"
 #include "store/sqlite_audit.hpp"
 #include "store/sqlite_store.hpp"
@@ -41,7 +43,9 @@ Result<AdminOutcome> SqliteStore::admin_action(std::string_view user, AdminActio
 Result<AuditSlice> SqliteStore::list_audit(std::int64_t after_id, const AuditFilter& filter, int limit) {
     // Rows are looked at in id ranges of kAuditScanRows, so a filter that
     // matches little never walks the whole table in one request.
-    std::int64_t scan_end = after_id + kAuditScanRows;
+    std::int64_t scan_end = after_id > std::numeric_limits<std::int64_t>::max() - kAuditScanRows
+                                ? std::numeric_limits<std::int64_t>::max()
+                                : after_id + kAuditScanRows;
     auto rows = db_.prepare(
         "SELECT id, time, event, user, result, service, rhost, peer_uid, detail FROM audit "
         "WHERE id > ?1 AND id <= ?6 AND time >= ?2 AND (?3 = '' OR user = ?3) AND (?4 = '' OR event = ?4) "
@@ -74,8 +78,12 @@ std::function<Result<AuditCheck>()> SqliteStore::audit_chain_checker() const {
     return [path = path_, seal = reader_seal_]() -> Result<AuditCheck> {
         auto db = sqlite::Database::open(path);
         if (!db) return db.error();
-        if (auto rc = db->exec("PRAGMA busy_timeout = 5000;"); !rc) return rc.error();
-        return verify_audit_rows(*db, *seal);
+        // One read transaction: the rows and the sealed head from one snapshot,
+        // or a row committed between the two reads would look like a deletion.
+        if (auto rc = db->exec("PRAGMA busy_timeout = 5000; BEGIN;"); !rc) return rc.error();
+        auto check = verify_audit_rows(*db, *seal);
+        if (auto rc = db->exec("COMMIT;"); !rc) return rc.error();
+        return check;
     };
 }
 

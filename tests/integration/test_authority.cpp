@@ -62,6 +62,9 @@ Finished mfactl_as(const std::string& user, std::vector<std::string> args, const
     return run(argv, {}, stdin_text);
 }
 
+const std::vector<std::string> kDisableRoot = {"admin", "disable", "--user", "root", "--ticket", "T-2", "--reason",
+                                               "test", "--operator", "op@example.com", "--verification-method",
+                                               "with-claim"};
 const std::vector<std::string> kDisableNobody = {"admin", "disable", "--user", "nobody", "--ticket", "T-1", "--reason",
                                                  "test", "--operator", "op@example.com", "--verification-method",
                                                  "none-provided"};
@@ -182,6 +185,15 @@ void only_root_mints_backup_codes_for_others(void**) {
         assert_contains(refused.err, "only root may make backup codes for another user");
     }
     assert_str_eq(sql("SELECT count(*) FROM backup_codes"), "0\n");
+    // Nor a factor for root's account by the other door: enroll, or reset, unlock, disable.
+    for (const std::vector<std::string>& on_root : {std::vector<std::string>{"enroll", "totp", "--user", "root"},
+                                                     std::vector<std::string>{"admin", "reset", "--user", "root"},
+                                                     std::vector<std::string>{"admin", "unlock", "--user", "root"},
+                                                     with_commit(kDisableRoot)}) {
+        auto refused = mfactl_as(kAdmin, on_root);
+        assert_int_equal(refused.exit_code, 1);
+        assert_contains(refused.err, "only root may act on an account with uid 0");
+    }
     auto by_root = run({MFACTL_BIN, "--socket", socket, "--json", "backup-codes", "generate", "--user", "bob"}, {}, "");
     assert_int_equal(by_root.exit_code, 0);  // root needs no code
 

@@ -197,6 +197,10 @@ void mfactl_checks_arguments_before_any_side_effect(void**) {
     assert_int_not_equal(lstat(png.c_str(), &st), 0);  // no PNG written
     auto status = nlohmann::json::parse(run({MFACTL_BIN, "--socket", d.socket(), "--json", "status", "--user", "ann"}).out);
     assert_true(status.at("factors").empty());
+    auto nowhere = run({MFACTL_BIN, "--socket", d.socket(), "--json", "enroll", "totp", "--user", "ann", "--qr-png",
+                        d.dir().file("no-such-dir/qr.png")});
+    assert_int_equal(nowhere.exit_code, 1);
+    assert_contains(nowhere.err, "cannot create it");
     auto rows = run({"sqlite3", d.dir().file("state/mfad.db"), "SELECT count(*) FROM factors"});
     assert_str_eq(rows.out, "0\n");  // not even a pending secret
 }

@@ -2,6 +2,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <thread>
+
 #include "cmocka.hpp"
 #include "audit/audit_hash.hpp"
 #include "crypto/secret_box.hpp"
@@ -459,6 +462,35 @@ void a_full_disk_is_a_clear_error(void**) {
     assert_contains(rc.error().message, "disk full");
 }
 
+// The checker walks on a connection of its own while the writer appends:
+// rows and sealed head come from one snapshot, so no false "deleted" alarm.
+void the_audit_checker_reads_one_snapshot_while_rows_are_added(void**) {
+    mfa::test::TempDir dir;
+    auto store = open_store(dir.file("mfad.db"), Durability::normal);
+    AuditEntry entry{"verify_ok", "alice", "ok", "sshd", "", 0, ""};
+    assert_true(store->run_group([&](Store& s) {
+        for (int i = 0; i < 100000; ++i) assert_true(s.append_audit(entry, 1000 + i).ok());
+    }).ok());
+    auto walk = store->audit_chain_checker();
+    std::atomic<bool> done{false};
+    mfa::Result<AuditCheck> check = mfa::make_error("not run");
+    std::thread walker([&] {
+        check = walk();
+        done = true;
+    });
+    int added = 0;
+    while (!done) {
+        assert_true(store->append_audit(entry, 200000).ok());
+        ++added;
+    }
+    walker.join();
+    if (!check) fail_msg("%s", check.error().message.c_str());
+    assert_int_equal(check->broken_id, 0);
+    assert_true(check->rows >= 100000);
+    assert_true(added > 0);  // the writes did overlap the walk
+    assert_int_equal(store->verify_audit_chain()->rows, 100000 + static_cast<std::uint64_t>(added));
+}
+
 // The writer leaves checkpoints to a thread of its own; they must still
 // happen, or the WAL would grow without end.
 void background_checkpoints_copy_the_wal_into_the_database(void**) {
@@ -525,6 +557,7 @@ int main() {
         cmocka_unit_test(the_chain_check_names_the_first_broken_row),
         cmocka_unit_test(a_second_connection_keeps_commits_visible),
         cmocka_unit_test(a_full_disk_is_a_clear_error),
+        cmocka_unit_test(the_audit_checker_reads_one_snapshot_while_rows_are_added),
         cmocka_unit_test(background_checkpoints_copy_the_wal_into_the_database),
         cmocka_unit_test(one_sql_text_can_be_in_use_twice),
     };
