@@ -38,9 +38,12 @@ struct Options {
 // Replays count as failures: with 1 k users, a client soon asks again for a
 // user whose code of this step is spent. 100 (the most mfad allows) keeps a
 // short run from locking them.
+// Clients pick users at random, so now and then several wait on one user at
+// once: max_logins_per_user is raised, or the newest would end the oldest.
 std::string bench_config(const Options& o, int clients) {
     return "durability: " + o.durability + "\nlockout: { max_failures: 100, duration: 1m }\n" +
-           "connections: { max: " + std::to_string(clients + 16) + ", max_per_user: 8, idle_timeout: 30s }\n";
+           "connections: { max: " + std::to_string(clients + 16) +
+           ", max_per_user: 8, idle_timeout: 30s, max_logins_per_user: 64 }\n";
 }
 
 DaemonFigures figures(const std::string& load_name, std::size_t users, int clients, const LoadResult& load,
