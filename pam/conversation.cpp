@@ -4,8 +4,34 @@
 #include <string.h>
 
 #include <cstdlib>
+#include <vector>
 
 namespace mfa::pam {
+namespace {
+
+// Splits `text` into lines, each one message of `style`.
+void add_lines(std::vector<pam_message>& out, std::vector<std::string>& texts, int style, const std::string& text) {
+    for (std::size_t at = 0; at < text.size();) {
+        auto end = text.find('\n', at);
+        if (end == std::string::npos) end = text.size();
+        texts.push_back(text.substr(at, end - at));
+        out.push_back(pam_message{style, nullptr});
+        at = end + 1;
+    }
+}
+
+// Frees a conversation's responses, wiping each.
+void release(pam_response* responses, std::size_t n) {
+    if (responses == nullptr) return;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (responses[i].resp == nullptr) continue;
+        explicit_bzero(responses[i].resp, strlen(responses[i].resp));
+        free(responses[i].resp);
+    }
+    free(responses);
+}
+
+}  // namespace
 
 void TypedAnswer::assign(const char* text) {
     std::size_t n = strlen(text);
@@ -14,14 +40,33 @@ void TypedAnswer::assign(const char* text) {
     if (!too_long_) memcpy(bytes_.data(), text, n);
 }
 
-bool Conversation::ask_hidden(const std::string& prompt, TypedAnswer& answer) {
-    char* response = nullptr;
-    if (pam_prompt(pamh_, PAM_PROMPT_ECHO_OFF, &response, "%s", prompt.c_str()) != PAM_SUCCESS || response == nullptr)
-        return false;
-    answer.assign(response);
-    explicit_bzero(response, strlen(response));
-    free(response);
-    return true;
+bool Conversation::show(const wire::Step& step, TypedAnswer& answer) {
+    const void* item = nullptr;
+    if (pam_get_item(pamh_, PAM_CONV, &item) != PAM_SUCCESS || item == nullptr) return false;
+    const auto* conv = static_cast<const pam_conv*>(item);
+    if (conv->conv == nullptr) return false;
+
+    // One call for the lines and the prompt: sshd's keyboard-interactive shows
+    // the lines with the prompt, and a step costs one exchange with the person.
+    std::vector<pam_message> messages;
+    std::vector<std::string> texts;
+    if (!silent_) {
+        add_lines(messages, texts, PAM_ERROR_MSG, step.errors);
+        add_lines(messages, texts, PAM_TEXT_INFO, step.info);
+    }
+    texts.push_back(step.prompt);
+    messages.push_back(pam_message{step.echo ? PAM_PROMPT_ECHO_ON : PAM_PROMPT_ECHO_OFF, nullptr});
+    std::vector<const pam_message*> pointers;
+    for (std::size_t i = 0; i < messages.size(); ++i) {
+        messages[i].msg = texts[i].c_str();
+        pointers.push_back(&messages[i]);
+    }
+    pam_response* responses = nullptr;
+    int rc = conv->conv(static_cast<int>(pointers.size()), pointers.data(), &responses, conv->appdata_ptr);
+    bool answered = rc == PAM_SUCCESS && responses != nullptr && responses[pointers.size() - 1].resp != nullptr;
+    if (answered) answer.assign(responses[pointers.size() - 1].resp);
+    release(responses, pointers.size());
+    return answered;
 }
 
 void Conversation::say(int style, const std::string& text) {

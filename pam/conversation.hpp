@@ -1,11 +1,12 @@
-// The PAM conversation: a hidden prompt for the code, and messages that
-// PAM_SILENT suppresses.
+// The PAM conversation: the steps mfad sends (errors, information, one
+// prompt) in one pam_conv call, and messages that PAM_SILENT suppresses.
 #pragma once
 
 #include <security/pam_modules.h>
 
 #include <string>
 
+#include "mfa/wire/login_messages.hpp"
 #include "typed_answer.hpp"
 
 namespace mfa::pam {
@@ -14,8 +15,9 @@ class Conversation {
 public:
     Conversation(pam_handle_t* pamh, bool silent) : pamh_(pamh), silent_(silent) {}
 
-    // Fills `answer`; false when the conversation failed. PAM's copy is wiped.
-    bool ask_hidden(const std::string& prompt, TypedAnswer& answer);
+    // Shows `step` and fills `answer` with the reply to its prompt; false when
+    // the conversation failed. PAM's copy of the answer is wiped.
+    bool show(const wire::Step& step, TypedAnswer& answer);
     void info(const std::string& text);
     void error(const std::string& text);
 

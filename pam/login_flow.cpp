@@ -85,11 +85,10 @@ std::optional<T> decoded(const wire::Reply& reply, Decode decode) {
     return std::move(*message);
 }
 
-// The reply to BEGIN: a challenge (nullopt: go on to the prompt) or the end of the login.
-std::optional<int> judge_begin(pam_handle_t* pamh, const ModuleArgs& args, Conversation& conv, const std::string& user,
-                               const wire::Reply& reply) {
+// The reply to BEGIN when it is not a step: the end of the login before any judging.
+int judge_begin(pam_handle_t* pamh, const ModuleArgs& args, Conversation& conv, const std::string& user,
+                const wire::Reply& reply) {
     switch (reply.type()) {
-        case wire::MessageType::challenge: return std::nullopt;
         case wire::MessageType::not_enrolled: return not_enrolled(pamh, args, conv, user);
         case wire::MessageType::exempt: {
             // The help desk disabled this user's MFA for a while: step aside, never PAM_SUCCESS.
@@ -107,6 +106,36 @@ std::optional<int> judge_begin(pam_handle_t* pamh, const ModuleArgs& args, Conve
             return PAM_AUTH_ERR;
         }
         default: return unavailable(pamh, args, conv, "unexpected reply to BEGIN");
+    }
+}
+
+// A verdict after mfad began judging (it sent a step).
+int judge_answer(pam_handle_t* pamh, const ModuleArgs& args, Conversation& conv, const std::string& user,
+                 const wire::Reply& reply) {
+    switch (reply.type()) {
+        case wire::MessageType::allow: {
+            auto notice = decoded<wire::Done>(reply, wire::decode_done);
+            if (!notice) return no_verdict(pamh, conv, user, "malformed ALLOW");
+            if (!notice->message.empty()) conv.info(notice->message);
+            if (args.debug) pam_syslog(pamh, LOG_DEBUG, "%s verified", user.c_str());
+            return PAM_SUCCESS;
+        }
+        case wire::MessageType::deny: {
+            auto deny = decoded<wire::Deny>(reply, wire::decode_deny);
+            if (!deny) return no_verdict(pamh, conv, user, "malformed DENY");
+            conv.error(deny->message);
+            pam_syslog(pamh, LOG_NOTICE, "%s: %s", user.c_str(), printable(deny->message).c_str());
+            // With one try there was nothing to exhaust: it is a plain failure.
+            return deny->exhausted && args.tries > 1 ? PAM_MAXTRIES : PAM_AUTH_ERR;
+        }
+        case wire::MessageType::locked: {
+            auto locked = decoded<wire::Locked>(reply, wire::decode_locked);
+            conv.error(lock_message(locked ? locked->until : 0));
+            pam_syslog(pamh, LOG_NOTICE, "%s is locked out", user.c_str());
+            return PAM_AUTH_ERR;
+        }
+        // A factor that went away under a pending login is a failure, never nullok's "not enrolled".
+        default: return no_verdict(pamh, conv, user, "unexpected reply to ANSWER");
     }
 }
 
@@ -143,59 +172,35 @@ int run_login(pam_handle_t* pamh, int flags, const ModuleArgs& args) {
     auto client = wire::Client::open(options);
     if (!client) return unavailable(pamh, args, conv, client.error().message);
 
-    wire::Begin begin{user, wire_item(pamh, PAM_SERVICE, wire::kMaxService), wire_item(pamh, PAM_RHOST, wire::kMaxRhost),
-                      wire_item(pamh, PAM_TTY, wire::kMaxTty)};
+    wire::Begin begin{user,
+                      wire_item(pamh, PAM_SERVICE, wire::kMaxService),
+                      wire_item(pamh, PAM_RHOST, wire::kMaxRhost),
+                      wire_item(pamh, PAM_TTY, wire::kMaxTty),
+                      static_cast<std::uint32_t>(args.tries),
+                      args.prompt};
     auto begin_frame = wire::encode(begin, client->next_request_id());
     auto reply = client->call(begin_frame);
     if (!reply) return begin_failed(pamh, args, conv, *client, user, reply.error());
-    if (auto end = judge_begin(pamh, args, conv, user, *reply)) return *end;
-    auto challenge = decoded<wire::Challenge>(*reply, wire::decode_challenge);
-    if (!challenge) return unavailable(pamh, args, conv, "malformed CHALLENGE");
+    if (reply->type() != wire::MessageType::step) return judge_begin(pamh, args, conv, user, *reply);
+    auto step = decoded<wire::Step>(*reply, wire::decode_step);
+    if (!step) return unavailable(pamh, args, conv, "malformed STEP");
 
     // From here on mfad is judging this login: no failure is "unavailable".
-    for (int attempt = 1; attempt <= args.tries; ++attempt) {
-        TypedAnswer code;
-        if (!conv.ask_hidden(args.prompt.empty() ? challenge->message : args.prompt, code)) return PAM_CONV_ERR;
-        if (code.empty()) return PAM_AUTH_ERR;  // the user gave up
+    // mfad counts the tries and ends the login with a verdict.
+    for (;;) {
+        TypedAnswer typed;
+        if (!conv.show(*step, typed)) return PAM_CONV_ERR;
+        if (typed.empty() && !step->echo) return PAM_AUTH_ERR;  // no code: the user gave up
         // An answer no code can be is sent empty: mfad counts it as a wrong code.
-        bool usable = !code.too_long() && valid_identifier_text(code.view());
+        bool usable = !typed.too_long() && valid_identifier_text(typed.view());
         auto answer_frame =
-            wire::encode_answer(challenge->session, usable ? code.view() : std::string_view(), client->next_request_id());
-        auto verdict = client->call(answer_frame);
-        if (!verdict) return no_verdict(pamh, conv, user, verdict.error().message);
-        switch (verdict->type()) {
-            case wire::MessageType::allow: {
-                auto notice = decoded<wire::Done>(*verdict, wire::decode_done);
-                if (!notice) return no_verdict(pamh, conv, user, "malformed ALLOW");
-                if (!notice->message.empty()) conv.info(notice->message);
-                if (args.debug) pam_syslog(pamh, LOG_DEBUG, "%s verified", user.c_str());
-                return PAM_SUCCESS;
-            }
-            case wire::MessageType::deny: {
-                auto deny = decoded<wire::Deny>(*verdict, wire::decode_deny);
-                if (!deny) return no_verdict(pamh, conv, user, "malformed DENY");
-                if (deny->final) {
-                    conv.error(deny->message);
-                    pam_syslog(pamh, LOG_NOTICE, "%s: %s", user.c_str(), printable(deny->message).c_str());
-                    return PAM_AUTH_ERR;
-                }
-                if (attempt < args.tries) conv.error("Wrong code, try again.");
-                break;
-            }
-            case wire::MessageType::locked: {
-                auto locked = decoded<wire::Locked>(*verdict, wire::decode_locked);
-                conv.error(lock_message(locked ? locked->until : 0));
-                pam_syslog(pamh, LOG_NOTICE, "%s is locked out", user.c_str());
-                return PAM_AUTH_ERR;
-            }
-            // A factor that went away under a pending login is a failure, never nullok's "not enrolled".
-            default: return no_verdict(pamh, conv, user, "unexpected reply to ANSWER");
-        }
+            wire::encode_answer(step->session, usable ? typed.view() : std::string_view(), client->next_request_id());
+        reply = client->call(answer_frame);
+        if (!reply) return no_verdict(pamh, conv, user, reply.error().message);
+        if (reply->type() != wire::MessageType::step) return judge_answer(pamh, args, conv, user, *reply);
+        step = decoded<wire::Step>(*reply, wire::decode_step);
+        if (!step) return no_verdict(pamh, conv, user, "malformed STEP");
     }
-    pam_syslog(pamh, LOG_NOTICE, "%s gave %d wrong codes", user.c_str(), args.tries);
-    conv.error("Wrong code.");
-    // With one try there was nothing to exhaust: it is a plain failure.
-    return args.tries == 1 ? PAM_AUTH_ERR : PAM_MAXTRIES;
 }
 
 }  // namespace mfa::pam

@@ -1,4 +1,5 @@
-// One pam_sm_authenticate: BEGIN, then up to `tries` ANSWERs, mapped to a PAM code.
+// One pam_sm_authenticate: BEGIN, then the steps mfad sends, each shown and
+// answered, until a verdict, mapped to a PAM code.
 #pragma once
 
 #include <security/pam_modules.h>

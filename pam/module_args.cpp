@@ -3,6 +3,9 @@
 #include <charconv>
 #include <string_view>
 
+#include "mfa/utf8.hpp"
+#include "mfa/wire/login_messages.hpp"
+
 namespace mfa::pam {
 namespace {
 
@@ -36,6 +39,8 @@ bool parse_module_args(int argc, const char** argv, ModuleArgs& args, std::strin
             ok = value == "secure" || value == "open";
             args.fail_mode = value == "open" ? FailMode::open : FailMode::secure;
         } else if (name == "prompt" && eq != std::string_view::npos) {
+            // mfad refuses a prompt it could not show safely; say so here, at the argument.
+            ok = value.size() <= wire::kMaxMessage && valid_identifier_text(value);
             args.prompt = value;
         } else if (arg == "nullok") {
             args.nullok = true;

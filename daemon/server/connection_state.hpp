@@ -23,7 +23,9 @@ struct LoginSession {
     // attempt only while this sealed secret is still the active factor.
     std::vector<std::uint8_t> sealed_secret;
     std::optional<BackupCodeSalt> backup;
-    PendingLogins::Ticket place;  // this login's place among the user's pending logins
+    std::uint32_t tries_left = 1;  // wrong answers still allowed in this login
+    std::string prompt;            // the code prompt
+    PendingLogins::Ticket place;   // this login's place among the user's pending logins
 };
 
 struct ConnectionState {

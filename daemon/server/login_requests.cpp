@@ -19,6 +19,17 @@ Outcome violation(const RequestContext& ctx, const std::string& reason) {
     return Outcome{ctx.error(wire::ErrorCode::malformed, reason), reason};
 }
 
+// The login's prompt, after `errors` (if any).
+wire::FrameWriter ask(const RequestContext& ctx, const LoginSession& login, std::string errors) {
+    return wire::encode(wire::Step{login.id, std::move(errors), "", login.prompt, false}, ctx.request_id);
+}
+
+// The end of a failed login.
+Outcome denied(const RequestContext& ctx, std::string message, bool exhausted = false) {
+    ctx.connection.login.reset();
+    return Outcome{wire::encode(wire::Deny{std::move(message), exhausted}, ctx.request_id), {}};
+}
+
 Outcome locked(const RequestContext& ctx, std::int64_t until) {
     ctx.connection.login.reset();
     return reply(ctx, wire::encode(wire::Locked{static_cast<std::uint64_t>(until)}, ctx.request_id));
@@ -85,10 +96,11 @@ Awaitable<Outcome> handle_begin(const RequestContext& ctx, const wire::PayloadRe
                     {{"MFA_USER", name},
                      {"MFA_EVICTED", std::to_string(evicted)},
                      {"MFA_SUPPRESSED", std::to_string(ctx.state.eviction_log.take_suppressed())}});
+    std::string prompt = request->prompt.empty() ? "Verification code: " : request->prompt;
     ctx.connection.login.emplace(LoginSession{++ctx.connection.last_session_id, name, request->service, request->rhost,
-                                              now, (*user)->totp->sealed_secret, (*user)->backup, std::move(place)});
-    co_return reply(ctx, wire::encode(wire::Challenge{ctx.connection.login->id, "totp", "Verification code: "},
-                                      ctx.request_id));
+                                              now, (*user)->totp->sealed_secret, (*user)->backup, request->tries,
+                                              std::move(prompt), std::move(place)});
+    co_return reply(ctx, ask(ctx, *ctx.connection.login, ""));
 }
 
 // mfad failed on this login's answer: the login is denied (the module never
@@ -140,9 +152,7 @@ Awaitable<Outcome> handle_answer(const RequestContext& ctx, const wire::PayloadR
     count(ctx.state.counters, *outcome, now);
     switch (outcome->result) {
         case AttemptResult::factor_changed:
-            login.reset();
-            co_return reply(ctx, wire::encode(wire::Deny{"Your second factor changed during this login; log in again.", true},
-                                              ctx.request_id));
+            co_return denied(ctx, "Your second factor changed during this login; log in again.");
         case AttemptResult::accepted:
             login.reset();
             co_return reply(ctx, wire::encode(wire::Done{backup_message(*outcome)}, ctx.request_id, wire::MessageType::allow));
@@ -150,11 +160,9 @@ Awaitable<Outcome> handle_answer(const RequestContext& ctx, const wire::PayloadR
         case AttemptResult::rejected:
         case AttemptResult::replayed:
             if (outcome->locked_until > now) co_return locked(ctx, outcome->locked_until);
-            if (expired) {
-                login.reset();
-                co_return reply(ctx, wire::encode(wire::Deny{"The login timed out.", true}, ctx.request_id));
-            }
-            co_return reply(ctx, wire::encode(wire::Deny{"wrong code"}, ctx.request_id));
+            if (expired) co_return denied(ctx, "The login timed out.");
+            if (--login->tries_left == 0) co_return denied(ctx, "Wrong code.", true);
+            co_return reply(ctx, ask(ctx, *login, "Wrong code, try again."));
     }
     auto unknown = make_error("unknown attempt result");
     co_return co_await failed_inside(ctx, *login, unknown);

@@ -19,18 +19,19 @@ enum class Verdict { accepted, refused, locked, error };
 
 // One BEGIN + ANSWER for `user`, answered with its current code.
 Verdict verify_once(wire::Client& client, const std::string& user, const Secret& secret) {
-    auto begin = wire::encode(wire::Begin{user, "bench", "", ""}, client.next_request_id());
+    // One try: a wrong or replayed code ends the login with DENY, as a module with tries=1 sees it.
+    auto begin = wire::encode(wire::Begin{user, "bench", "", "", 1, ""}, client.next_request_id());
     auto reply = client.call(begin);
     if (!reply) return Verdict::error;
     if (reply->type() == wire::MessageType::locked) return Verdict::locked;
-    if (reply->type() != wire::MessageType::challenge) return Verdict::error;
+    if (reply->type() != wire::MessageType::step) return Verdict::error;
     auto fields = reply->fields();
     if (!fields) return Verdict::error;
-    auto challenge = wire::decode_challenge(*fields);
-    if (!challenge) return Verdict::error;
+    auto step = wire::decode_step(*fields);
+    if (!step) return Verdict::error;
     auto code = otp::totp(secret, std::time(nullptr), 30, 6, otp::Algorithm::sha1);
     if (!code) return Verdict::error;
-    auto answer = wire::encode(wire::Answer{challenge->session, *code}, client.next_request_id());
+    auto answer = wire::encode(wire::Answer{step->session, *code}, client.next_request_id());
     auto verdict = client.call(answer);
     if (!verdict) return Verdict::error;
     switch (verdict->type()) {

@@ -48,7 +48,7 @@ void decode_every_message(const PayloadReader& p) {
     (void)decode_done(p);
     (void)decode_user_status_reply(p);
     (void)decode_begin(p);
-    (void)decode_challenge(p);
+    (void)decode_step(p);
     (void)decode_locked(p);
     (void)decode_answer(p);
     (void)decode_deny(p);

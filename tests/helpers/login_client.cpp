@@ -13,11 +13,11 @@ LoginClient::LoginClient(const std::string& socket, std::chrono::milliseconds ti
         error_ = client.error().message;
 }
 
-std::optional<wire::MessageType> LoginClient::begin(const std::string& user) {
+std::optional<wire::MessageType> LoginClient::begin(const std::string& user, std::uint32_t tries) {
     if (!client_) return std::nullopt;
-    auto frame = wire::encode(wire::Begin{user, "test", "192.0.2.7", "pts/1"}, client_->next_request_id());
+    auto frame = wire::encode(wire::Begin{user, "test", "192.0.2.7", "pts/1", tries, ""}, client_->next_request_id());
     auto reply = client_->call(frame);
-    if (reply && reply->type() == wire::MessageType::challenge) session_ = wire::decode_challenge(*reply->fields())->session;
+    if (reply && reply->type() == wire::MessageType::step) session_ = wire::decode_step(*reply->fields())->session;
     return record(reply);
 }
 
@@ -37,20 +37,22 @@ std::optional<wire::MessageType> LoginClient::record(const Result<wire::Reply>& 
     if (type == wire::MessageType::allow || type == wire::MessageType::exempt)
         message_ = wire::decode_done(*reply->fields())->message;
     if (type == wire::MessageType::deny) message_ = wire::decode_deny(*reply->fields())->message;
+    if (type == wire::MessageType::step) message_ = wire::decode_step(*reply->fields())->errors;
     return type;
 }
 
 RaceResult race_one_code(const std::string& socket, const std::string& user, const std::string& code) {
     LoginClient a(socket), b(socket);
-    if (a.begin(user) != wire::MessageType::challenge || b.begin(user) != wire::MessageType::challenge) return {};
+    if (a.begin(user) != wire::MessageType::step || b.begin(user) != wire::MessageType::step) return {};
     std::barrier start(2);
     std::optional<wire::MessageType> ra, rb;
     std::thread ta([&] { start.arrive_and_wait(); ra = a.answer(code); });
     std::thread tb([&] { start.arrive_and_wait(); rb = b.answer(code); });
     ta.join();
     tb.join();
+    // The loser's code was a replay: "wrong code, try again", a new step.
     return {(ra == wire::MessageType::allow) + (rb == wire::MessageType::allow),
-            (ra == wire::MessageType::deny) + (rb == wire::MessageType::deny)};
+            (ra == wire::MessageType::step) + (rb == wire::MessageType::step)};
 }
 
 }  // namespace mfa::test

@@ -13,12 +13,14 @@ namespace mfa::test {
 class LoginClient {
 public:
     explicit LoginClient(const std::string& socket, std::chrono::milliseconds timeout = std::chrono::seconds(10));
-    // The reply type to BEGIN (CHALLENGE, NOT_ENROLLED, LOCKED, EXEMPT) or nullopt on error.
-    std::optional<wire::MessageType> begin(const std::string& user);
-    // The reply type to ANSWER (ALLOW, DENY, LOCKED) or nullopt on error.
+    // The reply type to BEGIN (STEP, NOT_ENROLLED, LOCKED, EXEMPT) or nullopt on
+    // error. `tries`: the wrong answers the login allows before its final DENY.
+    std::optional<wire::MessageType> begin(const std::string& user, std::uint32_t tries = wire::kMaxTries);
+    // The reply type to ANSWER (ALLOW; STEP after a wrong answer with tries
+    // left; DENY, LOCKED) or nullopt on error.
     std::optional<wire::MessageType> answer(const std::string& code);
     const std::string& last_error() const { return error_; }
-    // The text of the last ALLOW, DENY or EXEMPT: what the module shows the user.
+    // The text of the last ALLOW, DENY or EXEMPT, or a STEP's errors: what the module shows the user.
     const std::string& last_message() const { return message_; }
 
 private:

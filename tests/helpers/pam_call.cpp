@@ -21,7 +21,10 @@ int converse(int n, const pam_message** msg, pam_response** resp, void* data) {
     *resp = static_cast<pam_response*>(calloc(static_cast<std::size_t>(n), sizeof(pam_response)));
     for (int i = 0; i < n; ++i) {
         switch (msg[i]->msg_style) {
-            case PAM_PROMPT_ECHO_OFF: {
+            case PAM_PROMPT_ECHO_OFF:
+            case PAM_PROMPT_ECHO_ON: {
+                conv->out.prompt_texts += std::string(msg[i]->msg) +
+                                          (msg[i]->msg_style == PAM_PROMPT_ECHO_OFF ? "|hidden\n" : "|echo\n");
                 if (conv->at_prompt) conv->at_prompt();
                 auto next = static_cast<std::size_t>(conv->out.prompts++);
                 if (next < conv->answers.size()) (*resp)[i].resp = strdup(conv->answers[next].c_str());

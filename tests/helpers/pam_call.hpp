@@ -12,11 +12,11 @@ struct PamCall {
     int rc = -1;
     std::string errors;  // PAM_ERROR_MSG texts, one per line
     std::string infos;   // PAM_TEXT_INFO texts, one per line
-    int prompts = 0;     // hidden prompts shown
+    int prompts = 0;     // prompts shown, hidden or not
+    std::string prompt_texts;  // each prompt, then "|hidden" or "|echo", one per line
 };
 
-// Runs under pam_wrapper (service "mfa"); hidden prompts get `answers` in
-// order. `at_prompt` runs when a prompt is shown, before it is answered (the
+// Runs under pam_wrapper (service "mfa"); prompts get `answers` in order. `at_prompt` runs when a prompt is shown, before it is answered (the
 // moment to change the world under a waiting login). `after_return` runs
 // when the module has returned, before pam_end and dlclose touch memory.
 PamCall call_pam_mfa(const std::string& user, const std::vector<std::string>& args,

@@ -18,8 +18,8 @@ int start_daemon(void**) {
 
 void lock(const std::string& user) {
     LoginClient client(suite_daemon().socket());
-    assert_true(client.begin(user) == MessageType::challenge);
-    assert_true(client.answer("000000") == MessageType::deny);
+    assert_true(client.begin(user) == MessageType::step);
+    assert_true(client.answer("000000") == MessageType::step);
     assert_true(client.answer("000000") == MessageType::locked);
 }
 
@@ -34,7 +34,7 @@ void unlock_lets_a_locked_user_in(void**) {
     assert_str_eq(unlocked.out, "kim: unlocked\n");
     assert_str_eq(suite_mfactl({"admin", "unlock", "--user", "kim"}).out, "kim: was not locked\n");
     LoginClient client(suite_daemon().socket());
-    assert_true(client.begin("kim") == MessageType::challenge);
+    assert_true(client.begin("kim") == MessageType::step);
     assert_true(client.answer(oathtool_code(secret, unix_now())) == MessageType::allow);
     assert_contains(suite_daemon().log(), "MFA_EVENT=unlock MFA_USER=kim MFA_RESULT=ok");
 }
@@ -59,7 +59,7 @@ void reset_makes_the_next_login_enroll(void**) {
 void a_reset_voids_a_login_begun_before_it(void**) {
     enroll_user(suite_daemon().socket(), "noa");
     LoginClient before(suite_daemon().socket());
-    assert_true(before.begin("noa") == MessageType::challenge);
+    assert_true(before.begin("noa") == MessageType::step);
     assert_int_equal(suite_mfactl({"admin", "reset", "--user", "noa", "--reason", "test"}).exit_code, 0);
     auto secret = enroll_user(suite_daemon().socket(), "noa");
     auto code = oathtool_code(secret, unix_now());
@@ -67,7 +67,7 @@ void a_reset_voids_a_login_begun_before_it(void**) {
     assert_true(before.answer(code) == MessageType::deny);
     assert_contains(before.last_message(), "changed during this login");
     LoginClient after(suite_daemon().socket());  // the code was not spent: a fresh login takes it
-    assert_true(after.begin("noa") == MessageType::challenge);
+    assert_true(after.begin("noa") == MessageType::step);
     assert_true(after.answer(code) == MessageType::allow);
 }
 
@@ -129,8 +129,8 @@ void audit_verify_catches_the_newest_rows_deleted(void**) {
     enroll_user(fresh.socket(), "max");  // rows 1 and 2
     for (int i = 0; i < 2; ++i) {       // rows 3 and 4
         LoginClient client(fresh.socket());
-        assert_true(client.begin("max") == MessageType::challenge);
-        assert_true(client.answer("000000") == MessageType::deny);
+        assert_true(client.begin("max") == MessageType::step);
+        assert_true(client.answer("000000") == MessageType::step);
     }
     std::string db = fresh.dir().file("state/mfad.db");
     auto mfactl = [&](std::vector<std::string> args) {

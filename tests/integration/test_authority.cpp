@@ -84,7 +84,7 @@ int begin_as(uid_t uid, gid_t gid, const std::string& target) {
         if (setgroups(0, nullptr) != 0 || setgid(gid) != 0 || setuid(uid) != 0) _exit(3);
         LoginClient client(world->daemon->socket());
         auto reply = client.begin(target);
-        if (reply == MessageType::challenge || reply == MessageType::not_enrolled || reply == MessageType::exempt) _exit(0);
+        if (reply == MessageType::step || reply == MessageType::not_enrolled || reply == MessageType::exempt) _exit(0);
         _exit(client.last_error().find("permission denied") != std::string::npos ? 1 : 2);
     }
     int status = 0;

@@ -21,7 +21,7 @@ int start_daemon(void**) {
 
 std::optional<MessageType> login_with(const std::string& user, const std::string& code, std::string* message = nullptr) {
     LoginClient client(suite_daemon().socket());
-    if (client.begin(user) != MessageType::challenge) return std::nullopt;
+    if (client.begin(user) != MessageType::step) return std::nullopt;
     auto verdict = client.answer(code);
     if (message != nullptr) *message = client.last_message();
     return verdict;
@@ -63,9 +63,9 @@ void a_code_works_once_in_place_of_totp(void**) {
     std::string message;
     assert_true(login_with("bob", codes[0], &message) == MessageType::allow);
     assert_str_eq(message.c_str(), "");  // 7 left: no warning yet
-    assert_true(login_with("bob", codes[0]) == MessageType::deny);  // used
+    assert_true(login_with("bob", codes[0]) == MessageType::step);  // used
     assert_str_eq(suite_sql("SELECT result FROM audit WHERE user = 'bob' ORDER BY id DESC LIMIT 1").c_str(), "replay\n");
-    assert_true(login_with("bob", "NotACode12") == MessageType::deny);
+    assert_true(login_with("bob", "NotACode12") == MessageType::step);
     // The TOTP code still works beside them.
     assert_true(login_with("bob", oathtool_code(secret, unix_now())) == MessageType::allow);
 
@@ -99,7 +99,7 @@ void a_new_set_voids_the_old_one(void**) {
     auto old_codes = new_backup_codes(suite_daemon().socket(), "dee");
     assert_true(login_with("dee", old_codes[0]) == MessageType::allow);
     auto new_codes = new_backup_codes(suite_daemon().socket(), "dee");
-    assert_true(login_with("dee", old_codes[1]) == MessageType::deny);
+    assert_true(login_with("dee", old_codes[1]) == MessageType::step);
     assert_true(login_with("dee", new_codes[1]) == MessageType::allow);
     assert_str_eq(suite_sql("SELECT detail FROM audit WHERE user = 'dee' AND event = 'backup_codes_generate' "
                       "ORDER BY id").c_str(), "count=8 voided=0\ncount=8 voided=7\n");
@@ -115,9 +115,9 @@ void wrong_backup_codes_count_towards_the_lock(void**) {
     enroll_user(suite_daemon().socket(), "eve");
     auto codes = new_backup_codes(suite_daemon().socket(), "eve");
     LoginClient client(suite_daemon().socket()), earlier(suite_daemon().socket());
-    assert_true(earlier.begin("eve") == MessageType::challenge);
-    assert_true(client.begin("eve") == MessageType::challenge);
-    for (int i = 0; i < 3; ++i) assert_true(client.answer("WrongCode" + std::to_string(i)) == MessageType::deny);
+    assert_true(earlier.begin("eve") == MessageType::step);
+    assert_true(client.begin("eve") == MessageType::step);
+    for (int i = 0; i < 3; ++i) assert_true(client.answer("WrongCode" + std::to_string(i)) == MessageType::step);
     assert_true(client.answer("WrongCode9") == MessageType::locked);
     // Locked: even a good code, from a login begun before the lock, is refused and not spent.
     assert_true(earlier.answer(codes[0]) == MessageType::locked);

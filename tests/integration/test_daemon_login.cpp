@@ -55,7 +55,7 @@ void parallel_failures_lock_at_exactly_the_cap(void**) {
     std::vector<std::unique_ptr<LoginClient>> clients;
     for (int i = 0; i < 50; ++i) {
         clients.push_back(std::make_unique<LoginClient>(socket));
-        assert_true(clients.back()->begin("eve") == MessageType::challenge);
+        assert_true(clients.back()->begin("eve") == MessageType::step);
     }
     std::atomic<int> denied{0}, locked{0}, other{0};
     std::vector<std::thread> threads;
@@ -66,9 +66,9 @@ void parallel_failures_lock_at_exactly_the_cap(void**) {
             for (int i = 0; i < 4; ++i) {
                 std::optional<MessageType> r;
                 if (!in_session) r = c->begin("eve");
-                if (in_session || r == MessageType::challenge) r = c->answer("000000");
-                in_session = r == MessageType::deny;
-                if (r == MessageType::deny) ++denied;
+                if (in_session || r == MessageType::step) r = c->answer("000000");
+                in_session = r == MessageType::step;
+                if (r == MessageType::step) ++denied;
                 else if (r == MessageType::locked) ++locked;
                 else ++other;
             }
@@ -92,10 +92,10 @@ void a_session_opened_before_the_lock_is_refused_the_right_code(void**) {
     const std::string& socket = suite_daemon().socket();
     auto secret = enroll_user(socket, "frank");
     LoginClient patient(socket);
-    assert_true(patient.begin("frank") == MessageType::challenge);
+    assert_true(patient.begin("frank") == MessageType::step);
     LoginClient attacker(socket);
-    assert_true(attacker.begin("frank") == MessageType::challenge);
-    for (int i = 0; i < 3; ++i) assert_true(attacker.answer("000000") == MessageType::deny);
+    assert_true(attacker.begin("frank") == MessageType::step);
+    for (int i = 0; i < 3; ++i) assert_true(attacker.answer("000000") == MessageType::step);
     assert_true(attacker.answer("000000") == MessageType::locked);
     assert_true(patient.answer(oathtool_code(secret, unix_now())) == MessageType::locked);
 }
@@ -139,13 +139,54 @@ void protocol_misuse_ends_the_connection(void**) {
     assert_true(huge.closed_by_peer());
 }
 
+// mfad drives the conversation: the prompt (its own or the module's
+// prompt=), "try again" with the next step, and the final DENY when the
+// module's tries are used up.
+void mfad_counts_the_tries_and_ends_the_login(void**) {
+    const std::string& socket = suite_daemon().socket();
+    enroll_user(socket, "kim");
+    RawClient raw(socket);
+    assert_true(raw.handshake());
+    auto step_of = [](const std::optional<RawFrame>& frame) {
+        assert_true(frame && frame->header.type == MessageType::step);
+        return *wire::decode_step(*wire::PayloadReader::parse(frame->payload));
+    };
+    auto begin = wire::encode(wire::Begin{"kim", "sshd", "", "", 2, ""}, 2);
+    assert_true(raw.send(begin));
+    auto first = step_of(raw.receive());
+    assert_str_eq(first.prompt, "Verification code: ");
+    assert_str_eq(first.errors, "");
+    assert_false(first.echo);
+    auto wrong = wire::encode(wire::Answer{first.session, "000000x"}, 3);
+    assert_true(raw.send(wrong));
+    auto again = step_of(raw.receive());
+    assert_str_eq(again.errors, "Wrong code, try again.");
+    auto last = wire::encode(wire::Answer{first.session, "000001x"}, 4);
+    assert_true(raw.send(last));
+    auto end = raw.receive();
+    assert_true(end && end->header.type == MessageType::deny);
+    auto deny = wire::decode_deny(*wire::PayloadReader::parse(end->payload));
+    assert_true(deny->exhausted);
+
+    auto custom = wire::encode(wire::Begin{"kim", "sshd", "", "", 3, "Token: "}, 5);
+    assert_true(raw.send(custom));
+    assert_str_eq(step_of(raw.receive()).prompt, "Token: ");
+    RawClient bad(socket);
+    assert_true(bad.handshake());
+    auto eleven = wire::encode(wire::Begin{"kim", "sshd", "", "", 11, ""}, 2);
+    assert_true(bad.send(eleven));
+    auto refused = bad.receive();
+    assert_true(refused && refused->header.type == MessageType::error);
+    assert_true(bad.closed_by_peer());
+}
+
 void audit_and_journal_fields_without_secrets(void**) {
     const std::string& socket = suite_daemon().socket();
     auto secret = enroll_user(socket, "heidi");
     auto code = oathtool_code(secret, unix_now());
     LoginClient client(socket);
-    assert_true(client.begin("heidi") == MessageType::challenge);
-    assert_true(client.answer("314159") == MessageType::deny);
+    assert_true(client.begin("heidi") == MessageType::step);
+    assert_true(client.answer("314159") == MessageType::step);
     assert_true(client.answer(code) == MessageType::allow);
     assert_int_equal(audit_count("user = 'heidi' AND event = 'enroll_start' AND result = 'ok'"), 1);
     assert_int_equal(audit_count("user = 'heidi' AND event = 'enroll_confirm' AND result = 'ok'"), 1);
@@ -171,11 +212,11 @@ void durability_normal_works_the_same(void**) {
     auto secret = enroll_user(normal.socket(), "ivan");
     auto code = oathtool_code(secret, unix_now());
     LoginClient first(normal.socket());
-    assert_true(first.begin("ivan") == MessageType::challenge);
+    assert_true(first.begin("ivan") == MessageType::step);
     assert_true(first.answer(code) == MessageType::allow);
     LoginClient replay(normal.socket());
-    assert_true(replay.begin("ivan") == MessageType::challenge);
-    assert_true(replay.answer(code) == MessageType::deny);
+    assert_true(replay.begin("ivan") == MessageType::step);
+    assert_true(replay.answer(code) == MessageType::step);
     normal.child().signal(SIGTERM);
     assert_int_equal(normal.child().wait(std::chrono::seconds(10)), 0);
     // After a clean stop the rows are in the file.
@@ -211,6 +252,7 @@ int main() {
         cmocka_unit_test(a_session_opened_before_the_lock_is_refused_the_right_code),
         cmocka_unit_test(not_enrolled_and_pending_users_get_no_challenge),
         cmocka_unit_test(protocol_misuse_ends_the_connection),
+        cmocka_unit_test(mfad_counts_the_tries_and_ends_the_login),
         cmocka_unit_test(audit_and_journal_fields_without_secrets),
         cmocka_unit_test(durability_normal_works_the_same),
         cmocka_unit_test(parallel_logins_share_commits),

@@ -36,8 +36,8 @@ void prepare_locked_user(const std::string& user) {
     enroll_user(suite_daemon().socket(), user);
     new_backup_codes(suite_daemon().socket(), user);
     LoginClient client(suite_daemon().socket());
-    assert_true(client.begin(user) == MessageType::challenge);
-    assert_true(client.answer("000000") == MessageType::deny);
+    assert_true(client.begin(user) == MessageType::step);
+    assert_true(client.answer("000000") == MessageType::step);
     assert_true(client.answer("000000") == MessageType::locked);
 }
 
@@ -107,7 +107,7 @@ void the_user_logs_in_then_enrolls_again(void**) {
 
     auto secret = enroll_user(suite_daemon().socket(), "fay");
     LoginClient after(suite_daemon().socket());
-    assert_true(after.begin("fay") == MessageType::challenge);  // the disable ended with the enrollment
+    assert_true(after.begin("fay") == MessageType::step);  // the disable ended with the enrollment
     assert_true(after.answer(oathtool_code(secret, unix_now())) == MessageType::allow);
     assert_true(nlohmann::json::parse(suite_mfactl({"--json", "status", "--user", "fay"}).out).at("mfa_disabled_until").is_null());
     // Enrolled again, a disable has work to do again.

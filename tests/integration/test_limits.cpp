@@ -65,7 +65,7 @@ void a_flood_of_pending_logins_for_one_user_cannot_fill_mfad(void**) {
         assert_true(client->send(begin));
         auto reply = client->receive();
         if (!reply) fail_msg("pending login %d got no reply", i);
-        assert_int_equal(static_cast<int>(reply->header.type), static_cast<int>(wire::MessageType::challenge));
+        assert_int_equal(static_cast<int>(reply->header.type), static_cast<int>(wire::MessageType::step));
         waiting.push_back(std::move(client));
     }
     // The oldest were ended by mfad; the last three still wait.
@@ -73,7 +73,7 @@ void a_flood_of_pending_logins_for_one_user_cannot_fill_mfad(void**) {
     for (std::size_t i = waiting.size() - 3; i < waiting.size(); ++i) assert_false(waiting[i]->closed_by_peer(100));
 
     LoginClient login(suite_daemon().socket());
-    assert_true(login.begin("bob") == wire::MessageType::challenge);
+    assert_true(login.begin("bob") == wire::MessageType::step);
     assert_true(login.answer(oathtool_code(bob, unix_now())) == wire::MessageType::allow);
     assert_true(root_status_answers());
 }
@@ -124,7 +124,7 @@ void other_users_cannot_take_roots_reserve(void**) {
     }
     assert_true(root_status_answers());
     LoginClient root(suite_daemon().socket());
-    assert_true(root.begin("bob") == wire::MessageType::challenge);
+    assert_true(root.begin("bob") == wire::MessageType::step);
     close(release[1]);
     for (pid_t pid : holders) waitpid(pid, nullptr, 0);
     close(ready[0]);
@@ -198,7 +198,7 @@ void a_login_is_served_while_audit_verify_walks_a_million_rows(void**) {
 
     auto started = std::chrono::steady_clock::now();
     LoginClient login(suite_daemon().socket(), std::chrono::seconds(2));
-    assert_true(login.begin("carol") == wire::MessageType::challenge);
+    assert_true(login.begin("carol") == wire::MessageType::step);
     assert_true(login.answer(oathtool_code(secret, unix_now())) == wire::MessageType::allow);
     auto took = std::chrono::steady_clock::now() - started;
     // The walk was still going when the login was done: they overlapped.

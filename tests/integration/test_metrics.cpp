@@ -88,16 +88,16 @@ void counters_follow_the_events(void**) {
     auto code = oathtool_code(secret, unix_now());
     world->secrets.push_back(code);
     LoginClient login(socket);
-    assert_true(login.begin("mia") == MessageType::challenge);
+    assert_true(login.begin("mia") == MessageType::step);
     assert_true(login.answer(code) == MessageType::allow);
     auto codes = new_backup_codes(socket, "mia");
     world->secrets.insert(world->secrets.end(), codes.begin(), codes.end());
     LoginClient backup(socket);
-    assert_true(backup.begin("mia") == MessageType::challenge);
+    assert_true(backup.begin("mia") == MessageType::step);
     assert_true(backup.answer(codes[0]) == MessageType::allow);
     LoginClient wrong(socket);
-    assert_true(wrong.begin("mia") == MessageType::challenge);
-    assert_true(wrong.answer("999999") == MessageType::deny);
+    assert_true(wrong.begin("mia") == MessageType::step);
+    assert_true(wrong.answer("999999") == MessageType::step);
     assert_true(wrong.answer(codes[0]) == MessageType::locked);  // used code, second failure: the lock
     refused_begin_as_nobody();
     assert_int_equal(mfactl({"admin", "disable", "--user", "mia", "--ticket", "HD-1", "--reason", "test", "--operator",

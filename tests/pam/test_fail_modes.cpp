@@ -228,8 +228,15 @@ void mfad_unreachable_before_judging_is_the_fail_mode(void**) {
         both_modes([&](const char* mode) { return call_pam_mfa("alice", args(mode, dir.file("foreign.sock")), {"123456"}).rc; },
                    PAM_AUTHINFO_UNAVAIL, PAM_IGNORE);
     }
+    {  // an mfad of the previous release (protocol 1) refuses this module's HELLO
+        auto mismatch = wire::encode(
+            wire::ErrorReply{wire::ErrorCode::version_mismatch, "mfad speaks protocol 1..1, the client 2..2"}, 1);
+        FakeServer fake(dir.file("old.sock"), {frame_bytes(mismatch)});
+        both_modes([&](const char* mode) { return call_pam_mfa("alice", args(mode, dir.file("old.sock")), {"123456"}).rc; },
+                   PAM_AUTHINFO_UNAVAIL, PAM_IGNORE);
+    }
     {
-        auto hello_ok = wire::encode(wire::HelloOk{1, "fake"}, 1);
+        auto hello_ok = wire::encode(wire::HelloOk{wire::kProtocolMax, "fake"}, 1);
         auto internal = wire::encode(wire::ErrorReply{wire::ErrorCode::internal, "store down"}, 2);
         FakeServer fake(dir.file("internal.sock"), {frame_bytes(hello_ok), frame_bytes(internal)});
         both_modes([&](const char* mode) { return call_pam_mfa("alice", args(mode, dir.file("internal.sock")), {"123456"}).rc; },
@@ -245,7 +252,7 @@ int scripted(const char* mode, const std::string& path, std::vector<std::vector<
 
 void mfad_refusing_the_caller_is_denied(void**) {
     TempDir dir;
-    auto hello_ok = wire::encode(wire::HelloOk{1, "fake"}, 1);
+    auto hello_ok = wire::encode(wire::HelloOk{wire::kProtocolMax, "fake"}, 1);
     auto refused = wire::encode(wire::ErrorReply{wire::ErrorCode::permission_denied, "permission denied"}, 2);
     both_modes([&](const char* mode) { return scripted(mode, dir.file("s.sock"), {frame_bytes(hello_ok), frame_bytes(refused)}); },
                PAM_AUTH_ERR, PAM_AUTH_ERR);
@@ -254,8 +261,8 @@ void mfad_refusing_the_caller_is_denied(void**) {
 // After the challenge: an ERROR, a hang-up or silence past the timeout is a failed login.
 void no_verdict_after_the_challenge_is_denied(void**) {
     TempDir dir;
-    auto hello_ok = wire::encode(wire::HelloOk{1, "fake"}, 1);
-    auto challenge = wire::encode(wire::Challenge{7, "totp", "Code: "}, 2);
+    auto hello_ok = wire::encode(wire::HelloOk{wire::kProtocolMax, "fake"}, 1);
+    auto challenge = wire::encode(wire::Step{7, "", "", "Code: ", false}, 2);
     auto internal = wire::encode(wire::ErrorReply{wire::ErrorCode::internal, "secret failed to open"}, 3);
     auto malformed = wire::encode(wire::ErrorReply{wire::ErrorCode::malformed, "payload: code too long"}, 3);
     auto not_enrolled = wire::encode_empty(wire::MessageType::not_enrolled, 3);

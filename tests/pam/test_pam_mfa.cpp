@@ -258,8 +258,8 @@ std::vector<std::uint8_t> broken_frame(mfa::wire::MessageType type, std::uint32_
 // a failed login; never PAM_IGNORE or PAM_SUCCESS.
 void a_malformed_exempt_or_allow_fails_closed(void**) {
     using mfa::wire::MessageType;
-    auto hello_ok = mfa::wire::encode(mfa::wire::HelloOk{1, "fake"}, 1);
-    auto challenge = mfa::wire::encode(mfa::wire::Challenge{7, "totp", "Code: "}, 2);
+    auto hello_ok = mfa::wire::encode(mfa::wire::HelloOk{mfa::wire::kProtocolMax, "fake"}, 1);
+    auto challenge = mfa::wire::encode(mfa::wire::Step{7, "", "", "Code: ", false}, 2);
     std::string path = kRun + "/scripted.sock";
     {
         FakeServer fake(path, {frame_bytes(hello_ok), broken_frame(MessageType::exempt, 2)});
@@ -275,6 +275,72 @@ void a_malformed_exempt_or_allow_fails_closed(void**) {
         FakeServer fake(path, {frame_bytes(hello_ok), frame_bytes(challenge), frame_bytes(allow)});
         assert_int_equal(pam_login("mfa_scripted", "alice", {"123456"}).rc, PAM_SUCCESS);
     }
+}
+
+std::vector<std::uint8_t> step_frame(mfa::wire::Step step, std::uint32_t id) {
+    auto frame = mfa::wire::encode(step, id);
+    return frame_bytes(frame);
+}
+
+// The module is a terminal: it shows what mfad's steps say (errors, lines of
+// information, a prompt with or without echo) in one conversation each, and
+// maps each verdict; it knows nothing of factors.
+void steps_are_rendered_and_verdicts_mapped(void**) {
+    using mfa::wire::MessageType;
+    auto hello_frame = mfa::wire::encode(mfa::wire::HelloOk{mfa::wire::kProtocolMax, "fake"}, 1);
+    auto hello_ok = frame_bytes(hello_frame);
+    auto menu = step_frame({7, "", "Second factor for alice:\n  1) app\n  2) text message", "Choose, or type a code: ", true}, 2);
+    auto code = step_frame({7, "Not a choice.", "", "Code: ", false}, 3);
+    auto allow = mfa::wire::encode(mfa::wire::Done{""}, 4, MessageType::allow);
+    std::string path = kRun + "/scripted.sock";
+    std::string sock = "socket=" + path;
+    {
+        FakeServer fake(path, {hello_ok, menu, code, frame_bytes(allow)});
+        auto login = call_pam_mfa("alice", {sock}, {"9", "123456"});
+        assert_int_equal(login.rc, PAM_SUCCESS);
+        assert_str_eq(login.prompt_texts, "Choose, or type a code: |echo\nCode: |hidden\n");
+        assert_str_eq(login.infos, "Second factor for alice:\n  1) app\n  2) text message\n");
+        assert_str_eq(login.errors, "Not a choice.\n");
+    }
+    {  // PAM_SILENT: no lines, the prompts stay
+        FakeServer fake(path, {hello_ok, menu, code, frame_bytes(allow)});
+        auto login = call_pam_mfa("alice", {sock}, {"9", "123456"}, PAM_SILENT);
+        assert_int_equal(login.rc, PAM_SUCCESS);
+        assert_int_equal(login.prompts, 2);
+        assert_str_eq(login.infos + login.errors, "");
+    }
+    struct Case {
+        std::vector<std::uint8_t> verdict;
+        std::string tries;
+        int rc;
+    };
+    auto deny = [](bool exhausted) {
+        auto frame = mfa::wire::encode(mfa::wire::Deny{"Wrong code.", exhausted}, 3);
+        return frame_bytes(frame);
+    };
+    auto locked = mfa::wire::encode(mfa::wire::Locked{4102444800}, 3);
+    auto exempt = mfa::wire::encode(mfa::wire::Done{"disabled"}, 3, MessageType::exempt);
+    auto not_enrolled = mfa::wire::encode_empty(MessageType::not_enrolled, 3);
+    auto empty_prompt = step_frame({7, "", "", "", false}, 3);  // malformed: a step must prompt
+    for (const auto& c : {Case{deny(true), "tries=3", PAM_MAXTRIES}, Case{deny(true), "tries=1", PAM_AUTH_ERR},
+                          Case{deny(false), "tries=3", PAM_AUTH_ERR}, Case{frame_bytes(locked), "tries=3", PAM_AUTH_ERR},
+                          Case{frame_bytes(exempt), "tries=3", PAM_AUTH_ERR},
+                          Case{frame_bytes(not_enrolled), "tries=3", PAM_AUTH_ERR},
+                          Case{empty_prompt, "tries=3", PAM_AUTH_ERR}}) {
+        FakeServer fake(path, {hello_ok, step_frame({7, "", "", "Code: ", false}, 2), c.verdict});
+        assert_int_equal(call_pam_mfa("alice", {sock, c.tries, "nullok"}, {"123456"}).rc, c.rc);
+    }
+    // A malformed first step: mfad broke before judging; fail closed unless fail_mode=open.
+    FakeServer fake(path, {hello_ok, step_frame({7, "", "", "", false}, 2)});
+    assert_int_equal(call_pam_mfa("alice", {sock}, {"123456"}).rc, PAM_AUTHINFO_UNAVAIL);
+}
+
+void the_prompt_argument_replaces_mfads_prompt(void**) {
+    auto secret = enroll_user(suite_daemon().socket(), "lea");
+    auto login = call_pam_mfa("lea", {socket_arg("mfad.sock"), "prompt=Token: "}, {oathtool_code(secret, unix_now())});
+    assert_int_equal(login.rc, PAM_SUCCESS);
+    assert_str_eq(login.prompt_texts, "Token: |hidden\n");
+    assert_int_equal(call_pam_mfa("lea", {socket_arg("mfad.sock"), "prompt=Code\x1b[2J"}).rc, PAM_SERVICE_ERR);
 }
 
 void a_socket_of_another_user_is_refused(void**) {
@@ -314,6 +380,8 @@ int main() {
         cmocka_unit_test(a_hung_daemon_times_out),
         cmocka_unit_test(a_garbage_reply_is_unavailable),
         cmocka_unit_test(a_malformed_exempt_or_allow_fails_closed),
+        cmocka_unit_test(steps_are_rendered_and_verdicts_mapped),
+        cmocka_unit_test(the_prompt_argument_replaces_mfads_prompt),
         cmocka_unit_test(a_socket_of_another_user_is_refused),
         cmocka_unit_test(an_unknown_argument_is_a_service_error),
         cmocka_unit_test(setcred_and_account_step_aside),

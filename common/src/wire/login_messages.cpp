@@ -58,12 +58,15 @@ FrameWriter encode(const UserStatusReply& m, std::uint32_t request_id) {
 FrameWriter encode(const Begin& m, std::uint32_t request_id) {
     FrameWriter w(MessageType::begin, request_id);
     w.text(Tag::user, m.user).text(Tag::service, m.service).text(Tag::rhost, m.rhost).text(Tag::tty, m.tty);
+    w.u32(Tag::tries, m.tries);
+    if (!m.prompt.empty()) w.text(Tag::prompt, m.prompt);
     return w;
 }
 
-FrameWriter encode(const Challenge& m, std::uint32_t request_id) {
-    FrameWriter w(MessageType::challenge, request_id);
-    w.u32(Tag::session, m.session).text(Tag::factor, m.factor).text(Tag::message, m.message);
+FrameWriter encode(const Step& m, std::uint32_t request_id) {
+    FrameWriter w(MessageType::step, request_id);
+    w.u32(Tag::session, m.session).text(Tag::errors, m.errors).text(Tag::message, m.info).text(Tag::prompt, m.prompt);
+    w.u32(Tag::echo, m.echo ? 1 : 0);
     return w;
 }
 
@@ -83,8 +86,7 @@ FrameWriter encode_answer(std::uint32_t session, std::string_view code, std::uin
 
 FrameWriter encode(const Deny& m, std::uint32_t request_id) {
     FrameWriter w(MessageType::deny, request_id);
-    w.text(Tag::message, m.message);
-    if (m.final) w.u32(Tag::final_verdict, 1);
+    w.text(Tag::message, m.message).u32(Tag::exhausted, m.exhausted ? 1 : 0);
     return w;
 }
 
@@ -152,16 +154,23 @@ Result<UserStatusReply> decode_user_status_reply(const PayloadReader& p) {
 }
 
 Result<Begin> decode_begin(const PayloadReader& p) {
-    if (auto ok = p.allow_only({Tag::user, Tag::service, Tag::rhost, Tag::tty}); !ok) return ok.error();
+    if (auto ok = p.allow_only({Tag::user, Tag::service, Tag::rhost, Tag::tty, Tag::tries, Tag::prompt}); !ok)
+        return ok.error();
     FieldReader f(p);
-    return f.finish(Begin{f.text(Tag::user, kMaxUser), f.text(Tag::service, kMaxService),
-                          f.text(Tag::rhost, kMaxRhost, false), f.text(Tag::tty, kMaxTty, false)});
+    auto m = f.finish(Begin{f.text(Tag::user, kMaxUser), f.text(Tag::service, kMaxService),
+                            f.text(Tag::rhost, kMaxRhost, false), f.text(Tag::tty, kMaxTty, false), f.u32(Tag::tries),
+                            f.text(Tag::prompt, kMaxMessage, false)});
+    if (m && (m->tries < 1 || m->tries > kMaxTries)) return make_error("payload: tries out of range");
+    return m;
 }
 
-Result<Challenge> decode_challenge(const PayloadReader& p) {
-    if (auto ok = p.allow_only({Tag::session, Tag::factor, Tag::message}); !ok) return ok.error();
+Result<Step> decode_step(const PayloadReader& p) {
+    if (auto ok = p.allow_only({Tag::session, Tag::errors, Tag::message, Tag::prompt, Tag::echo}); !ok) return ok.error();
     FieldReader f(p);
-    return f.finish(Challenge{f.u32(Tag::session), f.text(Tag::factor, kMaxService), f.text(Tag::message, kMaxMessage)});
+    auto m = f.finish(Step{f.u32(Tag::session), f.text(Tag::errors, kMaxMessage), f.text(Tag::message, kMaxPayload),
+                           f.text(Tag::prompt, kMaxMessage), f.u32(Tag::echo) != 0});
+    if (m && m->prompt.empty()) return make_error("payload: a step without a prompt");
+    return m;
 }
 
 Result<Locked> decode_locked(const PayloadReader& p) {
@@ -179,11 +188,9 @@ Result<Answer> decode_answer(const PayloadReader& p) {
 }
 
 Result<Deny> decode_deny(const PayloadReader& p) {
-    if (auto ok = p.allow_only({Tag::message, Tag::final_verdict}); !ok) return ok.error();
+    if (auto ok = p.allow_only({Tag::message, Tag::exhausted}); !ok) return ok.error();
     FieldReader f(p);
-    Deny m{f.text(Tag::message, kMaxMessage), false};
-    if (p.has(Tag::final_verdict)) m.final = f.u32(Tag::final_verdict) != 0;
-    return f.finish(std::move(m));
+    return f.finish(Deny{f.text(Tag::message, kMaxMessage), f.u32(Tag::exhausted) != 0});
 }
 
 Result<BackupCodesRequest> decode_backup_codes_request(const PayloadReader& p) {

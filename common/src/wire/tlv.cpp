@@ -28,6 +28,7 @@ bool names_something(Tag tag) {
         case Tag::operator_email:
         case Tag::method:
         case Tag::software_version:
+        case Tag::prompt:
             return true;
         default:
             return false;

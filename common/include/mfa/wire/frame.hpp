@@ -17,9 +17,11 @@ inline constexpr std::uint16_t kFrameVersion = 1;
 inline constexpr std::size_t kHeaderSize = 16;
 inline constexpr std::uint32_t kMaxPayload = 4096;
 
-// Protocol versions this build speaks, agreed in the HELLO exchange.
-inline constexpr std::uint16_t kProtocolMin = 1;
-inline constexpr std::uint16_t kProtocolMax = 1;
+// Protocol versions this build speaks, agreed in the HELLO exchange. 2: mfad
+// drives the login conversation (STEP); a peer that speaks only 1 gets
+// ERROR{version_mismatch}, never a guess.
+inline constexpr std::uint16_t kProtocolMin = 2;
+inline constexpr std::uint16_t kProtocolMax = 2;
 
 enum class MessageType : std::uint16_t {
     hello = 1,
@@ -36,9 +38,10 @@ enum class MessageType : std::uint16_t {
     done = 11,
     user_status = 12,
     user_status_reply = 13,
-    // The login (pam_mfa.so): BEGIN -> CHALLENGE | NOT_ENROLLED | LOCKED | EXEMPT, ANSWER -> ALLOW | DENY | LOCKED.
+    // The login (pam_mfa.so): BEGIN and each ANSWER get a STEP to show (and
+    // answer) or a verdict: ALLOW | DENY | LOCKED | NOT_ENROLLED | EXEMPT.
     begin = 14,
-    challenge = 15,
+    step = 15,
     not_enrolled = 16,
     locked = 17,
     answer = 18,

@@ -55,17 +55,26 @@ struct UserStatusReply {
     std::uint64_t disabled_until = 0;    // MFA disabled by the help desk until then; 0 = not disabled
 };
 
+inline constexpr std::uint32_t kMaxTries = 10;
+
 struct Begin {
     std::string user;
     std::string service;
     std::string rhost;  // may be empty
     std::string tty;    // may be empty
+    std::uint32_t tries = 3;  // wrong answers this login allows (1..kMaxTries): the module's tries=
+    std::string prompt;       // the module's prompt=, for the code prompt; empty: mfad's own
 };
 
-struct Challenge {
+// One step of the conversation mfad drives: errors and information to show,
+// then the prompt to answer, all in one PAM conversation call. The module
+// renders it without knowing what factor it is about.
+struct Step {
     std::uint32_t session = 0;
-    std::string factor;   // "totp"
-    std::string message;  // the prompt to show
+    std::string errors;  // PAM_ERROR_MSG lines, may be empty
+    std::string info;    // PAM_TEXT_INFO lines, may be empty
+    std::string prompt;  // never empty
+    bool echo = false;   // show what the person types (a menu) or not (a code)
 };
 
 struct Locked {
@@ -80,10 +89,10 @@ struct Answer {
     std::string code;
 };
 
+// The login failed; it is over. `exhausted`: the tries ran out (PAM_MAXTRIES).
 struct Deny {
     std::string message;
-    // The login is over (it expired, or its factor changed): no retry.
-    bool final = false;
+    bool exhausted = false;
 };
 
 // BACKUP_CODES_GENERATE: `code` is a current code from the user's
@@ -100,7 +109,7 @@ FrameWriter encode(const Done& m, std::uint32_t request_id, MessageType type = M
 FrameWriter encode(const BackupCodes& m, std::uint32_t request_id);
 FrameWriter encode(const UserStatusReply& m, std::uint32_t request_id);
 FrameWriter encode(const Begin& m, std::uint32_t request_id);
-FrameWriter encode(const Challenge& m, std::uint32_t request_id);
+FrameWriter encode(const Step& m, std::uint32_t request_id);
 FrameWriter encode(const Locked& m, std::uint32_t request_id);
 FrameWriter encode(const Answer& m, std::uint32_t request_id);
 // The same frame without a std::string copy of the code (pam_mfa.so wipes its only copy).
@@ -115,7 +124,7 @@ Result<Done> decode_done(const PayloadReader& p);
 Result<BackupCodes> decode_backup_codes(const PayloadReader& p);
 Result<UserStatusReply> decode_user_status_reply(const PayloadReader& p);
 Result<Begin> decode_begin(const PayloadReader& p);
-Result<Challenge> decode_challenge(const PayloadReader& p);
+Result<Step> decode_step(const PayloadReader& p);
 Result<Locked> decode_locked(const PayloadReader& p);
 Result<Answer> decode_answer(const PayloadReader& p);
 Result<Deny> decode_deny(const PayloadReader& p);

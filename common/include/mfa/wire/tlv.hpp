@@ -57,7 +57,11 @@ enum class Tag : std::uint16_t {
     disabled_until = 39,
     backup_remaining = 40,
     counters = 41,
-    final_verdict = 42,
+    exhausted = 42,
+    tries = 43,
+    prompt = 44,
+    echo = 45,
+    errors = 46,
 };
 
 inline constexpr std::size_t kMaxFields = 32;
