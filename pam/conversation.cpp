@@ -4,20 +4,47 @@
 #include <string.h>
 
 #include <cstdlib>
+#include <string_view>
 #include <vector>
+
+#include "mfa/utf8.hpp"
 
 namespace mfa::pam {
 namespace {
 
-// Splits `text` into lines, each one message of `style`.
+// Adds `text` as messages of `style`: each line escaped (mfad is trusted, but
+// a terminal should never get a control sequence from a PAM module), lines
+// packed into messages below PAM_MAX_MSG_SIZE, since many conversation
+// functions refuse longer ones, and sshd refuses more than PAM_MAX_NUM_MSG.
 void add_lines(std::vector<pam_message>& out, std::vector<std::string>& texts, int style, const std::string& text) {
+    constexpr std::size_t kMax = PAM_MAX_MSG_SIZE - 1;
+    std::string message;
+    bool open = false;
+    auto flush = [&] {
+        if (!open) return;
+        texts.push_back(std::move(message));
+        out.push_back(pam_message{style, nullptr});
+        message.clear();
+        open = false;
+    };
     for (std::size_t at = 0; at < text.size();) {
         auto end = text.find('\n', at);
         if (end == std::string::npos) end = text.size();
-        texts.push_back(text.substr(at, end - at));
-        out.push_back(pam_message{style, nullptr});
+        std::string line = printable(std::string_view(text).substr(at, end - at));
         at = end + 1;
+        if (open && message.size() + 1 + line.size() > kMax) flush();
+        while (line.size() > kMax) {  // a line too long for one message: wrapped, on a character boundary
+            std::size_t cut = kMax;
+            while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xc0) == 0x80) --cut;
+            message = line.substr(0, cut);
+            line.erase(0, cut);
+            open = true;
+            flush();
+        }
+        message += (open ? "\n" : "") + line;
+        open = true;
     }
+    flush();
 }
 
 // Frees a conversation's responses, wiping each.
@@ -54,7 +81,8 @@ bool Conversation::show(const wire::Step& step, TypedAnswer& answer) {
         add_lines(messages, texts, PAM_ERROR_MSG, step.errors);
         add_lines(messages, texts, PAM_TEXT_INFO, step.info);
     }
-    texts.push_back(step.prompt);
+    if (messages.size() >= PAM_MAX_NUM_MSG) return false;  // more than any conversation takes
+    texts.push_back(printable(step.prompt));
     messages.push_back(pam_message{step.echo ? PAM_PROMPT_ECHO_ON : PAM_PROMPT_ECHO_OFF, nullptr});
     std::vector<const pam_message*> pointers;
     for (std::size_t i = 0; i < messages.size(); ++i) {
@@ -72,7 +100,7 @@ bool Conversation::show(const wire::Step& step, TypedAnswer& answer) {
 void Conversation::say(int style, const std::string& text) {
     if (silent_) return;
     char* ignored = nullptr;
-    if (pam_prompt(pamh_, style, &ignored, "%s", text.c_str()) == PAM_SUCCESS) free(ignored);
+    if (pam_prompt(pamh_, style, &ignored, "%s", printable(text).c_str()) == PAM_SUCCESS) free(ignored);
 }
 
 void Conversation::info(const std::string& text) { say(PAM_TEXT_INFO, text); }

@@ -13,6 +13,9 @@
 namespace mfa::pam {
 namespace {
 
+// More steps than any login needs (tries, a menu, a resend or two).
+constexpr int kMaxSteps = 32;
+
 // mfad cannot be reached, or failed before it judged anything (no socket, a
 // failed handshake, a timeout, a reply that makes no sense): the one place
 // where fail_mode decides. Deny (secure) or step aside (open).
@@ -186,8 +189,10 @@ int run_login(pam_handle_t* pamh, int flags, const ModuleArgs& args) {
     if (!step) return unavailable(pamh, args, conv, "malformed STEP");
 
     // From here on mfad is judging this login: no failure is "unavailable".
-    // mfad counts the tries and ends the login with a verdict.
-    for (;;) {
+    // mfad counts the tries and ends the login with a verdict; the bound on
+    // steps only keeps a broken mfad from holding the login forever.
+    for (int steps = 1;; ++steps) {
+        if (steps > kMaxSteps) return no_verdict(pamh, conv, user, "too many steps");
         TypedAnswer typed;
         if (!conv.show(*step, typed)) return PAM_CONV_ERR;
         if (typed.empty() && !step->echo) return PAM_AUTH_ERR;  // no code: the user gave up

@@ -4,6 +4,7 @@
 #include <security/pam_appl.h>
 #include <string.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -19,7 +20,9 @@ struct Conversation {
 int converse(int n, const pam_message** msg, pam_response** resp, void* data) {
     auto* conv = static_cast<Conversation*>(data);
     *resp = static_cast<pam_response*>(calloc(static_cast<std::size_t>(n), sizeof(pam_response)));
+    conv->out.largest_call = std::max(conv->out.largest_call, n);
     for (int i = 0; i < n; ++i) {
+        conv->out.longest_message = std::max(conv->out.longest_message, strlen(msg[i]->msg));
         switch (msg[i]->msg_style) {
             case PAM_PROMPT_ECHO_OFF:
             case PAM_PROMPT_ECHO_ON: {

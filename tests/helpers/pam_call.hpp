@@ -13,6 +13,8 @@ struct PamCall {
     std::string errors;  // PAM_ERROR_MSG texts, one per line
     std::string infos;   // PAM_TEXT_INFO texts, one per line
     int prompts = 0;     // prompts shown, hidden or not
+    std::size_t longest_message = 0;  // bytes, of any message
+    int largest_call = 0;             // messages in one conversation call
     std::string prompt_texts;  // each prompt, then "|hidden" or "|echo", one per line
 };
 

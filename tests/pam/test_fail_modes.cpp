@@ -29,7 +29,7 @@ const char* const kModes[] = {"secure", "open"};
 std::vector<std::string> row_users() {
     std::vector<std::string> names;
     for (const char* row : {"verified", "retry", "wrong", "gaveup", "locked", "notenrolled", "toolong", "notutf8",
-                            "late", "changed", "badsecret", "oddname"})
+                            "late", "changed", "badsecret", "oddname", "noconv"})
         for (const char* mode : kModes) names.push_back(std::string(row) + "-" + mode);
     return names;
 }
@@ -96,6 +96,13 @@ void an_empty_answer_gives_up(void**) {
         enroll_user(daemon_socket(), user_for("gaveup", mode));
         return call_pam_mfa(user_for("gaveup", mode), args(mode, daemon_socket()), {""}).rc;
     }, PAM_AUTH_ERR, PAM_AUTH_ERR);
+}
+
+void a_failed_conversation_is_a_conversation_error(void**) {
+    both_modes([](const char* mode) {
+        enroll_user(daemon_socket(), user_for("noconv", mode));
+        return call_pam_mfa(user_for("noconv", mode), args(mode, daemon_socket()), {}).rc;  // no answer given
+    }, PAM_CONV_ERR, PAM_CONV_ERR);
 }
 
 void a_locked_account_is_refused(void**) {
@@ -286,6 +293,7 @@ int main() {
         cmocka_unit_test(a_wrong_code_with_tries_left_asks_again),
         cmocka_unit_test(all_tries_wrong_is_maxtries),
         cmocka_unit_test(an_empty_answer_gives_up),
+        cmocka_unit_test(a_failed_conversation_is_a_conversation_error),
         cmocka_unit_test(a_locked_account_is_refused),
         cmocka_unit_test(not_enrolled_is_ignored_only_with_nullok),
         cmocka_unit_test(an_unknown_or_odd_user_is_unknown),

@@ -330,6 +330,27 @@ void steps_are_rendered_and_verdicts_mapped(void**) {
         FakeServer fake(path, {hello_ok, step_frame({7, "", "", "Code: ", false}, 2), c.verdict});
         assert_int_equal(call_pam_mfa("alice", {sock, c.tries, "nullok"}, {"123456"}).rc, c.rc);
     }
+    {  // long and hostile lines: escaped, packed into messages any conversation takes
+        std::string many;
+        for (int i = 0; i < 200; ++i) many += "line " + std::to_string(i) + "\x1b[2J\n";
+        auto allow3 = mfa::wire::encode(mfa::wire::Done{""}, 3, MessageType::allow);
+        FakeServer fake(path, {hello_ok, step_frame({7, "", many, "Code: ", false}, 2), frame_bytes(allow3)});
+        auto login = call_pam_mfa("alice", {sock}, {"123456"});
+        assert_int_equal(login.rc, PAM_SUCCESS);
+        assert_int_equal(login.infos.find('\x1b'), std::string::npos);
+        assert_contains(login.infos, "line 0\\x1b[2J\nline 1\\x1b[2J\n");
+        assert_contains(login.infos, "line 199\\x1b[2J\n");
+        assert_true(login.longest_message < PAM_MAX_MSG_SIZE);
+        assert_true(login.largest_call <= PAM_MAX_NUM_MSG);
+    }
+    {  // a broken mfad that never ends the login: denied after 32 steps
+        std::vector<std::vector<std::uint8_t>> endless{hello_ok};
+        for (std::uint32_t i = 0; i < 40; ++i) endless.push_back(step_frame({7, "", "", "Code: ", false}, 2 + i));
+        FakeServer fake(path, endless);
+        auto login = call_pam_mfa("alice", {sock, "fail_mode=open"}, std::vector<std::string>(40, "123456"));
+        assert_int_equal(login.rc, PAM_AUTH_ERR);
+        assert_int_equal(login.prompts, 32);
+    }
     // A malformed first step: mfad broke before judging; fail closed unless fail_mode=open.
     FakeServer fake(path, {hello_ok, step_frame({7, "", "", "", false}, 2)});
     assert_int_equal(call_pam_mfa("alice", {sock}, {"123456"}).rc, PAM_AUTHINFO_UNAVAIL);
