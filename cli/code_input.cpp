@@ -1,6 +1,5 @@
 #include "code_input.hpp"
 
-#include <string.h>
 #include <termios.h>
 #include <unistd.h>
 

@@ -60,13 +60,6 @@ void release(pam_response* responses, std::size_t n) {
 
 }  // namespace
 
-void TypedAnswer::assign(const char* text) {
-    std::size_t n = strlen(text);
-    too_long_ = n > bytes_.size();
-    size_ = too_long_ ? 0 : n;
-    if (!too_long_) memcpy(bytes_.data(), text, n);
-}
-
 bool Conversation::show(const wire::Step& step, TypedAnswer& answer) {
     const void* item = nullptr;
     if (pam_get_item(pamh_, PAM_CONV, &item) != PAM_SUCCESS || item == nullptr) return false;

@@ -21,7 +21,12 @@ public:
     TypedAnswer& operator=(const TypedAnswer&) = delete;
 
     // Takes `text`; one longer than a code can be keeps nothing but that fact.
-    void assign(const char* text);
+    void assign(const char* text) {
+        std::size_t n = strlen(text);
+        too_long_ = n > bytes_.size();
+        size_ = too_long_ ? 0 : n;
+        if (!too_long_) memcpy(bytes_.data(), text, n);
+    }
 
     bool empty() const { return size_ == 0 && !too_long_; }
     bool too_long() const { return too_long_; }

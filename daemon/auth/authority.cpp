@@ -91,14 +91,15 @@ Authorization authorize(const Peer& peer, std::string_view requested, Action act
     if (!*found) return {std::nullopt, wire::ErrorCode::unknown_user, "no such user on this system"};
     const SystemUser& user = **found;
     if (peer.uid == 0 || user.uid == peer.uid) return {user, {}, {}};
-    // Enrolling root's account would hand its second factor to a lesser admin.
-    bool admin_may = action == Action::inspect || (action == Action::enroll && user.uid != 0);
-    if (admin_may && in_group(peer.uid, admin_group)) return {user, {}, {}};
-    if (action == Action::enroll && user.uid == 0 && in_group(peer.uid, admin_group))
-        return {std::nullopt, wire::ErrorCode::permission_denied, kRootOnly};
-    if (action == Action::mint_codes && in_group(peer.uid, admin_group))
-        return {std::nullopt, wire::ErrorCode::permission_denied,
-                "permission denied: only root may make backup codes for another user"};
+    if (action != Action::login && in_group(peer.uid, admin_group)) {
+        if (action == Action::inspect) return {user, {}, {}};
+        // Root's factors, and backup codes (they log their holder in), are root's to hand out.
+        if (action == Action::mint_codes)
+            return {std::nullopt, wire::ErrorCode::permission_denied,
+                    "permission denied: only root may make backup codes for another user"};
+        if (user.uid == 0) return {std::nullopt, wire::ErrorCode::permission_denied, kRootOnly};
+        return {user, {}, {}};
+    }
     auto self = user_name_of(peer.uid);
     return {std::nullopt, wire::ErrorCode::permission_denied,
             "permission denied: uid " + std::to_string(peer.uid) + " may act only for itself" +

@@ -11,7 +11,6 @@
 
 namespace mfa::daemon {
 
-
 // Requests that write for a user (enroll, confirm, backup codes) from a uid
 // other than root: within that uid's budget, so no one fills the audit table.
 inline std::optional<Outcome> over_write_budget(const RequestContext& ctx) {

@@ -33,11 +33,6 @@ PendingLogins::Ticket PendingLogins::add(const std::string& user, std::function<
     return Ticket(this, user, next_id_);
 }
 
-std::size_t PendingLogins::count(const std::string& user) const {
-    auto it = by_user_.find(user);
-    return it == by_user_.end() ? 0 : it->second.size();
-}
-
 void PendingLogins::remove(const std::string& user, std::uint64_t id) {
     auto it = by_user_.find(user);
     if (it == by_user_.end()) return;

@@ -37,9 +37,8 @@ public:
     };
 
     // Registers a login of `user`; `evict` ends it if newer ones push it out.
-    // Returns how many older logins of that user were ended.
+    // `evicted`: how many older logins of that user this ended.
     Ticket add(const std::string& user, std::function<void()> evict, int& evicted);
-    std::size_t count(const std::string& user) const;
 
 private:
     struct Entry {

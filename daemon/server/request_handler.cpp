@@ -1,11 +1,10 @@
 #include "server/request_handler.hpp"
 
-#include "server/authorize_user_request.hpp"
-
 #include "audit/audit_journal.hpp"
 #include "auth/authority.hpp"
 #include "mfa/version.hpp"
 #include "mfa/wire/admin_messages.hpp"
+#include "server/authorize_user_request.hpp"
 #include "sys/log.hpp"
 
 namespace mfa::daemon {

@@ -136,26 +136,28 @@ void an_unknown_or_odd_user_is_unknown(void**) {
     }, PAM_USER_UNKNOWN, PAM_USER_UNKNOWN);
 }
 
-void an_over_long_answer_is_a_counted_failure(void**) {
-    both_modes([](const char* mode) {
-        auto user = user_for("toolong", mode);
+// An answer no code can be, made from the user's secret: the module does not
+// send it as typed, and mfad counts one failure.
+template <class MakeAnswer>
+void unusable_answer_row(const char* row, MakeAnswer make_answer) {
+    both_modes([&](const char* mode) {
+        auto user = user_for(row, mode);
         auto secret = enroll_user(daemon_socket(), user);
-        // The right code with 59 more digits: mfad never sees it, and counts a failure.
-        auto call = call_pam_mfa(user, args(mode, daemon_socket(), {"tries=1"}),
-                                 {oathtool_code(secret, unix_now()) + std::string(59, '1')});
+        auto call = call_pam_mfa(user, args(mode, daemon_socket(), {"tries=1"}), {make_answer(secret)});
         assert_int_equal(failures_of(user), 1);
         return call.rc;
     }, PAM_AUTH_ERR, PAM_AUTH_ERR);
 }
 
+void an_over_long_answer_is_a_counted_failure(void**) {
+    // The right code with 59 more digits.
+    unusable_answer_row("toolong", [](const std::string& secret) {
+        return oathtool_code(secret, unix_now()) + std::string(59, '1');
+    });
+}
+
 void a_non_utf8_answer_is_a_counted_failure(void**) {
-    both_modes([](const char* mode) {
-        auto user = user_for("notutf8", mode);
-        enroll_user(daemon_socket(), user);
-        auto call = call_pam_mfa(user, args(mode, daemon_socket(), {"tries=1"}), {"12\xff\xfe" "34"});
-        assert_int_equal(failures_of(user), 1);
-        return call.rc;
-    }, PAM_AUTH_ERR, PAM_AUTH_ERR);
+    unusable_answer_row("notutf8", [](const std::string&) { return std::string("12\xff\xfe" "34"); });
 }
 
 // The person answers after connections.login_timeout: mfad's clock is moved
