@@ -5,7 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "mfa/wire/login_messages.hpp"
+#include "mfa/wire/factor_messages.hpp"
 #include "code_input.hpp"
 #include "mfa/utf8.hpp"
 #include "qr_code.hpp"
@@ -36,7 +36,7 @@ CommandResult run_enroll_totp(const GlobalOptions& global, const EnrollTotpOptio
     }
     auto client = connect_daemon(global);
     if (!client) return client.error();
-    auto request = wire::encode(wire::MessageType::enroll_start, wire::UserRequest{*user}, client->next_request_id());
+    auto request = wire::encode(wire::EnrollStart{*user, "totp", options.name, ""}, client->next_request_id());
     auto secret = call_and_decode(*client, request, wire::MessageType::enroll_secret, wire::decode_enroll_secret);
     if (!secret) return secret.error();
 
@@ -51,19 +51,34 @@ CommandResult run_enroll_totp(const GlobalOptions& global, const EnrollTotpOptio
     out.text = "Scan this code with an authenticator app (or type the secret):\n\n" + render_terminal(*qr) +
                "\nSecret: " + secret->secret + "\nURI:    " + secret->uri + "\n" +
                (options.qr_png.empty() ? "" : "PNG:    " + options.qr_png + " (delete it once scanned)\n") +
-               "\nThen confirm within 10 minutes:  mfactl enroll confirm --code <6 digits>" +
-               (options.user.empty() ? "" : " --user " + *user) + "\n";
+               "\nThen confirm within 10 minutes:  mfactl enroll confirm" +
+               (options.name.empty() ? "" : " --factor " + options.name) + (options.user.empty() ? "" : " --user " + *user) +
+               "\n";
+    return out;
+}
+
+CommandResult run_enroll_sms(const GlobalOptions& global, const EnrollSmsOptions& options) {
+    auto user = user_or_self(options.user);
+    if (!user) return user.error();
+    auto client = connect_daemon(global);
+    if (!client) return client.error();
+    auto request = wire::encode(wire::EnrollStart{*user, "sms", options.name, options.phone}, client->next_request_id());
+    auto done = call_and_decode(*client, request, wire::MessageType::done, wire::decode_done);
+    if (!done) return done.error();
+    Output out;
+    out.json = {{"user", *user}, {"sent", true}, {"message", done->message}};
+    out.text = printable(done->message) + "\n";
     return out;
 }
 
 CommandResult run_enroll_confirm(const GlobalOptions& global, const EnrollConfirmOptions& options) {
     auto user = user_or_self(options.user);
     if (!user) return user.error();
-    auto code = options.code.empty() ? read_code("Code from the authenticator app: ") : Result<std::string>(options.code);
+    auto code = options.code.empty() ? read_code("Code: ") : Result<std::string>(options.code);
     if (!code) return code.error();
     auto client = connect_daemon(global);
     if (!client) return client.error();
-    auto request = wire::encode(wire::EnrollConfirm{*user, *code}, client->next_request_id());
+    auto request = wire::encode(wire::EnrollConfirm{*user, *code, options.factor}, client->next_request_id());
     auto done = call_and_decode(*client, request, wire::MessageType::done, wire::decode_done);
     if (!done) return done.error();
     Output out;

@@ -9,18 +9,29 @@ namespace mfa::cli {
 
 struct EnrollTotpOptions {
     std::string user;    // empty: the invoking user
+    std::string name;    // empty: mfad's default ("app")
     std::string qr_png;  // empty: no PNG
 };
 
 // Starts TOTP enrollment: prints the secret, the otpauth URI and the QR code.
 CommandResult run_enroll_totp(const GlobalOptions& global, const EnrollTotpOptions& options);
 
-struct EnrollConfirmOptions {
+struct EnrollSmsOptions {
     std::string user;
-    std::string code;  // empty: read from the terminal or stdin (--code shows in ps)
+    std::string name;   // empty: mfad's default ("sms")
+    std::string phone;  // +E164
 };
 
-// Activates the pending secret with a code from the app.
+// Starts SMS enrollment: mfad texts a code to the phone.
+CommandResult run_enroll_sms(const GlobalOptions& global, const EnrollSmsOptions& options);
+
+struct EnrollConfirmOptions {
+    std::string user;
+    std::string code;    // empty: read from the terminal or stdin (--code shows in ps)
+    std::string factor;  // empty: the only pending factor
+};
+
+// Activates a pending factor with a code from it (the app, or the text message).
 CommandResult run_enroll_confirm(const GlobalOptions& global, const EnrollConfirmOptions& options);
 
 // mfactl backup-codes generate [--user U]: a new set, shown once. Anyone but

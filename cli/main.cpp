@@ -7,7 +7,9 @@
 #include "daemon_connection.hpp"
 #include "disable_command.hpp"
 #include "enroll_commands.hpp"
+#include "factor_commands.hpp"
 #include "mfa/utf8.hpp"
+#include "mfa/wire/factor_messages.hpp"
 #include "ping_command.hpp"
 #include "stats_command.hpp"
 #include "status_command.hpp"
@@ -26,6 +28,14 @@ int main(int argc, char** argv) {
     EnrollTotpOptions totp;
     auto* enroll_totp = enroll->add_subcommand("totp", "start enrolling an authenticator app: secret, URI, QR code");
     enroll_totp->add_option("--user", totp.user, "the user (root and admin_group only; default: you)");
+    auto factor_name = CLI::Validator(
+        [](std::string& value) {
+            return mfa::wire::valid_factor_name(value) ? std::string()
+                                                       : std::string("1 to 32 of A-Z a-z 0-9 . _ -, starting with a letter or digit");
+        },
+        "NAME");
+    enroll_totp->add_option("--name", totp.name, "a name for this authenticator, e.g. tablet (default: app)")
+        ->check(factor_name);
     // Checked before anything happens: the name is printed back, and --json must be able to say it.
     auto text_name = CLI::Validator(
         [](std::string& value) {
@@ -34,12 +44,34 @@ int main(int argc, char** argv) {
         "FILE");
     enroll_totp->add_option("--qr-png", totp.qr_png, "also write the QR code to this new PNG file (mode 0600)")
         ->check(text_name);
+    EnrollSmsOptions sms;
+    auto* enroll_sms = enroll->add_subcommand("sms", "start enrolling a phone for text-message codes: a code is texted to it");
+    enroll_sms->add_option("--phone", sms.phone, "the number in international form, e.g. +14155550123")->required();
+    enroll_sms->add_option("--name", sms.name, "a name for this phone (default: sms)")->check(factor_name);
+    enroll_sms->add_option("--user", sms.user, "the user (root and admin_group only; default: you)");
     EnrollConfirmOptions confirm;
-    auto* enroll_confirm = enroll->add_subcommand("confirm", "activate the authenticator with a code from it");
+    auto* enroll_confirm = enroll->add_subcommand("confirm", "activate a pending factor with a code from it");
     enroll_confirm->add_option("--code", confirm.code,
                                "the code the app shows (visible to other users in ps: leave it out to be asked, "
                                "or pipe it on stdin)");
     enroll_confirm->add_option("--user", confirm.user, "the user (root and admin_group only; default: you)");
+    enroll_confirm->add_option("--factor", confirm.factor, "the pending factor's name (default: the only pending one)")
+        ->check(factor_name);
+
+    std::string factors_user;
+    auto* factors = app.add_subcommand("factors", "list a user's factors; the primary is the login menu's default");
+    factors->add_option("--user", factors_user, "the user (root and admin_group only; default: you)");
+    FactorChangeOptions change;
+    auto* factor = app.add_subcommand("factor", "manage one factor");
+    factor->require_subcommand(1);
+    auto* factor_primary = factor->add_subcommand("primary", "make NAME the login menu's default");
+    auto* factor_remove = factor->add_subcommand(
+        "remove", "remove NAME; you are asked for a code from another of your factors (an admin gives --reason)");
+    for (auto* sub : {factor_primary, factor_remove}) {
+        sub->add_option("NAME", change.name, "the factor's name, as 'mfactl factors' shows it")->required()->check(factor_name);
+        sub->add_option("--user", change.user, "the user (root and admin_group only; default: you)");
+    }
+    factor_remove->add_option("--reason", change.reason, "an administrator's reason, kept in the audit log (never a real name)");
 
     std::string status_user;
     auto* status = app.add_subcommand("status", "show a user's factors, last verification, failures and lock");
@@ -108,7 +140,11 @@ int main(int argc, char** argv) {
     CommandResult result = mfa::make_error("no command");
     if (*ping) result = run_ping(options);
     if (*enroll_totp) result = run_enroll_totp(options, totp);
+    if (*enroll_sms) result = run_enroll_sms(options, sms);
     if (*enroll_confirm) result = run_enroll_confirm(options, confirm);
+    if (*factors) result = run_factors_list(options, factors_user);
+    if (*factor_primary) result = run_factor_primary(options, change);
+    if (*factor_remove) result = run_factor_remove(options, change);
     if (*status) result = run_status(options, status_user);
     if (*unlock) result = run_admin_action(options, "unlock", admin_user, admin_reason);
     if (*reset) result = run_admin_action(options, "reset", admin_user, admin_reason);

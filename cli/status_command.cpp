@@ -1,5 +1,7 @@
 #include "status_command.hpp"
 
+#include <algorithm>
+
 #include "mfa/utc_time.hpp"
 #include "mfa/wire/login_messages.hpp"
 
@@ -28,7 +30,11 @@ CommandResult run_status(const GlobalOptions& global, const std::string& user_op
     if (!status) return status.error();
 
     nlohmann::json factors = nlohmann::json::array();
-    if (!status->factors.empty()) factors.push_back(status->factors);
+    for (std::size_t at = 0; at < status->factors.size();) {
+        auto end = std::min(status->factors.find(',', at), status->factors.size());
+        factors.push_back(status->factors.substr(at, end - at));
+        at = end + 1;
+    }
     Output out;
     out.json = {{"user", status->user},
                 {"factors", factors},

@@ -171,6 +171,8 @@ int run_daemon(const std::string& config_path) {
     state.config = std::make_shared<const Config>(std::move(*config));
     state.store = store->get();
     state.box = &box;
+    SentCodes codes(*key);
+    state.codes = &codes;
     // Connections hold places in it until the io_context below is gone.
     PendingLogins logins(state.config->connections.max_logins_per_user);
     state.logins = &logins;

@@ -1,5 +1,7 @@
 #include "audit/audit_seal.hpp"
 
+#include "crypto/derived_key.hpp"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
@@ -7,28 +9,8 @@
 #include <string_view>
 
 namespace mfa::daemon {
-namespace {
-
-Result<AuditHash> hmac_sha256(std::span<const std::uint8_t> key, std::span<const std::uint8_t> data) {
-    AuditHash out{};
-    std::size_t len = 0;
-    if (EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, key.data(), key.size(), data.data(), data.size(),
-                  out.data(), out.size(), &len) == nullptr ||
-        len != out.size())
-        return make_error("HMAC-SHA256 failed");
-    return out;
-}
-
-}  // namespace
-
-AuditSeal::AuditSeal(const MasterKey& key) {
-    // A key of its own, so the seal never reuses the sealing key of secrets.
-    constexpr std::string_view label = "mfad audit head seal v1";
-    auto derived = hmac_sha256(key.bytes(), {reinterpret_cast<const std::uint8_t*>(label.data()), label.size()});
-    if (!derived) return;  // keyed_ stays empty: seal() fails, holds() is false
-    if (auto hmac = KeyedHmac::make(*derived, "SHA256")) keyed_ = std::move(*hmac);
-    OPENSSL_cleanse(derived->data(), derived->size());
-}
+// A key of its own. Empty when OpenSSL failed: seal() fails, holds() is false.
+AuditSeal::AuditSeal(const MasterKey& key) : keyed_(derive_hmac_key(key, "mfad audit head seal v1")) {}
 
 Result<AuditHash> AuditSeal::seal(std::int64_t last_id, std::span<const std::uint8_t> last_hash) const {
     if (!keyed_) return make_error("the audit seal has no key");

@@ -45,12 +45,38 @@ struct Config {
         Seconds duration{86400};
     } disable;
 
+    // The sender, mfad-notify: where mfad reaches it and how long it waits.
+    struct Notify {
+        std::string socket = "/run/mfad-notify/notify.sock";
+        Seconds timeout{8};  // under pam_mfa.so's default timeout (10 s), so a slow provider is a clear "not sent"
+        std::string client_user = "mfad";  // the only peer mfad-notify serves
+    } notify;
+
+    struct SmsHttp {
+        std::string preset;  // "twilio" or empty
+        std::string url;     // https://...
+        bool json = false;   // the body: a form (false) or a JSON object
+        std::vector<std::pair<std::string, std::string>> fields;  // name -> template ({phone}, {text})
+        std::string auth = "none";  // none | bearer | basic
+        std::string username;       // basic
+        std::string credential;     // a systemd credential name, or an absolute path to a 0600 file
+        std::string ca_file;        // empty: the system CAs
+        std::string message_id;     // the JSON reply's field with the provider's message id
+        std::string account_sid;    // twilio
+        std::string from;           // twilio
+    };
+
     struct Sms {
         SmsProvider provider = SmsProvider::none;
         std::vector<std::string> command;
+        SmsHttp http;
+        Seconds timeout{5};  // one provider call, then it is killed or dropped
         Seconds code_ttl{300};
         Seconds resend_after{30};
+        int max_per_user_per_hour = 5;
         int max_per_user_per_day = 10;
+        int max_per_number_per_day = 10;
+        int max_per_hour = 1000;  // all users: the toll-fraud ceiling
     } sms;
 
     struct Metrics {

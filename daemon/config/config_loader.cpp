@@ -128,8 +128,59 @@ void read_disable(const Reader& r, const YAML::Node& n, Config::Disable& out) {
     if (n["duration"]) out.duration = r.duration(n["duration"], "disable.duration", Seconds(600), Seconds(30 * 86400));
 }
 
+void read_notify(const Reader& r, const YAML::Node& n, Config::Notify& out) {
+    r.only_keys(n, "notify", {"socket", "timeout", "client_user"});
+    if (n["socket"]) out.socket = r.absolute_path(n["socket"], "notify.socket");
+    if (n["timeout"]) out.timeout = r.duration(n["timeout"], "notify.timeout", Seconds(1), Seconds(60));
+    if (n["client_user"]) out.client_user = r.text(n["client_user"], "notify.client_user");
+}
+
+// The Twilio preset: its Messages API, a form body, basic auth with the
+// account SID, the reply's "sid" as the message id.
+void apply_twilio(const Reader& r, const YAML::Node& n, Config::SmsHttp& out) {
+    if (out.account_sid.empty() || out.from.empty())
+        r.fail(n, "sms.http", "the twilio preset needs account_sid and from");
+    if (out.url.empty())
+        out.url = "https://api.twilio.com/2010-04-01/Accounts/" + out.account_sid + "/Messages.json";
+    if (out.fields.empty()) out.fields = {{"To", "{phone}"}, {"From", out.from}, {"Body", "{text}"}};
+    if (out.auth == "none") out.auth = "basic";
+    if (out.username.empty()) out.username = out.account_sid;
+    if (out.message_id.empty()) out.message_id = "sid";
+}
+
+void read_sms_http(const Reader& r, const YAML::Node& n, Config::SmsHttp& out) {
+    r.only_keys(n, "sms.http", {"preset", "url", "body", "fields", "auth", "username", "credential", "ca_file",
+                                "message_id", "account_sid", "from"});
+    if (n["preset"]) out.preset = r.choice<std::string>(n["preset"], "sms.http.preset", {{"twilio", "twilio"}});
+    if (n["url"]) {
+        out.url = r.text(n["url"], "sms.http.url");
+        if (out.url.rfind("https://", 0) != 0) r.fail(n["url"], "sms.http.url", "must start with https://");
+    }
+    if (n["body"]) out.json = r.choice<bool>(n["body"], "sms.http.body", {{"form", false}, {"json", true}});
+    if (n["fields"]) {
+        if (!n["fields"].IsMap() || n["fields"].size() == 0) r.fail(n["fields"], "sms.http.fields", "must be a non-empty mapping");
+        for (const auto& pair : n["fields"])
+            out.fields.emplace_back(r.text(pair.first, "sms.http.fields"), r.text(pair.second, "sms.http.fields"));
+    }
+    if (n["auth"])
+        out.auth = r.choice<std::string>(n["auth"], "sms.http.auth", {{"none", "none"}, {"bearer", "bearer"}, {"basic", "basic"}});
+    if (n["username"]) out.username = r.text(n["username"], "sms.http.username");
+    if (n["credential"]) out.credential = r.text(n["credential"], "sms.http.credential");
+    if (n["ca_file"]) out.ca_file = r.absolute_path(n["ca_file"], "sms.http.ca_file");
+    if (n["message_id"]) out.message_id = r.text(n["message_id"], "sms.http.message_id");
+    if (n["account_sid"]) out.account_sid = r.text(n["account_sid"], "sms.http.account_sid");
+    if (n["from"]) out.from = r.text(n["from"], "sms.http.from");
+    if (out.preset == "twilio") apply_twilio(r, n, out);
+    if (out.url.empty()) r.fail(n, "sms.http.url", "is required (or a preset)");
+    if (out.fields.empty()) r.fail(n, "sms.http.fields", "is required (or a preset)");
+    if (out.auth != "none" && out.credential.empty())
+        r.fail(n, "sms.http.credential", "is required for auth " + out.auth + ": the secret is never in this file");
+    if (out.auth == "basic" && out.username.empty()) r.fail(n, "sms.http.username", "is required for basic auth");
+}
+
 void read_sms(const Reader& r, const YAML::Node& n, Config::Sms& out) {
-    r.only_keys(n, "sms", {"provider", "command", "code_ttl", "resend_after", "max_per_user_per_day"});
+    r.only_keys(n, "sms", {"provider", "command", "http", "timeout", "code_ttl", "resend_after", "max_per_user_per_hour",
+                           "max_per_user_per_day", "max_per_number_per_day", "max_per_hour"});
     if (n["provider"])
         out.provider = r.choice<SmsProvider>(n["provider"], "sms.provider",
                                              {{"command", SmsProvider::command}, {"http", SmsProvider::http}});
@@ -138,13 +189,22 @@ void read_sms(const Reader& r, const YAML::Node& n, Config::Sms& out) {
         if (out.command.front().empty() || out.command.front().front() != '/')
             r.fail(n["command"], "sms.command", "the program must be an absolute path");
     }
+    if (n["http"]) read_sms_http(r, n["http"], out.http);
+    if (n["timeout"]) out.timeout = r.duration(n["timeout"], "sms.timeout", Seconds(1), Seconds(30));
     if (n["code_ttl"]) out.code_ttl = r.duration(n["code_ttl"], "sms.code_ttl", Seconds(60), Seconds(1800));
     if (n["resend_after"])
         out.resend_after = r.duration(n["resend_after"], "sms.resend_after", Seconds(0), Seconds(600));
+    if (out.resend_after >= out.code_ttl) r.fail(n, "sms.resend_after", "must be shorter than sms.code_ttl");
+    if (n["max_per_user_per_hour"])
+        out.max_per_user_per_hour = r.integer(n["max_per_user_per_hour"], "sms.max_per_user_per_hour", 1, 1000);
     if (n["max_per_user_per_day"])
         out.max_per_user_per_day = r.integer(n["max_per_user_per_day"], "sms.max_per_user_per_day", 1, 1000);
+    if (n["max_per_number_per_day"])
+        out.max_per_number_per_day = r.integer(n["max_per_number_per_day"], "sms.max_per_number_per_day", 1, 1000);
+    if (n["max_per_hour"]) out.max_per_hour = r.integer(n["max_per_hour"], "sms.max_per_hour", 1, 1000000);
     if (out.provider == SmsProvider::command && out.command.empty())
         r.fail(n, "sms.command", "is required when sms.provider is command");
+    if (out.provider == SmsProvider::http && !n["http"]) r.fail(n, "sms.http", "is required when sms.provider is http");
 }
 
 void read_metrics(const Reader& r, const YAML::Node& n, Config::Metrics& out) {
@@ -185,7 +245,7 @@ Config read_root(const Reader& r, const YAML::Node& root) {
     if (root.IsNull()) return c;  // an empty file means every default
     r.only_keys(root, "",
                 {"socket", "database", "key_file", "issuer", "admin_group", "totp", "backup_codes", "lockout", "disable",
-                 "sms", "metrics", "connections", "durability"});
+                 "notify", "sms", "metrics", "connections", "durability"});
     if (root["socket"]) c.socket = r.absolute_path(root["socket"], "socket");
     if (root["database"]) c.database = r.absolute_path(root["database"], "database");
     if (root["key_file"]) c.key_file = r.absolute_path(root["key_file"], "key_file");
@@ -201,7 +261,10 @@ Config read_root(const Reader& r, const YAML::Node& root) {
     if (root["backup_codes"]) read_backup_codes(r, root["backup_codes"], c.backup_codes);
     if (root["lockout"]) read_lockout(r, root["lockout"], c.lockout);
     if (root["disable"]) read_disable(r, root["disable"], c.disable);
+    if (root["notify"]) read_notify(r, root["notify"], c.notify);
     if (root["sms"]) read_sms(r, root["sms"], c.sms);
+    if (c.sms.timeout >= c.notify.timeout)
+        r.fail(root, "sms.timeout", "must be shorter than notify.timeout, so mfad hears how a send ended");
     if (root["metrics"]) read_metrics(r, root["metrics"], c.metrics);
     if (root["connections"]) read_connections(r, root["connections"], c.connections);
     if (root["durability"])

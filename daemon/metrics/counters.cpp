@@ -19,6 +19,9 @@ constexpr std::array<Describe, static_cast<std::size_t>(Counter::count_)> kCount
     {"mfad_backup_code_sets_generated_total", "Backup code sets generated."},
     {"mfad_backup_codes_used_total", "Backup codes accepted at login."},
     {"mfad_admin_disables_total", "Help-desk disables committed."},
+    {"mfad_sms_sent_total", "Text messages the provider accepted."},
+    {"mfad_sms_failed_total", "Text messages the sender or provider failed to send."},
+    {"mfad_sms_rate_limited_total", "Text messages refused by a cap (resend delay, per user, per number, global)."},
 }};
 
 }  // namespace

@@ -20,6 +20,9 @@ enum class Counter : std::size_t {
     backup_codes_generated,
     backup_codes_used,
     admin_disables,
+    sms_sent,
+    sms_failed,
+    sms_rate_limited,
     count_
 };
 

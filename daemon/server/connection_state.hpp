@@ -11,20 +11,29 @@
 
 namespace mfa::daemon {
 
-// A login in progress on one connection: BEGIN made it, ANSWER uses it.
+// A login in progress on one connection: BEGIN made it, each ANSWER moves it.
 struct LoginSession {
+    // Where the person is: the menu, the backup code prompt, or a factor's prompt (>= 0).
+    static constexpr int kMenu = -1;
+    static constexpr int kBackupCodes = -2;
+
     std::uint32_t id = 0;
     std::string user;  // canonical (NSS) name
     std::string service;
     std::string rhost;
     std::int64_t started = 0;  // unix seconds
-    // What ANSWER checks the code against, read at BEGIN so ANSWER needs no
-    // read of its own. Both stay sealed or hashed; the store accepts the
-    // attempt only while this sealed secret is still the active factor.
-    std::vector<std::uint8_t> sealed_secret;
+    // What ANSWER checks codes against, read at BEGIN so ANSWER needs no read
+    // of its own: the active factors (sealed) and the backup code salt. The
+    // store counts an attempt only while every one of these factors is still
+    // active (Attempt::checked).
+    std::vector<FactorRecord> factors;  // the menu's order: the primary first
     std::optional<BackupCodeSalt> backup;
+    int backup_remaining = 0;  // the menu offers backup codes while some are left
+    int at = kMenu;
+    std::string step_info;     // what the current prompt came with
+    std::string step_prompt;   // shown again after a wrong answer
     std::uint32_t tries_left = 1;  // wrong answers still allowed in this login
-    std::string prompt;            // the code prompt
+    std::string prompt;            // the authenticator code prompt (the module's prompt=, or mfad's)
     PendingLogins::Ticket place;   // this login's place among the user's pending logins
 };
 

@@ -5,6 +5,7 @@
 
 #include "config/config.hpp"
 #include "crypto/secret_box.hpp"
+#include "factors/sms/sent_codes.hpp"
 #include "metrics/counters.hpp"
 #include "server/background.hpp"
 #include "server/pending_logins.hpp"
@@ -15,7 +16,7 @@
 
 namespace mfa::daemon {
 
-// A pending TOTP secret must be confirmed within this time.
+// A pending factor must be confirmed within this time.
 inline constexpr std::int64_t kPendingEnrollmentSeconds = 600;
 // After a login's time is up its connection stays this much longer, so an
 // answer typed just too late is judged (a failure) instead of meeting a closed socket.
@@ -28,6 +29,7 @@ struct DaemonState {
     Store* store = nullptr;        // reads; one connection, on the event loop's thread
     WriteQueue* writes = nullptr;  // every change, grouped into shared commits
     const SecretBox* box = nullptr;
+    const SentCodes* codes = nullptr;  // hashes of codes sent by SMS
     Background* background = nullptr;  // slow reads (audit verify) off the event loop
     PendingLogins* logins = nullptr;
     Counters counters;

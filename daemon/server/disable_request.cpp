@@ -12,8 +12,8 @@ namespace {
 
 wire::DisableReport report(const DisablePlan& plan, std::string state) {
     return wire::DisableReport{std::move(state),
-                               plan.totp_active,
-                               plan.totp_pending,
+                               plan.factors_active > 0,
+                               plan.factors_pending > 0,
                                static_cast<std::uint32_t>(plan.backup_unused),
                                plan.locked,
                                static_cast<std::uint32_t>(plan.failures),
@@ -31,8 +31,8 @@ std::string describe(const wire::AdminDisable& request, std::uint32_t operator_u
         {"verification_method", request.method},
         {"operator_uid", operator_uid},
         {"changes",
-         {{"totp_removed", found.totp_active},
-          {"pending_enrollment_removed", found.totp_pending},
+         {{"totp_removed", found.factors_active > 0},
+          {"pending_enrollment_removed", found.factors_pending > 0},
           {"backup_codes_voided", found.backup_unused},
           {"lock_cleared", found.locked},
           {"failures_cleared", found.failures},

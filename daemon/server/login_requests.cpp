@@ -3,11 +3,11 @@
 
 #include "audit/audit_journal.hpp"
 #include "auth/authority.hpp"
-#include "auth/backup_codes.hpp"
-#include "auth/totp_match.hpp"
+#include "factors/factor_registry.hpp"
 #include "mfa/utc_time.hpp"
 #include "mfa/wire/login_messages.hpp"
 #include "server/authorize_user_request.hpp"
+#include "server/login_menu.hpp"
 #include "sys/log.hpp"
 
 namespace mfa::daemon {
@@ -19,9 +19,10 @@ Outcome violation(const RequestContext& ctx, const std::string& reason) {
     return Outcome{ctx.error(wire::ErrorCode::malformed, reason), reason};
 }
 
-// The login's prompt, after `errors` (if any).
-wire::FrameWriter ask(const RequestContext& ctx, const LoginSession& login, std::string errors) {
-    return wire::encode(wire::Step{login.id, std::move(errors), "", login.prompt, false}, ctx.request_id);
+// The current prompt again, after `errors`.
+wire::FrameWriter ask_again(const RequestContext& ctx, const LoginSession& login, std::string errors) {
+    if (login.at == LoginSession::kMenu) return wire::encode(menu_step(ctx.state, login, std::move(errors)), ctx.request_id);
+    return wire::encode(wire::Step{login.id, std::move(errors), "", login.step_prompt, false}, ctx.request_id);
 }
 
 // The end of a failed login.
@@ -45,13 +46,6 @@ Awaitable<Outcome> exempt(const RequestContext& ctx, const AuditEntry& entry, st
     co_return reply(ctx, wire::encode(wire::Done{message}, ctx.request_id, wire::MessageType::exempt));
 }
 
-std::optional<std::vector<std::uint8_t>> backup_candidate(const std::optional<BackupCodeSalt>& salt,
-                                                          std::string_view code) {
-    if (!salt || !looks_like_backup_code(code)) return std::nullopt;  // no hashing for a TOTP-shaped answer
-    auto hash = hash_backup_code(code, *salt);
-    return hash ? std::optional(std::move(*hash)) : std::nullopt;
-}
-
 std::string backup_message(const AttemptOutcome& outcome) {
     if (!outcome.by_backup_code || outcome.backup_remaining > 2) return {};
     return "Backup code accepted. " + std::to_string(outcome.backup_remaining) +
@@ -63,6 +57,41 @@ void count(Counters& counters, const AttemptOutcome& outcome, std::int64_t now) 
     counters.add(outcome.result == AttemptResult::accepted ? Counter::verify_ok : Counter::verify_fail);
     if (outcome.by_backup_code) counters.add(Counter::backup_codes_used);
     if (outcome.result != AttemptResult::locked && outcome.locked_until > now) counters.add(Counter::lockouts);
+}
+
+
+// Moves the login to the menu entry `choice` and shows its prompt; a factor
+// that sends a code sends it now. A factor that cannot be used now (a cap,
+// the sender down) leaves the login where it was, with the reason shown.
+Awaitable<Outcome> choose(const RequestContext& ctx, LoginSession& login, int choice) {
+    if (choice == LoginSession::kBackupCodes) {
+        login.at = choice;
+        login.step_prompt = "Backup code: ";
+        co_return reply(ctx, ask_again(ctx, login, ""));
+    }
+    const FactorRecord& factor = login.factors[static_cast<std::size_t>(choice)];
+    const Factor* kind = find_factor(factor.kind);
+    auto challenge = co_await kind->challenge(ctx, login, factor);
+    if (!challenge.refusal.empty()) {
+        if (login.at == LoginSession::kMenu && !has_menu(login)) {
+            // The only factor cannot be used: backup codes are what is left.
+            if (!login.backup) co_return denied(ctx, challenge.refusal);
+            login.at = LoginSession::kBackupCodes;
+            login.step_prompt = "Backup code: ";
+        }
+        co_return reply(ctx, ask_again(ctx, login, challenge.refusal));
+    }
+    login.at = choice;
+    login.step_prompt = challenge.prompt;
+    co_return reply(ctx, wire::encode(wire::Step{login.id, "", challenge.info, challenge.prompt, false}, ctx.request_id));
+}
+
+// The active factors this build knows, the primary first.
+std::vector<FactorRecord> login_factors(const UserRecord& user) {
+    std::vector<FactorRecord> out;
+    for (const auto* f : user.active())
+        if (find_factor(f->kind) != nullptr) out.insert(f->primary ? out.begin() : out.end(), *f);
+    return out;
 }
 
 }  // namespace
@@ -80,13 +109,13 @@ Awaitable<Outcome> handle_begin(const RequestContext& ctx, const wire::PayloadRe
     auto user = ctx.state.store->load_user(name);
     if (!user) co_return internal_error(ctx, user.error());
     std::int64_t now = DaemonState::now();
-    bool active = *user && (*user)->totp && (*user)->totp->state == FactorState::active;
-    if (!active && *user && (*user)->disabled_until > now) {
+    auto factors = *user ? login_factors(**user) : std::vector<FactorRecord>();
+    if (factors.empty() && *user && (*user)->disabled_until > now) {
         AuditEntry entry{"exempt", name, "ok", request->service, request->rhost, ctx.peer.uid,
                          "disabled_until=" + std::to_string((*user)->disabled_until)};
         co_return co_await exempt(ctx, entry, (*user)->disabled_until);
     }
-    if (!active) co_return reply(ctx, wire::encode_empty(wire::MessageType::not_enrolled, ctx.request_id));
+    if (factors.empty()) co_return reply(ctx, wire::encode_empty(wire::MessageType::not_enrolled, ctx.request_id));
     if ((*user)->locked_until > now) co_return locked(ctx, (*user)->locked_until);
 
     int evicted = 0;
@@ -97,10 +126,13 @@ Awaitable<Outcome> handle_begin(const RequestContext& ctx, const wire::PayloadRe
                      {"MFA_EVICTED", std::to_string(evicted)},
                      {"MFA_SUPPRESSED", std::to_string(ctx.state.eviction_log.take_suppressed())}});
     std::string prompt = request->prompt.empty() ? "Verification code: " : request->prompt;
-    ctx.connection.login.emplace(LoginSession{++ctx.connection.last_session_id, name, request->service, request->rhost,
-                                              now, (*user)->totp->sealed_secret, (*user)->backup, request->tries,
-                                              std::move(prompt), std::move(place)});
-    co_return reply(ctx, ask(ctx, *ctx.connection.login, ""));
+    auto& login = ctx.connection.login.emplace(LoginSession{++ctx.connection.last_session_id, name, request->service,
+                                                            request->rhost, now, std::move(factors), (*user)->backup,
+                                                            (*user)->backup_remaining, LoginSession::kMenu, "", "",
+                                                            request->tries, std::move(prompt), std::move(place)});
+    // The fast path: one factor's prompt comes in the reply to BEGIN.
+    if (!has_menu(login)) co_return co_await choose(ctx, login, 0);
+    co_return reply(ctx, wire::encode(menu_step(ctx.state, login, ""), ctx.request_id));
 }
 
 // mfad failed on this login's answer: the login is denied (the module never
@@ -127,22 +159,28 @@ Awaitable<Outcome> handle_answer(const RequestContext& ctx, const wire::PayloadR
     // A reload may replace the config while this request waits: keep this one alive.
     const auto config = ctx.state.config;
     bool expired = now - login->started > config->connections.login_timeout.count();
+    bool usable = !expired && request->code.size() <= wire::kMaxCode;
+
+    // A menu choice, or a request for a new code, is no attempt: nothing is counted.
+    if (usable && login->at == LoginSession::kMenu)
+        if (auto choice = menu_choice(*login, request->code)) co_return co_await choose(ctx, *login, *choice);
+    if (usable && login->at >= 0 &&
+        find_factor(login->factors[static_cast<std::size_t>(login->at)].kind)->is_resend_request(request->code))
+        co_return co_await choose(ctx, *login, login->at);
 
     // Too late, too long or not text: judged as a wrong code, never as a broken request.
-    std::optional<std::int64_t> step;
-    std::optional<std::vector<std::uint8_t>> backup;
-    if (!expired && request->code.size() <= wire::kMaxCode) {
-        auto secret = ctx.state.box->open(login->user, "totp", login->sealed_secret);
-        if (!secret) {
+    std::vector<Claim> claims;
+    if (usable) {
+        auto made = claims_for(ctx.state, *login, request->code, now);
+        if (!made) {
             OPENSSL_cleanse(request->code.data(), request->code.size());
-            co_return co_await failed_inside(ctx, *login, secret.error());
+            co_return co_await failed_inside(ctx, *login, made.error());
         }
-        step = match_totp(secret->view(), request->code, now, config->totp);
-        if (!step) backup = backup_candidate(login->backup, request->code);
+        claims = std::move(*made);
     }
     OPENSSL_cleanse(request->code.data(), request->code.size());
-    Attempt attempt{login->user, login->sealed_secret, now, step, std::move(backup),
-                    config->lockout.max_failures, config->lockout.duration.count(),
+    Attempt attempt{login->user, factor_ids(*login), std::move(claims), now, config->lockout.max_failures,
+                    config->lockout.duration.count(),
                     AuditEntry{"", "", "", login->service, login->rhost, ctx.peer.uid, expired ? "expired" : ""}};
 
     auto record = [attempt = std::move(attempt)](Store& store) { return store.record_attempt(attempt); };
@@ -162,7 +200,10 @@ Awaitable<Outcome> handle_answer(const RequestContext& ctx, const wire::PayloadR
             if (outcome->locked_until > now) co_return locked(ctx, outcome->locked_until);
             if (expired) co_return denied(ctx, "The login timed out.");
             if (--login->tries_left == 0) co_return denied(ctx, "Wrong code.", true);
-            co_return reply(ctx, ask(ctx, *login, "Wrong code, try again."));
+            bool spent_code = outcome->challenge == ChallengeState::used_up || outcome->challenge == ChallengeState::expired;
+            co_return reply(ctx, ask_again(ctx, *login,
+                                           spent_code ? "That code can no longer be used; type r for a new one."
+                                                      : "Wrong code, try again."));
     }
     auto unknown = make_error("unknown attempt result");
     co_return co_await failed_inside(ctx, *login, unknown);

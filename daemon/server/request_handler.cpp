@@ -98,6 +98,8 @@ Awaitable<Outcome> RequestHandler::handle(const Peer& peer, ConnectionState& con
         case MessageType::audit_list: co_return co_await handle_audit_list(ctx, payload);
         case MessageType::backup_codes_generate: co_return co_await handle_backup_codes_generate(ctx, payload);
         case MessageType::admin_disable: co_return co_await handle_admin_disable(ctx, payload);
+        case MessageType::factors_list: co_return co_await handle_factors_list(ctx, payload);
+        case MessageType::factor_change: co_return co_await handle_factor_change(ctx, payload);
         case MessageType::stats:
             if (auto ok = wire::decode_empty(payload); !ok) co_return violation(ctx, ok.error().message);
             co_return Outcome{wire::encode(wire::StatsReply{ctx.state.counters.lines()}, header.request_id), {}};

@@ -29,6 +29,8 @@ Awaitable<Outcome> handle_audit_verify(const RequestContext& ctx, const wire::Pa
 Awaitable<Outcome> handle_audit_list(const RequestContext& ctx, const wire::PayloadReader& payload);
 Awaitable<Outcome> handle_backup_codes_generate(const RequestContext& ctx, const wire::PayloadReader& payload);
 Awaitable<Outcome> handle_admin_disable(const RequestContext& ctx, const wire::PayloadReader& payload);
+Awaitable<Outcome> handle_factors_list(const RequestContext& ctx, const wire::PayloadReader& payload);
+Awaitable<Outcome> handle_factor_change(const RequestContext& ctx, const wire::PayloadReader& payload);
 
 // Appends one audit row through the write queue.
 Awaitable<Result<void>> audit(const RequestContext& ctx, const AuditEntry& entry);

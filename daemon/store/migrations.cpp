@@ -1,5 +1,6 @@
 #include "store/migrations.hpp"
 
+#include <algorithm>
 #include <array>
 #include <string_view>
 
@@ -9,7 +10,7 @@ namespace mfa::daemon {
 namespace {
 
 // Step N takes the schema from version N to N+1. Never edit a shipped step: add one.
-constexpr std::array<std::string_view, 3> kSteps = {
+constexpr std::array<std::string_view, 4> kSteps = {
     R"sql(
 CREATE TABLE users (
     id         INTEGER PRIMARY KEY,
@@ -71,26 +72,74 @@ CREATE TABLE audit_head (
     mac       BLOB NOT NULL
 );
 )sql",
+    // 3 -> 4: several named factors per user (the one authenticator so far is
+    // "app", unchanged: same sealed secret, same replay guard), the
+    // primary factor, codes sent by SMS, and the sends that caps count.
+    R"sql(
+CREATE TABLE factors_v4 (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id       INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    kind          TEXT NOT NULL,
+    name          TEXT NOT NULL,
+    state         TEXT NOT NULL CHECK (state IN ('pending', 'active')),
+    sealed_secret BLOB NOT NULL,
+    created_at    INTEGER NOT NULL,
+    confirmed_at  INTEGER NOT NULL DEFAULT 0,
+    last_step     INTEGER NOT NULL DEFAULT -1,
+    last_used_at  INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (user_id, name)
+);
+INSERT INTO factors_v4 (user_id, kind, name, state, sealed_secret, created_at, confirmed_at, last_step, last_used_at)
+    SELECT f.user_id, f.kind, 'app', f.state, f.sealed_secret, f.created_at, f.confirmed_at, f.last_step,
+           CASE WHEN f.state = 'active' THEN u.last_verified_at ELSE 0 END
+    FROM factors f JOIN users u ON u.id = f.user_id;
+DROP TABLE factors;
+ALTER TABLE factors_v4 RENAME TO factors;
+ALTER TABLE users ADD COLUMN primary_factor INTEGER NOT NULL DEFAULT 0;
+UPDATE users SET primary_factor = coalesce((SELECT id FROM factors WHERE user_id = users.id AND state = 'active'), 0);
+CREATE TABLE challenges (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    factor_id  INTEGER NOT NULL REFERENCES factors(id) ON DELETE CASCADE,
+    code_hash  BLOB NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    tries_left INTEGER NOT NULL,
+    used_at    INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX challenges_factor ON challenges (factor_id);
+CREATE TABLE sends (
+    id          INTEGER PRIMARY KEY,
+    user_id     INTEGER NOT NULL,
+    channel     TEXT NOT NULL,
+    destination BLOB NOT NULL,
+    time        INTEGER NOT NULL
+);
+CREATE INDEX sends_user_time ON sends (user_id, time);
+CREATE INDEX sends_destination_time ON sends (destination, time);
+CREATE INDEX sends_time ON sends (time);
+)sql",
 };
 
 }  // namespace
 
 int latest_schema_version() { return static_cast<int>(kSteps.size()); }
 
-Result<int> migrate(sqlite::Database& db) {
+Result<int> migrate(sqlite::Database& db, int target) {
+    if (target < 0 || target > latest_schema_version()) target = latest_schema_version();
     auto current = db.query_int("PRAGMA user_version");
     if (!current) return current.error();
     if (*current > latest_schema_version())
         return make_error("database schema " + std::to_string(*current) + " is newer than this mfad knows (" +
                           std::to_string(latest_schema_version()) + "); refusing to touch it");
-    for (auto version = static_cast<int>(*current); version < latest_schema_version(); ++version) {
+    for (auto version = static_cast<int>(*current); version < target; ++version) {
         auto tx = sqlite::Transaction::begin(db);
         if (!tx) return tx.error();
         if (auto rc = db.exec(std::string(kSteps[static_cast<std::size_t>(version)])); !rc) return rc.error();
         if (auto rc = db.exec("PRAGMA user_version = " + std::to_string(version + 1)); !rc) return rc.error();
         if (auto rc = tx->commit(); !rc) return rc.error();
     }
-    return latest_schema_version();
+    return std::max(target, static_cast<int>(*current));
 }
 
 }  // namespace mfa::daemon

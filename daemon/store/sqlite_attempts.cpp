@@ -1,4 +1,7 @@
-// SqliteStore::record_attempt: the one place that decides a login attempt.
+// SqliteStore::record_attempt: the one place that decides a login attempt,
+// and the spending of what a code proved (a time step, a backup code, a sent code).
+#include <openssl/crypto.h>
+
 #include "store/sqlite_audit.hpp"
 #include "store/sqlite_store.hpp"
 
@@ -16,6 +19,10 @@ const char* result_name(AttemptResult r) {
     return "fail";
 }
 
+void add_detail(std::string& detail, const std::string& more) {
+    if (!more.empty()) detail += (detail.empty() ? "" : " ") + more;
+}
+
 }  // namespace
 
 Result<void> SqliteStore::fail_attempt(const Attempt& a, std::int64_t user_id, AttemptOutcome& out) {
@@ -29,10 +36,11 @@ Result<void> SqliteStore::fail_attempt(const Attempt& a, std::int64_t user_id, A
     return count->bind(1, user_id).bind(2, out.failures).bind(3, out.locked_until).run();
 }
 
-// The factor BEGIN read is gone (reset, or reset and enrolled anew): the
-// pending login is denied, and the row says why.
+// The factor BEGIN read is gone (reset, removed, or reset and enrolled anew):
+// the pending login is denied, and the row says why.
 Result<AttemptOutcome> SqliteStore::factor_changed(const Attempt& a, sqlite::Transaction& tx) {
-    AttemptOutcome out{AttemptResult::factor_changed, 0, 0, false, 0, {}};
+    AttemptOutcome out;
+    out.result = AttemptResult::factor_changed;
     AuditEntry entry = a.audit;
     entry.user = a.user;
     entry.event = "verify_fail";
@@ -43,36 +51,106 @@ Result<AttemptOutcome> SqliteStore::factor_changed(const Attempt& a, sqlite::Tra
     return out;
 }
 
+Result<SqliteStore::Spent> SqliteStore::spend_challenge(std::int64_t user_id, const Claim& claim, std::int64_t now) {
+    auto get = db_.prepare(
+        "SELECT code_hash, expires_at, tries_left, used_at, id FROM challenges WHERE factor_id = ?1 AND user_id = ?2 "
+        "ORDER BY id DESC LIMIT 1");
+    if (!get) return get.error();
+    auto row = get->bind(1, claim.factor_id).bind(2, user_id).step();
+    if (!row) return row.error();
+    if (!*row) return Spent::expired;  // none sent, or pruned once expired
+    auto stored = get->blob(0);
+    std::int64_t challenge_id = get->int64(4);
+    if (get->int64(3) != 0 || get->int64(2) <= 0) return Spent::used_up;
+    if (get->int64(1) <= now) return Spent::expired;
+    bool same = stored.size() == claim.hash.size() && CRYPTO_memcmp(stored.data(), claim.hash.data(), stored.size()) == 0;
+    // The compare-and-set: of two logins racing with one code, one spends it.
+    if (!same) {
+        auto wrong = db_.prepare("UPDATE challenges SET tries_left = tries_left - 1 WHERE id = ?1");
+        if (!wrong) return wrong.error();
+        if (auto rc = wrong->bind(1, challenge_id).run(); !rc) return rc.error();
+        return Spent::wrong_code;
+    }
+    auto update = db_.prepare("UPDATE challenges SET used_at = ?2 WHERE id = ?1 AND used_at = 0");
+    if (!update) return update.error();
+    if (auto rc = update->bind(1, challenge_id).bind(2, now).run(); !rc) return rc.error();
+    if (sqlite3_changes(db_.handle()) != 1) return make_error("sent code changed under a write lock");
+    auto used = db_.prepare("UPDATE factors SET last_used_at = ?2 WHERE id = ?1");
+    if (!used) return used.error();
+    if (auto rc = used->bind(1, claim.factor_id).bind(2, now).run(); !rc) return rc.error();
+    return Spent::spent;
+}
+
+Result<SqliteStore::Spent> SqliteStore::spend(std::int64_t user_id, const Claim& claim, std::int64_t now) {
+    switch (claim.spend) {
+        case Claim::Spend::time_step: {
+            auto use = db_.prepare(
+                "UPDATE factors SET last_step = ?3, last_used_at = ?4 WHERE id = ?1 AND user_id = ?2 AND last_step < ?3");
+            if (!use) return use.error();
+            if (auto rc = use->bind(1, claim.factor_id).bind(2, user_id).bind(3, claim.step).bind(4, now).run(); !rc)
+                return rc.error();
+            return sqlite3_changes(db_.handle()) == 1 ? Spent::spent : Spent::replayed;
+        }
+        case Claim::Spend::backup_code: {
+            auto used = use_backup_code(user_id, claim.hash, now);
+            if (!used) return used.error();
+            if (*used == BackupUse::used) return Spent::spent;
+            return *used == BackupUse::already_used ? Spent::replayed : Spent::no_match;
+        }
+        case Claim::Spend::challenge_code: return spend_challenge(user_id, claim, now);
+    }
+    return make_error("unknown claim");
+}
+
+Result<bool> SqliteStore::all_active(std::int64_t user_id, const std::vector<std::int64_t>& ids) {
+    auto check = db_.prepare("SELECT 1 FROM factors WHERE id = ?1 AND user_id = ?2 AND state = 'active'");
+    if (!check) return check.error();
+    for (auto id : ids) {
+        check->reset();
+        auto row = check->bind(1, id).bind(2, user_id).step();
+        if (!row) return row.error();
+        if (!*row) return false;
+    }
+    return true;
+}
+
 Result<AttemptOutcome> SqliteStore::record_attempt(const Attempt& a) {
     auto tx = sqlite::Transaction::begin(db_);
     if (!tx) return tx.error();
-    auto read = db_.prepare(
-        "SELECT u.id, u.failures, u.locked_until, f.last_step FROM users u JOIN factors f "
-        "ON f.user_id = u.id AND f.kind = 'totp' AND f.state = 'active' AND f.sealed_secret = ?2 WHERE u.name = ?1");
+    auto read = db_.prepare("SELECT id, failures, locked_until FROM users WHERE name = ?1");
     if (!read) return read.error();
-    auto row = read->bind(1, a.user).bind(2, std::span<const std::uint8_t>(a.factor)).step();
+    auto row = read->bind(1, a.user).step();
     if (!row) return row.error();
     if (!*row) return factor_changed(a, *tx);
     std::int64_t user_id = read->int64(0);
-    AttemptOutcome out{AttemptResult::rejected, static_cast<int>(read->int64(1)), read->int64(2), false, 0, {}};
-    std::int64_t last_step = read->int64(3);
+    AttemptOutcome out;
+    out.failures = static_cast<int>(read->int64(1));
+    out.locked_until = read->int64(2);
+    auto intact = all_active(user_id, a.checked);
+    if (!intact) return intact.error();
+    if (!*intact) return factor_changed(a, *tx);
 
-    auto backup = BackupUse::no_match;
+    bool replayed = false, backup_tried = false;
     if (out.locked_until > a.now) {
-        // The same answer whether the code was right or wrong, and nothing counted.
+        // The same answer whether the code was right or wrong, and nothing counted or spent.
         out.result = AttemptResult::locked;
-    } else if (a.matched_step && *a.matched_step > last_step) {
-        auto use = db_.prepare(
-            "UPDATE factors SET last_step = ?2 WHERE user_id = ?1 AND kind = 'totp' AND last_step < ?2");
-        if (!use) return use.error();
-        if (auto rc = use->bind(1, user_id).bind(2, *a.matched_step).run(); !rc) return rc.error();
-        if (sqlite3_changes(db_.handle()) != 1) return make_error("replay guard changed under a write lock");
-        out.result = AttemptResult::accepted;
-    } else if (!a.matched_step && a.backup_hash) {
-        auto used = use_backup_code(user_id, *a.backup_hash, a.now);
-        if (!used) return used.error();
-        backup = *used;
-        if (backup == BackupUse::used) out.result = AttemptResult::accepted;
+    } else {
+        for (const auto& claim : a.claims) {
+            auto spent = spend(user_id, claim, a.now);
+            if (!spent) return spent.error();
+            backup_tried = backup_tried || claim.spend == Claim::Spend::backup_code;
+            if (*spent == Spent::spent) {
+                out.result = AttemptResult::accepted;
+                out.factor_name = claim.factor_name;
+                out.by_backup_code = claim.spend == Claim::Spend::backup_code;
+                break;
+            }
+            replayed = replayed || *spent == Spent::replayed;
+            if (claim.spend == Claim::Spend::challenge_code)
+                out.challenge = *spent == Spent::wrong_code ? ChallengeState::wrong
+                                : *spent == Spent::expired  ? ChallengeState::expired
+                                                            : ChallengeState::used_up;
+        }
     }
 
     if (out.result == AttemptResult::accepted) {
@@ -82,11 +160,10 @@ Result<AttemptOutcome> SqliteStore::record_attempt(const Attempt& a) {
         out.failures = 0;
         out.locked_until = 0;
     } else if (out.result != AttemptResult::locked) {
-        out.result = a.matched_step || backup == BackupUse::already_used ? AttemptResult::replayed : AttemptResult::rejected;
+        out.result = replayed ? AttemptResult::replayed : AttemptResult::rejected;
         if (auto rc = fail_attempt(a, user_id, out); !rc) return rc.error();
     }
-    out.by_backup_code = backup == BackupUse::used;
-    if (a.backup_hash) {
+    if (backup_tried) {
         auto left = unused_backup_codes(user_id);
         if (!left) return left.error();
         out.backup_remaining = *left;
@@ -96,10 +173,11 @@ Result<AttemptOutcome> SqliteStore::record_attempt(const Attempt& a) {
     entry.user = a.user;
     entry.event = out.result == AttemptResult::accepted ? "verify_ok" : "verify_fail";
     entry.result = result_name(out.result);
-    if (a.backup_hash) entry.detail = "factor=backup_code";
     if (out.by_backup_code) {
         entry.event = "backup_code_used";
-        entry.detail += " remaining=" + std::to_string(out.backup_remaining);
+        add_detail(entry.detail, "factor=backup_code remaining=" + std::to_string(out.backup_remaining));
+    } else if (!out.factor_name.empty()) {
+        add_detail(entry.detail, "factor=" + out.factor_name);
     }
     if (auto rc = append_audit_row(db_, seal_, entry, a.now); !rc) return rc.error();
     out.audited.push_back(entry);

@@ -11,8 +11,8 @@ Result<BackupCodesOutcome> SqliteStore::replace_backup_codes(std::string_view us
     auto tx = sqlite::Transaction::begin(db_);
     if (!tx) return tx.error();
     auto find = db_.prepare(
-        "SELECT u.id FROM users u JOIN factors f ON f.user_id = u.id AND f.kind = 'totp' AND f.state = 'active' "
-        "WHERE u.name = ?1");
+        "SELECT u.id FROM users u JOIN factors f ON f.user_id = u.id AND f.state = 'active' "
+        "WHERE u.name = ?1 LIMIT 1");
     if (!find) return find.error();
     auto row = find->bind(1, user).step();
     if (!row) return row.error();

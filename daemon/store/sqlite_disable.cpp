@@ -20,8 +20,8 @@ Result<DisablePlan> SqliteStore::plan_disable(std::string_view user, std::int64_
     plan.failures = static_cast<int>(get->int64(0));
     plan.locked = get->int64(1) > now;
     plan.disabled_until = get->int64(2);
-    plan.totp_active = get->int64(3) > 0;
-    plan.totp_pending = get->int64(4) > 0;
+    plan.factors_active = static_cast<int>(get->int64(3));
+    plan.factors_pending = static_cast<int>(get->int64(4));
     plan.backup_unused = static_cast<int>(get->int64(5));
     return plan;
 }

@@ -77,85 +77,151 @@ Result<void> SqliteStore::checkpoint_in_background(const std::string& path) {
     return {};
 }
 
+Result<std::optional<std::int64_t>> SqliteStore::find_user_id(std::string_view user) {
+    auto find = db_.prepare("SELECT id FROM users WHERE name = ?1");
+    if (!find) return find.error();
+    auto row = find->bind(1, user).step();
+    if (!row) return row.error();
+    if (!*row) return std::optional<std::int64_t>();
+    return std::optional<std::int64_t>(find->int64(0));
+}
+
 Result<std::optional<UserRecord>> SqliteStore::load_user(std::string_view user) {
     auto get = db_.prepare(
-        "SELECT u.failures, u.locked_until, u.last_verified_at, u.disabled_until, f.state, f.sealed_secret, "
-        "f.created_at, f.confirmed_at, f.last_step, b.salt, b.iterations, "
-        "(SELECT count(*) FROM backup_codes c WHERE c.user_id = u.id AND c.used_at = 0) "
-        "FROM users u LEFT JOIN factors f ON f.user_id = u.id AND f.kind = 'totp' "
-        "LEFT JOIN backup_code_sets b ON b.user_id = u.id WHERE u.name = ?1");
+        "SELECT u.id, u.failures, u.locked_until, u.last_verified_at, u.disabled_until, u.primary_factor, b.salt, "
+        "b.iterations, b.created_at, "
+        "(SELECT count(*) FROM backup_codes c WHERE c.user_id = u.id AND c.used_at = 0), "
+        "(SELECT coalesce(max(used_at), 0) FROM backup_codes c WHERE c.user_id = u.id) "
+        "FROM users u LEFT JOIN backup_code_sets b ON b.user_id = u.id WHERE u.name = ?1");
     if (!get) return get.error();
-    get->bind(1, user);
-    auto row = get->step();
+    auto row = get->bind(1, user).step();
     if (!row) return row.error();
     if (!*row) return std::optional<UserRecord>();
-    UserRecord record{std::string(user), static_cast<int>(get->int64(0)), get->int64(1), get->int64(2), get->int64(3),
-                      {}, {}, static_cast<int>(get->int64(11))};
-    if (!get->is_null(4))
-        record.totp = TotpFactor{get->text(4) == "active" ? FactorState::active : FactorState::pending,
-                                 get->blob(5), get->int64(6), get->int64(7), get->int64(8)};
-    if (!get->is_null(9)) record.backup = BackupCodeSalt{get->blob(9), static_cast<int>(get->int64(10))};
+    std::int64_t id = get->int64(0);
+    std::int64_t primary = get->int64(5);
+    UserRecord record{std::string(user), static_cast<int>(get->int64(1)), get->int64(2), get->int64(3), get->int64(4),
+                      {}, {}, static_cast<int>(get->int64(9)), 0, get->int64(10)};
+    if (!get->is_null(6)) {
+        record.backup = BackupCodeSalt{get->blob(6), static_cast<int>(get->int64(7))};
+        record.backup_created_at = get->int64(8);
+    }
+
+    auto factors = db_.prepare(
+        "SELECT id, kind, name, state, sealed_secret, created_at, confirmed_at, last_step, last_used_at "
+        "FROM factors WHERE user_id = ?1 ORDER BY id");
+    if (!factors) return factors.error();
+    factors->bind(1, id);
+    for (;;) {
+        auto more = factors->step();
+        if (!more) return more.error();
+        if (!*more) break;
+        record.factors.push_back(FactorRecord{factors->int64(0), factors->text(1), factors->text(2),
+                                              factors->text(3) == "active" ? FactorState::active : FactorState::pending,
+                                              factors->blob(4), factors->int64(5), factors->int64(6),
+                                              factors->int64(7), factors->int64(8), false});
+    }
+    // The primary as chosen, or else the oldest active factor: removing the
+    // primary never leaves a user without a default.
+    FactorRecord* chosen = nullptr;
+    for (auto& f : record.factors) {
+        if (f.state != FactorState::active) continue;
+        if (chosen == nullptr || f.id == primary) chosen = &f;
+        if (f.id == primary) break;
+    }
+    if (chosen != nullptr) chosen->primary = true;
     return std::optional<UserRecord>(std::move(record));
 }
 
-Result<EnrollStart> SqliteStore::start_enrollment(std::string_view user, std::vector<std::uint8_t> sealed_secret,
-                                                  std::int64_t now, const AuditEntry& audit) {
+Result<EnrollStarted> SqliteStore::start_enrollment(std::string_view user, const NewFactor& factor, std::int64_t now,
+                                                    const AuditEntry& audit) {
     auto tx = sqlite::Transaction::begin(db_);
     if (!tx) return tx.error();
     auto add_user = db_.prepare("INSERT INTO users (name, created_at) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING");
     if (!add_user) return add_user.error();
     if (auto rc = add_user->bind(1, user).bind(2, now).run(); !rc) return rc.error();
+    auto user_id = find_user_id(user);
+    if (!user_id) return user_id.error();
 
-    auto active = db_.prepare(
-        "SELECT 1 FROM factors f JOIN users u ON u.id = f.user_id "
-        "WHERE u.name = ?1 AND f.kind = 'totp' AND f.state = 'active'");
-    if (!active) return active.error();
-    auto enabled = active->bind(1, user).step();
-    if (!enabled) return enabled.error();
+    auto count = db_.prepare(
+        "SELECT count(*) FILTER (WHERE name = ?2 AND state = 'active'), "
+        "count(*) FILTER (WHERE kind = ?3 AND state = 'active' AND name != ?2), "
+        "count(*) FILTER (WHERE name != ?2) FROM factors WHERE user_id = ?1");
+    if (!count) return count.error();
+    count->bind(1, **user_id).bind(2, factor.name).bind(3, factor.kind);
+    if (auto rc = count->step(); !rc) return rc.error();
+    EnrollStarted started{EnrollStart::started, 0};
+    if (count->int64(0) > 0)
+        started.result = EnrollStart::already_enabled;
+    else if (factor.max_of_kind > 0 && count->int64(1) >= factor.max_of_kind)
+        started.result = EnrollStart::kind_taken;
+    else if (count->int64(2) >= kMaxFactors)
+        started.result = EnrollStart::too_many;
+
     AuditEntry entry = audit;
     entry.event = "enroll_start";
-    if (*enabled) {
-        entry.result = "already_enabled";
-        if (auto rc = append_audit_row(db_, seal_, entry, now); !rc) return rc.error();
-        if (auto rc = tx->commit(); !rc) return rc.error();
-        return EnrollStart::already_enabled;
+    entry.detail = "factor=" + factor.name + " kind=" + factor.kind;
+    if (started.result == EnrollStart::started) {
+        auto put = db_.prepare(
+            "INSERT INTO factors (user_id, kind, name, state, sealed_secret, created_at) VALUES (?1, ?2, ?3, 'pending', ?4, ?5) "
+            "ON CONFLICT (user_id, name) DO UPDATE SET kind = excluded.kind, sealed_secret = excluded.sealed_secret, "
+            "created_at = excluded.created_at RETURNING id");
+        if (!put) return put.error();
+        put->bind(1, **user_id).bind(2, factor.kind).bind(3, factor.name);
+        put->bind(4, std::span<const std::uint8_t>(factor.sealed_secret)).bind(5, now);
+        auto row = put->step();
+        if (!row) return row.error();
+        started.factor_id = put->int64(0);
+        // A replaced pending factor's codes go with it.
+        auto stale = db_.prepare("DELETE FROM challenges WHERE factor_id = ?1");
+        if (!stale) return stale.error();
+        if (auto rc = stale->bind(1, started.factor_id).run(); !rc) return rc.error();
     }
-    auto put = db_.prepare(
-        "INSERT OR REPLACE INTO factors (user_id, kind, state, sealed_secret, created_at) "
-        "SELECT id, 'totp', 'pending', ?2, ?3 FROM users WHERE name = ?1");
-    if (!put) return put.error();
-    put->bind(1, user).bind(2, std::span<const std::uint8_t>(sealed_secret)).bind(3, now);
-    if (auto rc = put->run(); !rc) return rc.error();
-    entry.result = "ok";
+    static constexpr const char* kResults[] = {"ok", "already_enabled", "kind_taken", "too_many"};
+    entry.result = kResults[static_cast<int>(started.result)];
     if (auto rc = append_audit_row(db_, seal_, entry, now); !rc) return rc.error();
     if (auto rc = tx->commit(); !rc) return rc.error();
-    return EnrollStart::started;
+    return started;
 }
 
-Result<EnrollConfirm> SqliteStore::confirm_enrollment(std::string_view user, std::int64_t step, std::int64_t now,
-                                                      std::int64_t pending_since, const AuditEntry& audit) {
+Result<EnrollConfirm> SqliteStore::confirm_enrollment(std::string_view user, std::int64_t factor_id, const Claim& proof,
+                                                      std::int64_t now, std::int64_t pending_since,
+                                                      const AuditEntry& audit) {
     auto tx = sqlite::Transaction::begin(db_);
     if (!tx) return tx.error();
-    auto activate = db_.prepare(
-        "UPDATE factors SET state = 'active', confirmed_at = ?2, last_step = ?3 "
-        "WHERE kind = 'totp' AND state = 'pending' AND created_at >= ?4 "
-        "AND user_id = (SELECT id FROM users WHERE name = ?1)");
-    if (!activate) return activate.error();
-    activate->bind(1, user).bind(2, now).bind(3, step).bind(4, pending_since);
-    if (auto rc = activate->run(); !rc) return rc.error();
-    bool confirmed = sqlite3_changes(db_.handle()) == 1;
-    if (confirmed) {
-        // Enrolled again: a help-desk disable ends here.
-        auto enable = db_.prepare("UPDATE users SET disabled_until = 0 WHERE name = ?1");
-        if (!enable) return enable.error();
-        if (auto rc = enable->bind(1, user).run(); !rc) return rc.error();
-    }
+    auto pending = db_.prepare(
+        "SELECT f.user_id, f.name FROM factors f JOIN users u ON u.id = f.user_id "
+        "WHERE u.name = ?1 AND f.id = ?2 AND f.state = 'pending' AND f.created_at >= ?3");
+    if (!pending) return pending.error();
+    auto row = pending->bind(1, user).bind(2, factor_id).bind(3, pending_since).step();
+    if (!row) return row.error();
     AuditEntry entry = audit;
     entry.event = "enroll_confirm";
-    entry.result = confirmed ? "ok" : "no_pending";
+    EnrollConfirm result = EnrollConfirm::no_pending;
+    if (*row) {
+        std::int64_t user_id = pending->int64(0);
+        entry.detail = "factor=" + pending->text(1);
+        auto spent = spend(user_id, proof, now);
+        if (!spent) return spent.error();
+        result = *spent == Spent::spent ? EnrollConfirm::confirmed : EnrollConfirm::wrong_code;
+        if (result == EnrollConfirm::confirmed) {
+            auto activate = db_.prepare(
+                "UPDATE factors SET state = 'active', confirmed_at = ?2, last_step = max(last_step, ?3) WHERE id = ?1");
+            if (!activate) return activate.error();
+            std::int64_t step = proof.spend == Claim::Spend::time_step ? proof.step : -1;
+            if (auto rc = activate->bind(1, factor_id).bind(2, now).bind(3, step).run(); !rc) return rc.error();
+            // Enrolled again: a help-desk disable ends here. The first factor is the primary.
+            auto enable = db_.prepare(
+                "UPDATE users SET disabled_until = 0, primary_factor = CASE WHEN EXISTS (SELECT 1 FROM factors "
+                "WHERE id = users.primary_factor AND state = 'active') THEN primary_factor ELSE ?2 END WHERE id = ?1");
+            if (!enable) return enable.error();
+            if (auto rc = enable->bind(1, user_id).bind(2, factor_id).run(); !rc) return rc.error();
+        }
+    }
+    static constexpr const char* kResults[] = {"ok", "no_pending", "fail"};
+    entry.result = kResults[static_cast<int>(result)];
     if (auto rc = append_audit_row(db_, seal_, entry, now); !rc) return rc.error();
     if (auto rc = tx->commit(); !rc) return rc.error();
-    return confirmed ? EnrollConfirm::confirmed : EnrollConfirm::no_pending;
+    return result;
 }
 
 Result<void> SqliteStore::run_group(const std::function<void(Store&)>& body) {

@@ -27,10 +27,16 @@ public:
 
     int schema_version() const override { return schema_version_; }
     Result<std::optional<UserRecord>> load_user(std::string_view user) override;
-    Result<EnrollStart> start_enrollment(std::string_view user, std::vector<std::uint8_t> sealed_secret,
-                                         std::int64_t now, const AuditEntry& audit) override;
-    Result<EnrollConfirm> confirm_enrollment(std::string_view user, std::int64_t step, std::int64_t now,
-                                             std::int64_t pending_since, const AuditEntry& audit) override;
+    Result<EnrollStarted> start_enrollment(std::string_view user, const NewFactor& factor, std::int64_t now,
+                                           const AuditEntry& audit) override;
+    Result<EnrollConfirm> confirm_enrollment(std::string_view user, std::int64_t factor_id, const Claim& proof,
+                                             std::int64_t now, std::int64_t pending_since,
+                                             const AuditEntry& audit) override;
+    Result<FactorChange> set_primary(std::string_view user, std::string_view name, std::int64_t now,
+                                     const AuditEntry& audit) override;
+    Result<FactorChange> remove_factor(std::string_view user, std::string_view name, std::int64_t now,
+                                       const AuditEntry& audit) override;
+    Result<ChallengeIssued> issue_challenge(const ChallengeRequest& request, const AuditEntry& audit) override;
     Result<BackupCodesOutcome> replace_backup_codes(std::string_view user, const BackupCodeSet& set, std::int64_t now,
                                                     const AuditEntry& audit) override;
     Result<AttemptOutcome> record_attempt(const Attempt& attempt) override;
@@ -50,6 +56,12 @@ private:
     enum class BackupUse { used, already_used, no_match };
     Result<BackupUse> use_backup_code(std::int64_t user_id, const std::vector<std::uint8_t>& hash, std::int64_t now);
     Result<int> unused_backup_codes(std::int64_t user_id);
+    // What spending a claim came to, inside the caller's write transaction.
+    enum class Spent { spent, replayed, no_match, wrong_code, used_up, expired };
+    Result<Spent> spend(std::int64_t user_id, const Claim& claim, std::int64_t now);
+    Result<Spent> spend_challenge(std::int64_t user_id, const Claim& claim, std::int64_t now);
+    Result<bool> all_active(std::int64_t user_id, const std::vector<std::int64_t>& ids);
+    Result<std::optional<std::int64_t>> find_user_id(std::string_view user);
     Result<void> fail_attempt(const Attempt& a, std::int64_t user_id, AttemptOutcome& out);
     Result<AttemptOutcome> factor_changed(const Attempt& a, sqlite::Transaction& tx);
 

@@ -19,17 +19,23 @@ namespace mfa::daemon {
 
 enum class FactorState { pending, active };
 
-// A TOTP factor as stored. The secret is sealed (crypto/secret_box.hpp): the
-// store never sees plaintext.
-struct TotpFactor {
+// One factor as stored: an authenticator app ("totp") or a phone for SMS
+// codes ("sms"). Its secret (the TOTP key, the phone number) is sealed
+// (crypto/secret_box.hpp): the store never sees plaintext.
+struct FactorRecord {
+    std::int64_t id = 0;  // never reused, so a login begun on a removed factor cannot spend on a new one
+    std::string kind;
+    std::string name;
     FactorState state = FactorState::pending;
     std::vector<std::uint8_t> sealed_secret;
     std::int64_t created_at = 0;    // unix seconds
     std::int64_t confirmed_at = 0;  // 0 while pending
-    std::int64_t last_step = -1;    // the last accepted time step (replay guard)
+    std::int64_t last_step = -1;    // the last accepted time step of this authenticator (replay guard)
+    std::int64_t last_used_at = 0;  // 0: never
+    bool primary = false;           // the menu's default (one active factor per user)
 };
 
-// How a user's current backup codes are hashed (auth/backup_codes.hpp), and
+// How a user's current backup codes are hashed (factors/backup_codes), and
 // how many are left. One salt per set: see hash_backup_code for why.
 struct BackupCodeSalt {
     std::vector<std::uint8_t> salt;
@@ -47,13 +53,45 @@ struct UserRecord {
     std::int64_t locked_until = 0;
     std::int64_t last_verified_at = 0;
     std::int64_t disabled_until = 0;  // the help desk disabled MFA until then (admin disable)
-    std::optional<TotpFactor> totp;
+    std::vector<FactorRecord> factors;  // pending and active, oldest first
     std::optional<BackupCodeSalt> backup;
     int backup_remaining = 0;
+    std::int64_t backup_created_at = 0;
+    std::int64_t backup_last_used_at = 0;
+
+    const FactorRecord* factor(std::string_view factor_name) const {
+        for (const auto& f : factors)
+            if (f.name == factor_name) return &f;
+        return nullptr;
+    }
+    std::vector<const FactorRecord*> active() const {
+        std::vector<const FactorRecord*> out;
+        for (const auto& f : factors)
+            if (f.state == FactorState::active) out.push_back(&f);
+        return out;
+    }
 };
 
-enum class EnrollStart { started, already_enabled };
-enum class EnrollConfirm { confirmed, no_pending };
+// A factor to add, pending until confirmed. At most `max_of_kind` active
+// factors of its kind (0: no limit beyond kMaxFactors).
+struct NewFactor {
+    std::string kind;
+    std::string name;
+    std::vector<std::uint8_t> sealed_secret;
+    int max_of_kind = 0;
+};
+
+// Factors per user, pending ones included: the menu has one digit per entry.
+inline constexpr int kMaxFactors = 8;
+
+enum class EnrollStart { started, already_enabled, kind_taken, too_many };
+
+struct EnrollStarted {
+    EnrollStart result = EnrollStart::started;
+    std::int64_t factor_id = 0;
+};
+
+enum class EnrollConfirm { confirmed, no_pending, wrong_code };
 
 enum class BackupCodesStored { stored, no_active_factor };
 
@@ -62,32 +100,79 @@ struct BackupCodesOutcome {
     int voided = 0;  // unused codes of the set it replaced
 };
 
-// One login attempt. matched_step is the time step the code matched, if any;
-// backup_hash is the answer hashed with the user's backup code salt.
+// What a typed code may spend, worked out before the write transaction (the
+// crypto) and spent inside it (the state). The store knows these shapes, not
+// factor kinds: a new factor spends one of them.
+struct Claim {
+    enum class Spend {
+        time_step,       // a TOTP match: `step` must be newer than the factor's last accepted one
+        backup_code,     // `hash` (with the set's salt) names an unused backup code
+        challenge_code,  // `hash` (keyed) against the code last sent for factor `factor_id`
+    };
+    Spend spend = Spend::time_step;
+    std::int64_t factor_id = 0;      // time_step, challenge_code
+    std::int64_t step = 0;           // time_step
+    std::vector<std::uint8_t> hash;  // backup_code, challenge_code
+    std::string factor_name;         // for the audit row
+};
+
+// One login attempt (or proof of possession).
 struct Attempt {
     std::string user;
-    // The sealed TOTP secret the code was checked against. The attempt counts
-    // only while it is still the user's active factor: one reset or replaced
-    // since BEGIN gives AttemptResult::factor_changed, audited, and no count.
-    std::vector<std::uint8_t> factor;
+    // The factors the answer was checked against, as read at BEGIN. The
+    // attempt counts only while every one is still active: one reset or
+    // removed since gives AttemptResult::factor_changed, audited, and no count.
+    std::vector<std::int64_t> checked;
+    std::vector<Claim> claims;  // tried in order; the first that spends wins
     std::int64_t now = 0;
-    std::optional<std::int64_t> matched_step;
-    std::optional<std::vector<std::uint8_t>> backup_hash;
     int max_failures = 4;
     std::int64_t lock_seconds = 300;
-    AuditEntry audit;  // service, rhost and peer; event and result are set by the store
+    AuditEntry audit;  // service, rhost, peer and detail; event and result are set by the store
 };
 
 enum class AttemptResult { accepted, rejected, replayed, locked, factor_changed };
+
+// How a sent code fared in an attempt that named it.
+enum class ChallengeState { none, wrong, used_up, expired };
 
 struct AttemptOutcome {
     AttemptResult result = AttemptResult::rejected;
     int failures = 0;
     std::int64_t locked_until = 0;
+    std::string factor_name;  // the factor that accepted
     bool by_backup_code = false;
     int backup_remaining = 0;
+    ChallengeState challenge = ChallengeState::none;
     std::vector<AuditEntry> audited;  // the rows written, for the journal
 };
+
+// A code to send (SMS), with the caps it must fit under, all checked and
+// counted in one transaction so racing logins cannot overshoot them.
+struct ChallengeRequest {
+    std::string user;
+    std::int64_t factor_id = 0;
+    std::vector<std::uint8_t> code_hash;    // keyed: the code itself is never stored
+    std::vector<std::uint8_t> destination;  // keyed hash of the number: caps per number, no number in the table
+    std::int64_t now = 0;
+    std::int64_t expires_at = 0;
+    int tries = 3;
+    std::int64_t resend_after = 30;
+    int max_per_user_per_hour = 5;
+    int max_per_user_per_day = 10;
+    int max_per_destination_per_day = 10;
+    int max_per_hour = 1000;
+    std::string channel = "sms";
+};
+
+enum class ChallengeIssue { issued, too_soon, user_hour, user_day, destination_day, global_hour, factor_changed };
+
+struct ChallengeIssued {
+    ChallengeIssue result = ChallengeIssue::issued;
+    std::int64_t challenge_id = 0;
+    std::int64_t retry_at = 0;  // too_soon: when a resend is allowed
+};
+
+enum class FactorChange { changed, no_such_factor, not_active };
 
 enum class AdminActionKind { unlock, reset };
 
@@ -99,15 +184,15 @@ struct AdminOutcome {
 // What `admin disable` finds, and removes when it commits.
 struct DisablePlan {
     bool user_exists = false;
-    bool totp_active = false;
-    bool totp_pending = false;
+    int factors_active = 0;
+    int factors_pending = 0;
     int backup_unused = 0;
     bool locked = false;
     int failures = 0;
     std::int64_t disabled_until = 0;  // as found, or as set by a commit
 
     bool nothing_to_change(std::int64_t now) const {
-        return disabled_until > now && !totp_active && !totp_pending && backup_unused == 0 && !locked && failures == 0;
+        return disabled_until > now && factors_active == 0 && factors_pending == 0 && backup_unused == 0 && !locked && failures == 0;
     }
 };
 
@@ -147,15 +232,32 @@ public:
 
     virtual Result<std::optional<UserRecord>> load_user(std::string_view user) = 0;
 
-    // Stores a pending secret, replacing an older pending one; refused while a
-    // confirmed factor exists. Audited as enroll_start.
-    virtual Result<EnrollStart> start_enrollment(std::string_view user, std::vector<std::uint8_t> sealed_secret,
-                                                 std::int64_t now, const AuditEntry& audit) = 0;
+    // Adds `factor` as pending, replacing a pending one of that name. Refused
+    // while an active factor has the name, the kind is at its limit, or the
+    // user has kMaxFactors. Audited as enroll_start.
+    virtual Result<EnrollStarted> start_enrollment(std::string_view user, const NewFactor& factor, std::int64_t now,
+                                                   const AuditEntry& audit) = 0;
 
-    // Activates the pending secret if it was created at or after
-    // pending_since, and records `step` as used. Audited as enroll_confirm.
-    virtual Result<EnrollConfirm> confirm_enrollment(std::string_view user, std::int64_t step, std::int64_t now,
-                                                     std::int64_t pending_since, const AuditEntry& audit) = 0;
+    // Activates pending factor `factor_id` if it was created at or after
+    // pending_since and `proof` spends (a TOTP step becomes its replay guard;
+    // a sent code is used up). The first active factor becomes the primary.
+    // Audited as enroll_confirm.
+    virtual Result<EnrollConfirm> confirm_enrollment(std::string_view user, std::int64_t factor_id, const Claim& proof,
+                                                     std::int64_t now, std::int64_t pending_since,
+                                                     const AuditEntry& audit) = 0;
+
+    // Makes the active factor `name` the primary. Audited as factor_primary.
+    virtual Result<FactorChange> set_primary(std::string_view user, std::string_view name, std::int64_t now,
+                                             const AuditEntry& audit) = 0;
+
+    // Removes factor `name` (pending or active) and its outstanding codes.
+    // Audited as factor_remove, with the caller's detail (an admin's reason).
+    virtual Result<FactorChange> remove_factor(std::string_view user, std::string_view name, std::int64_t now,
+                                               const AuditEntry& audit) = 0;
+
+    // Records a code to send, within every cap, or says which cap refused it
+    // (audited as sms_refused). The caller audits the send itself.
+    virtual Result<ChallengeIssued> issue_challenge(const ChallengeRequest& request, const AuditEntry& audit) = 0;
 
     // Replaces the user's backup codes (voiding the old set); refused without
     // an active factor. Audited as backup_codes_generate.
@@ -163,7 +265,8 @@ public:
                                                             std::int64_t now, const AuditEntry& audit) = 0;
 
     // Decides accepted / rejected / replayed / locked, updates the failure
-    // count, lock and replay state, and appends the audit rows, atomically.
+    // count, lock, replay state, the spent code and the factor's last use,
+    // and appends the audit rows, atomically.
     virtual Result<AttemptOutcome> record_attempt(const Attempt& attempt) = 0;
 
     virtual Result<void> append_audit(const AuditEntry& entry, std::int64_t now) = 0;

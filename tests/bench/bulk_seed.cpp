@@ -24,8 +24,8 @@ Result<void> bulk_enroll(const std::string& db_path, const std::string& key_file
     if (auto rc = db->exec("PRAGMA synchronous = OFF; BEGIN"); !rc) return rc.error();
     auto user = db->prepare("INSERT INTO users (name, created_at) VALUES (?1, 1)");
     auto factor = db->prepare(
-        "INSERT INTO factors (user_id, kind, state, sealed_secret, created_at, confirmed_at, last_step) "
-        "VALUES (last_insert_rowid(), 'totp', 'active', ?1, 1, 1, 0)");
+        "INSERT INTO factors (user_id, kind, name, state, sealed_secret, created_at, confirmed_at, last_step) "
+        "VALUES (last_insert_rowid(), 'totp', 'app', 'active', ?1, 1, 1, 0)");
     if (!user) return user.error();
     if (!factor) return factor.error();
     daemon::SecretBox box(*key);

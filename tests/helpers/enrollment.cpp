@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "mfa/wire/client.hpp"
+#include "mfa/wire/factor_messages.hpp"
 #include "mfa/wire/login_messages.hpp"
 #include "process.hpp"
 
@@ -20,18 +21,18 @@ std::string oathtool_code(const std::string& base32_secret, std::int64_t when) {
     return out.out.substr(0, out.out.find('\n'));
 }
 
-std::string enroll_user(const std::string& socket, const std::string& user) {
+std::string enroll_user(const std::string& socket, const std::string& user, const std::string& name) {
     // The confirmation uses the previous step's code, which mfad accepts only
     // while it is still in the same step: keep clear of a step's last seconds.
     while (unix_now() % 30 >= 27) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     auto client = wire::Client::connect({socket, std::chrono::seconds(5), {0}});
     if (!client) throw std::runtime_error(client.error().message);
-    auto start = wire::encode(wire::MessageType::enroll_start, wire::UserRequest{user}, client->next_request_id());
+    auto start = wire::encode(wire::EnrollStart{user, "totp", name, ""}, client->next_request_id());
     auto reply = client->call(start);
     if (!reply) throw std::runtime_error(reply.error().message);
     auto secret = wire::decode_enroll_secret(*reply->fields());
     if (!secret) throw std::runtime_error(secret.error().message);
-    auto confirm = wire::encode(wire::EnrollConfirm{user, oathtool_code(secret->secret, unix_now() - 30)},
+    auto confirm = wire::encode(wire::EnrollConfirm{user, oathtool_code(secret->secret, unix_now() - 30), name},
                                 client->next_request_id());
     auto done = client->call(confirm);
     if (!done) throw std::runtime_error(done.error().message);

@@ -108,7 +108,7 @@ void a_new_set_voids_the_old_one(void**) {
 void codes_need_an_active_authenticator(void**) {
     auto refused = suite_mfactl({"backup-codes", "generate", "--user", "nobody-enrolled"});
     assert_int_equal(refused.exit_code, 1);
-    assert_contains(refused.err, "no active authenticator for nobody-enrolled");
+    assert_contains(refused.err, "no active factor for nobody-enrolled");
 }
 
 void wrong_backup_codes_count_towards_the_lock(void**) {

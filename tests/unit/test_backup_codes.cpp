@@ -3,7 +3,7 @@
 #include <map>
 #include <set>
 
-#include "auth/backup_codes.hpp"
+#include "factors/backup_codes/backup_codes.hpp"
 #include "cmocka.hpp"
 
 using namespace mfa::daemon;

@@ -8,6 +8,8 @@
 #include "cmocka.hpp"
 #include "audit/audit_hash.hpp"
 #include "crypto/secret_box.hpp"
+#include "factors/totp/totp_match.hpp"
+#include "mfa/otp.hpp"
 #include "store/migrations.hpp"
 #include "store/sqlite_store.hpp"
 #include "process.hpp"
@@ -112,6 +114,22 @@ void refuses_a_file_that_is_not_a_database(void**) {
 
 AuditEntry peer_audit() { return AuditEntry{"", "", "", "sshd", "192.0.2.1", 0, ""}; }
 
+NewFactor totp(std::vector<std::uint8_t> sealed, std::string name = "app") {
+    return NewFactor{"totp", std::move(name), std::move(sealed), 0};
+}
+
+Claim step_claim(std::int64_t factor_id, std::int64_t step) {
+    return Claim{Claim::Spend::time_step, factor_id, step, {}, "app"};
+}
+
+const FactorRecord& first_factor(const std::optional<UserRecord>& user) {
+    assert_true(user.has_value() && !user->factors.empty());
+    return user->factors.front();
+}
+
+// A fresh database numbers alice's first factor 1.
+constexpr std::int64_t kAliceApp = 1;
+
 void sealed_factor_round_trip_in_both_durabilities(void**) {
     for (auto durability : {Durability::full, Durability::normal}) {
         mfa::test::TempDir dir;
@@ -120,18 +138,18 @@ void sealed_factor_round_trip_in_both_durabilities(void**) {
         std::vector<std::uint8_t> secret = {9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0};
         {
             auto store = open_store(dir.file("mfad.db"), durability);
-            assert_true(*store->start_enrollment("alice", *box.seal("alice", "totp", secret), 1000, peer_audit()) ==
-                        EnrollStart::started);
+            assert_true(store->start_enrollment("alice", totp(*box.seal("alice", "totp", secret)), 1000, peer_audit())
+                            ->result == EnrollStart::started);
             // A second start before confirming replaces the pending secret.
-            assert_true(*store->start_enrollment("alice", *box.seal("alice", "totp", secret), 1700000000, peer_audit()) ==
-                        EnrollStart::started);
+            assert_true(store->start_enrollment("alice", totp(*box.seal("alice", "totp", secret)), 1700000000, peer_audit())
+                            ->result == EnrollStart::started);
         }
         auto store = open_store(dir.file("mfad.db"), durability);
         auto loaded = store->load_user("alice");
-        assert_true(loaded.ok() && loaded->has_value() && (*loaded)->totp.has_value());
-        assert_true((*loaded)->totp->state == FactorState::pending);
-        assert_int_equal((*loaded)->totp->created_at, 1700000000);
-        auto opened = box.open("alice", "totp", (*loaded)->totp->sealed_secret);
+        assert_true(loaded.ok() && loaded->has_value() && (*loaded)->factors.size() == 1);
+        assert_true(first_factor(*loaded).state == FactorState::pending);
+        assert_int_equal(first_factor(*loaded).created_at, 1700000000);
+        auto opened = box.open("alice", "totp", first_factor(*loaded).sealed_secret);
         assert_true(opened.ok());
         assert_memory_equal(opened->data(), secret.data(), secret.size());
         assert_false(store->load_user("bob")->has_value());
@@ -149,7 +167,7 @@ void tampered_or_swapped_rows_fail_to_open(void**) {
     std::vector<std::uint8_t> secret(20, 0x42);
     auto store = open_store(path);
     for (const char* user : {"alice", "bob"})
-        assert_true(store->start_enrollment(user, *box.seal(user, "totp", secret), 1, peer_audit()).ok());
+        assert_true(store->start_enrollment(user, totp(*box.seal(user, "totp", secret)), 1, peer_audit()).ok());
     {
         auto db = sqlite::Database::open(path);
         // Bob's row gets Alice's ciphertext (an attacker with write access to the file).
@@ -163,59 +181,114 @@ void tampered_or_swapped_rows_fail_to_open(void**) {
                         .ok());
     }
     auto bob = store->load_user("bob");
-    assert_false(box.open("bob", "totp", (*bob)->totp->sealed_secret).ok());
+    assert_false(box.open("bob", "totp", first_factor(*bob).sealed_secret).ok());
     auto alice = store->load_user("alice");
-    assert_false(box.open("alice", "totp", (*alice)->totp->sealed_secret).ok());
+    assert_false(box.open("alice", "totp", first_factor(*alice).sealed_secret).ok());
 }
 
 // An enrolled user whose replay guard stands at step 100.
 std::unique_ptr<SqliteStore> enrolled(const std::string& path) {
     auto store = open_store(path);
-    assert_true(store->start_enrollment("alice", std::vector<std::uint8_t>(40, 1), 1000, peer_audit()).ok());
-    assert_true(*store->confirm_enrollment("alice", 100, 1010, 900, peer_audit()) == EnrollConfirm::confirmed);
+    assert_int_equal(store->start_enrollment("alice", totp(std::vector<std::uint8_t>(40, 1)), 1000, peer_audit())->factor_id,
+                     kAliceApp);
+    assert_true(*store->confirm_enrollment("alice", kAliceApp, step_claim(kAliceApp, 100), 1010, 900, peer_audit()) ==
+                EnrollConfirm::confirmed);
     return store;
 }
 
 Attempt attempt(std::int64_t now, std::optional<std::int64_t> step) {
-    return Attempt{"alice", std::vector<std::uint8_t>(40, 1), now, step, std::nullopt, 3, 300, peer_audit()};
+    std::vector<Claim> claims;
+    if (step) claims.push_back(step_claim(kAliceApp, *step));
+    return Attempt{"alice", {kAliceApp}, claims, now, 3, 300, peer_audit()};
 }
 
-// A database from the previous release (schema 2) keeps its users and gains
-// the backup code tables and the disable column.
-void upgrades_a_schema_2_database_in_place(void**) {
-    mfa::test::TempDir dir;
-    std::string path = dir.file("mfad.db");
-    enrolled(path);
-    {
-        auto db = sqlite::Database::open(path);
-        assert_true(db->exec("DROP TABLE backup_codes; DROP TABLE backup_code_sets; DROP TABLE audit_head; "
-                             "ALTER TABLE users DROP COLUMN disabled_until; PRAGMA user_version = 2;")
-                        .ok());
+// A database as an earlier release left it: the schema of `version`, made
+// by that release's migration steps, with alice's active authenticator
+// (sealed `secret`, replay guard at step 100) and two chained audit rows.
+void earlier_release_database(const std::string& path, int version, std::span<const std::uint8_t> secret) {
+    auto db = sqlite::Database::open(path);
+    assert_true(db.ok());
+    assert_int_equal(*migrate(*db, version), version);
+    auto key = test_key();
+    SecretBox box(key);
+    auto sealed = box.seal("alice", "totp", secret);
+    assert_true(db->exec("INSERT INTO users (id, name, created_at, last_verified_at) VALUES (7, 'alice', 900, 1500)").ok());
+    auto factor = db->prepare(
+        "INSERT INTO factors (user_id, kind, state, sealed_secret, created_at, confirmed_at, last_step) "
+        "VALUES (7, 'totp', 'active', ?1, 1000, 1010, 100)");
+    assert_true(factor->bind(1, std::span<const std::uint8_t>(*sealed)).run().ok());
+    std::vector<std::uint8_t> prev(32, 0);
+    for (std::int64_t id = 1; id <= 2; ++id) {
+        AuditEntry e{id == 1 ? "enroll_start" : "enroll_confirm", "alice", "ok", "", "", 0, ""};
+        auto hash = audit_row_hash(prev, id, 1000, e);
+        auto row = db->prepare(
+            "INSERT INTO audit (id, time, event, user, result, service, rhost, peer_uid, detail, prev_hash, hash) "
+            "VALUES (?1, 1000, ?2, 'alice', 'ok', '', '', 0, '', ?3, ?4)");
+        assert_true(row->bind(1, id).bind(2, e.event).bind(3, std::span<const std::uint8_t>(prev))
+                        .bind(4, std::span<const std::uint8_t>(hash)).run().ok());
+        prev.assign(hash.begin(), hash.end());
     }
-    auto store = open_store(path);
-    assert_int_equal(store->schema_version(), 3);
-    auto alice = store->load_user("alice");
-    assert_true(alice.ok() && *alice && (*alice)->totp->state == FactorState::active);
-    assert_int_equal((*alice)->disabled_until, 0);
-    assert_int_equal(query(path, "SELECT count(*) FROM backup_code_sets"), 0);
-    // The chain written before the seal existed is sealed on first use, intact.
-    assert_int_equal(store->verify_audit_chain()->broken_id, 0);
-    assert_int_equal(query(path, "SELECT last_id FROM audit_head"), 2);
+}
+
+// Schema 2 (before backup codes) and schema 3 (the release before several
+// factors) both upgrade in place: alice keeps her authenticator, now named
+// "app" and primary, with the same sealed secret and replay guard, logs in
+// with a code from her old secret, and the old audit chain is sealed intact.
+void upgrades_earlier_release_databases_in_place(void**) {
+    const std::vector<std::uint8_t> secret(20, 0x5a);
+    for (int version : {2, 3}) {
+        mfa::test::TempDir dir;
+        std::string path = dir.file("mfad.db");
+        earlier_release_database(path, version, secret);
+        auto store = open_store(path);
+        assert_int_equal(store->schema_version(), latest_schema_version());
+        auto alice = *store->load_user("alice");
+        assert_int_equal(alice->factors.size(), 1);
+        const FactorRecord& app = first_factor(alice);
+        assert_str_eq(app.name, "app");
+        assert_str_eq(app.kind, "totp");
+        assert_true(app.state == FactorState::active && app.primary);
+        assert_int_equal(app.confirmed_at, 1010);
+        assert_int_equal(app.last_step, 100);
+        assert_int_equal(app.last_used_at, 1500);
+        assert_int_equal(alice->disabled_until, 0);
+        auto key = test_key();
+        SecretBox box(key);
+        auto opened = box.open("alice", "totp", app.sealed_secret);
+        assert_true(opened.ok());
+        assert_memory_equal(opened->data(), secret.data(), secret.size());
+
+        // A login with a code from the old secret: accepted once, replay refused.
+        std::int64_t now = 101 * 30 + 5;
+        auto step = match_totp(opened->view(), *mfa::otp::HotpKey::make(secret, 6, mfa::otp::Algorithm::sha1)->code(101),
+                               now, Config::Totp{});
+        assert_true(step.has_value() && *step == 101);
+        Attempt login{"alice", {app.id}, {Claim{Claim::Spend::time_step, app.id, *step, {}, "app"}}, now, 3, 300, peer_audit()};
+        assert_true(store->record_attempt(login)->result == AttemptResult::accepted);
+        assert_true(store->record_attempt(login)->result == AttemptResult::replayed);
+        assert_int_equal(query(path, "SELECT count(*) FROM backup_code_sets"), 0);
+        // The chain written before the seal existed is sealed on first use, intact.
+        assert_int_equal(store->verify_audit_chain()->broken_id, 0);
+        assert_int_equal(query(path, "SELECT last_id FROM audit_head"), 4);
+    }
 }
 
 void enrollment_confirms_once_and_refuses_a_second_start(void**) {
     mfa::test::TempDir dir;
     auto store = enrolled(dir.file("mfad.db"));
     auto user = *store->load_user("alice");
-    assert_true(user->totp->state == FactorState::active);
-    assert_int_equal(user->totp->confirmed_at, 1010);
-    assert_int_equal(user->totp->last_step, 100);
-    assert_true(*store->start_enrollment("alice", std::vector<std::uint8_t>(40, 2), 1020, peer_audit()) ==
+    assert_true(first_factor(user).state == FactorState::active);
+    assert_true(first_factor(user).primary);
+    assert_int_equal(first_factor(user).confirmed_at, 1010);
+    assert_int_equal(first_factor(user).last_step, 100);
+    assert_true(store->start_enrollment("alice", totp(std::vector<std::uint8_t>(40, 2)), 1020, peer_audit())->result ==
                 EnrollStart::already_enabled);
-    assert_true(*store->confirm_enrollment("alice", 101, 1030, 900, peer_audit()) == EnrollConfirm::no_pending);
+    assert_true(*store->confirm_enrollment("alice", kAliceApp, step_claim(kAliceApp, 101), 1030, 900, peer_audit()) ==
+                EnrollConfirm::no_pending);
     // A pending secret older than pending_since cannot be confirmed.
-    assert_true(store->start_enrollment("bob", std::vector<std::uint8_t>(40, 3), 1000, peer_audit()).ok());
-    assert_true(*store->confirm_enrollment("bob", 5, 2000, 1400, peer_audit()) == EnrollConfirm::no_pending);
+    auto bob = store->start_enrollment("bob", totp(std::vector<std::uint8_t>(40, 3)), 1000, peer_audit())->factor_id;
+    assert_true(*store->confirm_enrollment("bob", bob, step_claim(bob, 5), 2000, 1400, peer_audit()) ==
+                EnrollConfirm::no_pending);
 }
 
 void replay_of_a_step_is_refused(void**) {
@@ -227,7 +300,8 @@ void replay_of_a_step_is_refused(void**) {
     assert_true(store->record_attempt(attempt(2002, 99))->result == AttemptResult::replayed);  // older steps too
     assert_true(store->record_attempt(attempt(2030, 102))->result == AttemptResult::accepted);
     auto user = *store->load_user("alice");
-    assert_int_equal(user->totp->last_step, 102);
+    assert_int_equal(first_factor(user).last_step, 102);
+    assert_int_equal(first_factor(user).last_used_at, 2030);
     assert_int_equal(user->last_verified_at, 2030);
 }
 
@@ -239,9 +313,9 @@ void an_attempt_on_a_replaced_factor_is_audited_and_changes_nothing(void**) {
     auto store = enrolled(dir.file("mfad.db"));
     auto rows = query(dir.file("mfad.db"), "SELECT count(*) FROM audit");
     auto stale = attempt(2000, 101);
-    stale.factor = std::vector<std::uint8_t>(40, 2);
+    stale.checked = {kAliceApp + 1};  // a factor removed since BEGIN
     assert_true(store->record_attempt(stale)->result == AttemptResult::factor_changed);
-    stale.matched_step = std::nullopt;
+    stale.claims.clear();
     assert_true(store->record_attempt(stale)->result == AttemptResult::factor_changed);
     assert_int_equal(query(dir.file("mfad.db"), "SELECT count(*) FROM audit"), rows + 2);
     assert_int_equal(query(dir.file("mfad.db"),
@@ -249,7 +323,7 @@ void an_attempt_on_a_replaced_factor_is_audited_and_changes_nothing(void**) {
                      2);
     auto user = *store->load_user("alice");
     assert_int_equal(user->failures, 0);
-    assert_int_equal(user->totp->last_step, 100);
+    assert_int_equal(first_factor(user).last_step, 100);
     assert_true(store->record_attempt(attempt(2000, 101))->result == AttemptResult::accepted);  // the real factor
 }
 
@@ -272,7 +346,7 @@ void failures_lock_at_the_cap_and_success_resets(void**) {
     assert_true(right.result == AttemptResult::locked);
     assert_int_equal(right.locked_until, 2312);
     assert_true(store->record_attempt(attempt(2014, std::nullopt))->result == AttemptResult::locked);
-    assert_int_equal((*store->load_user("alice"))->totp->last_step, 101);
+    assert_int_equal(first_factor(*store->load_user("alice")).last_step, 101);
     // After the lock, the step is still fresh and the count starts over.
     assert_true(store->record_attempt(attempt(2312, 102))->result == AttemptResult::accepted);
 }
@@ -396,15 +470,15 @@ void unlock_and_reset(void**) {
     assert_true(unlocked->user_exists && unlocked->changed);
     auto user = *store->load_user("alice");
     assert_int_equal(user->locked_until, 0);
-    assert_true(user->totp.has_value());
+    assert_int_equal(user->factors.size(), 1);
     assert_false(store->admin_action("alice", AdminActionKind::unlock, 2011, peer_audit())->changed);  // idempotent
 
     assert_true(store->admin_action("alice", AdminActionKind::reset, 2020, peer_audit())->changed);
-    assert_false((*store->load_user("alice"))->totp.has_value());
+    assert_true((*store->load_user("alice"))->factors.empty());
     assert_false(store->admin_action("alice", AdminActionKind::reset, 2021, peer_audit())->changed);
     assert_false(store->admin_action("nobody", AdminActionKind::reset, 2022, peer_audit())->user_exists);
     // After a reset the user may enroll again.
-    assert_true(*store->start_enrollment("alice", std::vector<std::uint8_t>(40, 5), 2030, peer_audit()) ==
+    assert_true(store->start_enrollment("alice", totp(std::vector<std::uint8_t>(40, 5)), 2030, peer_audit())->result ==
                 EnrollStart::started);
 }
 
@@ -442,7 +516,7 @@ void a_second_connection_keeps_commits_visible(void**) {
     auto writer = open_store(path);
     for (int i = 0; i < 3; ++i) {
         std::string user = "user" + std::to_string(i);
-        assert_true(writer->start_enrollment(user, std::vector<std::uint8_t>(40, 1), 1000, peer_audit()).ok());
+        assert_true(writer->start_enrollment(user, totp(std::vector<std::uint8_t>(40, 1)), 1000, peer_audit()).ok());
         // Another process's view: in-process connections share SQLite's lock bookkeeping.
         auto seen = mfa::test::run({"sqlite3", path, "SELECT count(*) FROM users"});
         assert_int_equal(seen.exit_code, 0);
@@ -540,7 +614,7 @@ int main() {
     const CMUnitTest tests[] = {
         cmocka_unit_test(migrates_from_empty),
         cmocka_unit_test(refuses_a_newer_schema),
-        cmocka_unit_test(upgrades_a_schema_2_database_in_place),
+        cmocka_unit_test(upgrades_earlier_release_databases_in_place),
         cmocka_unit_test(a_sealed_head_catches_truncation_and_rewrites),
         cmocka_unit_test(creates_owner_only_files),
         cmocka_unit_test(refuses_symlinks_and_open_directories),

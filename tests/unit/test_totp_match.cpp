@@ -1,5 +1,5 @@
 // match_totp: the window, the step it reports, and malformed codes.
-#include "auth/totp_match.hpp"
+#include "factors/totp/totp_match.hpp"
 #include "cmocka.hpp"
 
 using namespace mfa::daemon;

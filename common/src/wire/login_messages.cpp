@@ -24,6 +24,7 @@ FrameWriter encode(const EnrollSecret& m, std::uint32_t request_id) {
 FrameWriter encode(const EnrollConfirm& m, std::uint32_t request_id) {
     FrameWriter w(MessageType::enroll_confirm, request_id);
     w.text(Tag::user, m.user).text(Tag::code, m.code);
+    if (!m.factor.empty()) w.text(Tag::factor, m.factor);
     return w;
 }
 
@@ -111,9 +112,10 @@ Result<EnrollSecret> decode_enroll_secret(const PayloadReader& p) {
 }
 
 Result<EnrollConfirm> decode_enroll_confirm(const PayloadReader& p) {
-    if (auto ok = p.allow_only({Tag::user, Tag::code}); !ok) return ok.error();
+    if (auto ok = p.allow_only({Tag::user, Tag::code, Tag::factor}); !ok) return ok.error();
     FieldReader f(p);
-    return f.finish(EnrollConfirm{f.text(Tag::user, kMaxUser), f.text(Tag::code, kMaxCode)});
+    return f.finish(EnrollConfirm{f.text(Tag::user, kMaxUser), f.text(Tag::code, kMaxCode),
+                                  f.text(Tag::factor, kMaxMessage, false)});
 }
 
 Result<Done> decode_done(const PayloadReader& p) {

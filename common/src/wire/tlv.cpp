@@ -29,6 +29,10 @@ bool names_something(Tag tag) {
         case Tag::method:
         case Tag::software_version:
         case Tag::prompt:
+        case Tag::kind:
+        case Tag::name:
+        case Tag::channel:
+        case Tag::message_id:
             return true;
         default:
             return false;

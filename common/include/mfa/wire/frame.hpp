@@ -64,6 +64,14 @@ enum class MessageType : std::uint16_t {
     // Counters (mfactl stats): any local user; they name nobody.
     stats = 31,
     stats_reply = 32,
+    // A user's factors (mfactl factors, factor primary|remove).
+    factors_list = 33,
+    factors_reply = 34,
+    factor_change = 35,
+    // mfad -> mfad-notify, on the sender's own socket: one message out, its
+    // provider's id back (NOTIFY_SENT) or ERROR.
+    notify_send = 36,
+    notify_sent = 37,
 };
 
 bool known_message_type(std::uint16_t type);

@@ -32,6 +32,7 @@ struct EnrollSecret {
 struct EnrollConfirm {
     std::string user;
     std::string code;
+    std::string factor;  // the pending factor's name; empty: the only pending one
 };
 
 // A message for the person: DONE (mfactl), ALLOW (may be empty) and EXEMPT (pam_mfa.so).

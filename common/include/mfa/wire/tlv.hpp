@@ -62,6 +62,13 @@ enum class Tag : std::uint16_t {
     prompt = 44,
     echo = 45,
     errors = 46,
+    kind = 47,
+    name = 48,
+    destination = 49,
+    factor_list = 50,
+    correlation = 51,
+    message_id = 52,
+    channel = 53,
 };
 
 inline constexpr std::size_t kMaxFields = 32;

@@ -1,4 +1,4 @@
-#include "auth/backup_codes.hpp"
+#include "factors/backup_codes/backup_codes.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>

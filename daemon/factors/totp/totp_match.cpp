@@ -1,4 +1,4 @@
-#include "auth/totp_match.hpp"
+#include "factors/totp/totp_match.hpp"
 
 #include <openssl/crypto.h>
 

@@ -1,0 +1,83 @@
+// Messages that manage a user's factors (mfactl enroll, factors, factor
+// primary|remove), and the sender's (mfad -> mfad-notify).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "mfa/result.hpp"
+#include "mfa/wire/login_messages.hpp"
+
+namespace mfa::wire {
+
+inline constexpr std::size_t kMaxFactorName = 32;
+inline constexpr std::size_t kMaxKind = 16;
+inline constexpr std::size_t kMaxDestination = 254;  // an E.164 number, or an email address
+inline constexpr std::size_t kMaxNotifyText = 1024;
+inline constexpr std::size_t kMaxMessageId = 128;
+
+// 1 to 32 of [A-Za-z0-9._-], starting with a letter or digit: a factor name
+// is typed on the command line and shown in menus and audit rows.
+bool valid_factor_name(std::string_view name);
+
+// ENROLL_START: a new factor of `kind` ("totp", "sms") named `name` (empty:
+// the kind's default name); `destination` is the phone number for "sms".
+struct EnrollStart {
+    std::string user;
+    std::string kind = "totp";
+    std::string name;
+    std::string destination;
+};
+
+struct FactorInfo {
+    std::string name;
+    std::string kind;           // "totp", "sms", "backup_codes"
+    std::string state;          // "active", "pending"
+    bool primary = false;
+    std::uint64_t created_at = 0;
+    std::uint64_t last_used_at = 0;  // 0: never
+    std::string description;    // as in the login menu: never a secret or a whole number
+};
+
+struct FactorsReply {
+    std::string user;
+    std::vector<FactorInfo> factors;
+};
+
+// FACTOR_CHANGE: action "primary" or "remove". A user removing their own
+// factor proves possession with `code` from another factor; an admin gives `reason`.
+struct FactorChangeRequest {
+    std::string user;
+    std::string action;
+    std::string name;
+    std::string code;
+    std::string reason;
+};
+
+// NOTIFY_SEND: one message for a provider. `correlation` ties the audit row
+// and the sender's log line together; it names no one.
+struct NotifySend {
+    std::string channel;  // "sms"
+    std::string destination;
+    std::string text;
+    std::uint64_t correlation = 0;
+};
+
+struct NotifySent {
+    std::string message_id;  // the provider's id for the message, or "" if it gives none
+};
+
+FrameWriter encode(const EnrollStart& m, std::uint32_t request_id);
+FrameWriter encode(const FactorsReply& m, std::uint32_t request_id);
+FrameWriter encode(const FactorChangeRequest& m, std::uint32_t request_id);
+FrameWriter encode(const NotifySend& m, std::uint32_t request_id);
+FrameWriter encode(const NotifySent& m, std::uint32_t request_id);
+
+Result<EnrollStart> decode_enroll_start(const PayloadReader& p);
+Result<FactorsReply> decode_factors_reply(const PayloadReader& p);
+Result<FactorChangeRequest> decode_factor_change(const PayloadReader& p);
+Result<NotifySend> decode_notify_send(const PayloadReader& p);
+Result<NotifySent> decode_notify_sent(const PayloadReader& p);
+
+}  // namespace mfa::wire

@@ -1,0 +1,25 @@
+#include "factors/factor_registry.hpp"
+
+#include <array>
+
+#include "factors/sms/sms_factor.hpp"
+#include "factors/totp/totp_factor.hpp"
+
+namespace mfa::daemon {
+namespace {
+
+const TotpFactor kTotp;
+const SmsFactor kSms;
+const std::array<const Factor*, 2> kFactors = {&kTotp, &kSms};
+
+}  // namespace
+
+const Factor* find_factor(std::string_view kind) {
+    for (const Factor* factor : kFactors)
+        if (factor->kind() == kind) return factor;
+    return nullptr;
+}
+
+std::span<const Factor* const> all_factors() { return kFactors; }
+
+}  // namespace mfa::daemon
