@@ -20,7 +20,7 @@ bool someone_listens(const sockaddr_un& addr) {
     return probe && connect(probe.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0;
 }
 
-Result<UniqueFd> bind_path(const std::string& path) {
+Result<UniqueFd> bind_path(const std::string& path, mode_t mode) {
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
     if (path.size() >= sizeof addr.sun_path) return make_error("socket path too long: " + path);
@@ -36,14 +36,14 @@ Result<UniqueFd> bind_path(const std::string& path) {
     if (!fd) return make_error(errno_text("socket"));
     if (bind(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0)
         return make_error("cannot bind " + errno_text(path));
-    if (chmod(path.c_str(), 0666) != 0) return make_error(errno_text(path));
+    if (chmod(path.c_str(), mode) != 0) return make_error(errno_text(path));
     if (listen(fd.get(), SOMAXCONN) != 0) return make_error(errno_text("listen"));
     return fd;
 }
 
 }  // namespace
 
-Result<Acceptor> open_listener(asio::io_context& io, const std::string& path, bool& activated) {
+Result<Acceptor> open_listener(asio::io_context& io, const std::string& path, bool& activated, mode_t mode) {
     auto passed = systemd::activated_socket();
     if (!passed.problem.empty()) return make_error(std::string(passed.problem));
     activated = passed.fd.has_value();
@@ -51,7 +51,7 @@ Result<Acceptor> open_listener(asio::io_context& io, const std::string& path, bo
     if (activated) {
         fd = *passed.fd;
     } else {
-        auto bound = bind_path(path);
+        auto bound = bind_path(path, mode);
         if (!bound) return bound.error();
         fd = bound->release();
     }

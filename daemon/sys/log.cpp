@@ -15,6 +15,7 @@ namespace mfa::daemon::log {
 namespace {
 
 bool use_journal = false;
+std::string program = "mfad";
 
 std::string_view level_name(Level level) {
     switch (level) {
@@ -33,7 +34,7 @@ bool write_journal(Level level, std::string_view message, std::initializer_list<
     // Escaped as on stderr: a name with ESC or a newline must not reach an admin's terminal through journalctl.
     entries.push_back("MESSAGE=" + printable(message));
     entries.push_back("PRIORITY=" + std::to_string(static_cast<int>(level)));
-    entries.push_back("SYSLOG_IDENTIFIER=mfad");
+    entries.push_back("SYSLOG_IDENTIFIER=" + program);
     for (const auto& f : fields) entries.push_back(std::string(f.name) + "=" + printable(f.value));
     std::vector<iovec> iov;
     iov.reserve(entries.size());
@@ -42,7 +43,8 @@ bool write_journal(Level level, std::string_view message, std::initializer_list<
 }
 
 void write_stderr(Level level, std::string_view message, std::initializer_list<Field> fields) {
-    static const std::string prefix = "mfad[" + std::to_string(getpid()) + "]: ";  // mfad never forks
+    // Neither daemon forks (mfad-notify's children exec at once), so the pid stays right.
+    static const std::string prefix = program + "[" + std::to_string(getpid()) + "]: ";
     std::string line = prefix + std::string(level_name(level)) + ": " + printable(message);
     for (const auto& f : fields) line += " " + std::string(f.name) + "=" + printable(f.value);
     line += "\n";
@@ -51,7 +53,8 @@ void write_stderr(Level level, std::string_view message, std::initializer_list<F
 
 }  // namespace
 
-void init() {
+void init(std::string_view identifier) {
+    program = std::string(identifier);
     const char* forced = std::getenv("MFAD_LOG");
     bool want_stderr = forced != nullptr && std::string_view(forced) == "stderr";
     use_journal = !want_stderr && access("/run/systemd/journal/socket", W_OK) == 0;

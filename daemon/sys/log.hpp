@@ -16,7 +16,8 @@ struct Field {
 };
 
 // Picks the journal if its socket exists; MFAD_LOG=stderr forces stderr.
-void init();
+// `identifier`: the program's name in each line (SYSLOG_IDENTIFIER).
+void init(std::string_view identifier = "mfad");
 
 void write(Level level, std::string_view message, std::initializer_list<Field> fields = {});
 

@@ -52,6 +52,7 @@ std::string mask_phone_number(std::string_view e164) {
     std::string national(e164.size() > 1 ? e164.substr(1) : "");
     if (util.Parse(std::string(e164), "ZZ", &number) == PhoneNumberUtil::NO_PARSING_ERROR) {
         country += std::to_string(number.country_code());
+        national.clear();  // GetNationalSignificantNumber appends
         util.GetNationalSignificantNumber(number, &national);
     }
     constexpr std::size_t kShown = 3;

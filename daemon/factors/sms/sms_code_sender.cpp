@@ -4,7 +4,6 @@
 
 #include "audit/audit_journal.hpp"
 #include "factors/sms/sent_codes.hpp"
-#include "mfa/duration.hpp"
 #include "mfa/utf8.hpp"
 #include "sender/notify_client.hpp"
 #include "server/request_handler.hpp"
@@ -15,6 +14,11 @@ namespace {
 
 constexpr int kDigits = 6;
 constexpr int kTriesPerCode = 3;
+
+std::string minutes(std::chrono::seconds ttl) {
+    auto m = (ttl.count() + 59) / 60;
+    return std::to_string(m) + (m == 1 ? " minute" : " minutes");
+}
 
 std::string refusal_text(const ChallengeIssued& issued, std::int64_t now) {
     switch (issued.result) {
@@ -76,7 +80,7 @@ Awaitable<Challenge> send_sms_code(const RequestContext& ctx, const std::string&
 
     wire::NotifySend message{"sms", phone.e164,
                              "Your " + config->issuer + " login code is " + *code + ". It expires in " +
-                                 format_duration(sms.code_ttl) + ". Never share it.",
+                                 minutes(sms.code_ttl) + ". Never share it.",
                              static_cast<std::uint64_t>(issued->challenge_id)};
     OPENSSL_cleanse(code->data(), code->size());
     auto sent = co_await send_through_notify(config->notify, message);
@@ -90,7 +94,7 @@ Awaitable<Challenge> send_sms_code(const RequestContext& ctx, const std::string&
     journal_audit(entry);
     if (auto rc = co_await audit(ctx, entry); !rc) log::error("an SMS audit row was lost", {{"MFA_REASON", rc.error().message}});
     if (!sent) co_return Challenge{"", "", "The text message could not be sent; use another factor or try again later."};
-    co_return Challenge{"A code was sent to " + phone.masked + "; it is valid for " + format_duration(sms.code_ttl) + ".",
+    co_return Challenge{"A code was sent to " + phone.masked + "; it is valid for " + minutes(sms.code_ttl) + ".",
                         "", ""};
 }
 

@@ -1,0 +1,16 @@
+// A provider's secret (an API token), read once at start: from systemd's
+// $CREDENTIALS_DIRECTORY/NAME (LoadCredential=), or from an absolute path
+// that only its owner may read. Never from the YAML.
+#pragma once
+
+#include <string>
+
+#include "mfa/result.hpp"
+
+namespace mfa::notify {
+
+// The file's content without a trailing newline. Refuses a missing
+// credential, a symlink, a file others may read, and an empty or huge one.
+Result<std::string> read_credential(const std::string& name_or_path);
+
+}  // namespace mfa::notify

@@ -1,0 +1,93 @@
+#include "notify/notify_app.hpp"
+
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <iostream>
+
+#include "config/config_loader.hpp"
+#include "notify/command_provider.hpp"
+#include "notify/http_provider.hpp"
+#include "notify/notify_server.hpp"
+#include "server/listener.hpp"
+#include "sys/log.hpp"
+#include "sys/systemd.hpp"
+
+namespace mfa::notify {
+namespace {
+
+namespace log = daemon::log;
+
+Result<std::unique_ptr<Provider>> make_sms_provider(const daemon::Config::Sms& sms) {
+    switch (sms.provider) {
+        case daemon::SmsProvider::none: return std::unique_ptr<Provider>();
+        case daemon::SmsProvider::command: return std::unique_ptr<Provider>(new CommandProvider(sms.command, sms.timeout));
+        case daemon::SmsProvider::http: {
+            auto http = HttpProvider::make(sms.http, sms.timeout);
+            if (!http) return http.error();
+            return std::unique_ptr<Provider>(std::move(*http));
+        }
+    }
+    return make_error("unknown sms.provider");
+}
+
+Result<uid_t> client_uid(const std::string& user) {
+    passwd entry{}, *found = nullptr;
+    std::vector<char> buffer(16384);
+    if (getpwnam_r(user.c_str(), &entry, buffer.data(), buffer.size(), &found) != 0 || found == nullptr)
+        return make_error("notify.client_user: no user " + user);
+    return found->pw_uid;
+}
+
+}  // namespace
+
+int run_notify(const std::string& config_path, bool check_only) {
+    log::init("mfad-notify");
+    auto config = daemon::load_config(config_path);
+    if (!config) {
+        std::cerr << config.error().message << "\n";
+        return 1;
+    }
+    auto sms = make_sms_provider(config->sms);
+    auto uid = client_uid(config->notify.client_user);
+    if (!sms || !uid) {
+        std::cerr << "mfad-notify: " << (!sms ? sms.error() : uid.error()).message << "\n";
+        return 1;
+    }
+    if (check_only) {
+        std::cout << "ok\n";
+        return 0;
+    }
+    if (!*sms) log::notice("no sms.provider configured: every SMS is refused");
+
+    boost::asio::io_context io(1);
+    bool activated = false;
+    auto acceptor = daemon::open_listener(io, config->notify.socket, activated, 0600);
+    if (!acceptor) {
+        log::error("cannot listen", {{"MFA_REASON", acceptor.error().message}});
+        return 1;
+    }
+    // Bound here as root for a daemon that runs as another user: the file is that user's alone.
+    if (!activated && getuid() == 0 && *uid != 0 && chown(config->notify.socket.c_str(), *uid, static_cast<gid_t>(-1)) != 0) {
+        log::error("cannot hand the socket to notify.client_user", {{"MFA_REASON", strerror(errno)}});
+        return 1;
+    }
+    ServerLimits limits;
+    limits.deadline = config->sms.timeout + std::chrono::seconds(5);
+    NotifyServer server(std::move(*acceptor), *uid, std::move(*sms), limits);
+    boost::asio::signal_set stop(io, SIGTERM, SIGINT);
+    stop.async_wait([&](const boost::system::error_code& ec, int) {
+        if (ec) return;
+        daemon::systemd::notify_stopping();
+        server.stop();
+        io.stop();
+    });
+    boost::asio::co_spawn(io, server.run(), boost::asio::detached);
+    log::info("listening", {{"MFA_SOCKET", config->notify.socket}});
+    daemon::systemd::notify_ready("Sending for mfad");
+    io.run();
+    return 0;
+}
+
+}  // namespace mfa::notify

@@ -1,0 +1,134 @@
+#include "notify/notify_server.hpp"
+
+#include <sys/socket.h>
+
+#include <optional>
+
+#include "mfa/async/frame_io.hpp"
+#include "mfa/version.hpp"
+#include "mfa/wire/factor_messages.hpp"
+#include "mfa/wire/messages.hpp"
+#include "sys/log.hpp"
+#include "sys/rate_limit.hpp"
+
+namespace mfa::notify {
+namespace {
+
+namespace asio = boost::asio;
+namespace log = daemon::log;
+
+std::optional<uid_t> peer_uid(daemon::Socket& socket) {
+    ucred cred{};
+    socklen_t len = sizeof cred;
+    if (getsockopt(socket.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return std::nullopt;
+    return cred.uid;
+}
+
+// A string_view: g++ 12 destroys a std::string temporary of a co_await expression twice.
+daemon::Awaitable<void> reply_error(daemon::Socket& socket, wire::ErrorCode code, std::string_view message,
+                                    std::uint32_t request_id) {
+    auto frame = wire::encode(wire::ErrorReply{code, std::string(message)}, request_id);
+    std::vector<wire::FrameWriter*> frames{&frame};
+    (void)co_await async::write_frames(socket, frames);
+}
+
+}  // namespace
+
+NotifyServer::NotifyServer(daemon::Acceptor acceptor, uid_t client_uid, std::unique_ptr<Provider> sms, ServerLimits limits)
+    : acceptor_(std::move(acceptor)), client_uid_(client_uid), sms_(std::move(sms)), limits_(limits) {}
+
+void NotifyServer::stop() {
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+}
+
+daemon::Awaitable<void> NotifyServer::run() {
+    // A peer that is not mfad is logged, but at most once in 10 s.
+    while (acceptor_.is_open()) {
+        boost::system::error_code ec;
+        auto socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) {
+            if (ec == asio::error::operation_aborted) break;
+            log::warning("accept failed", {{"MFA_REASON", ec.message()}});
+            continue;
+        }
+        if (open_ >= limits_.max_connections) continue;  // dropped: closed as it goes out of scope
+        asio::co_spawn(acceptor_.get_executor(), serve(std::move(socket)), asio::detached);
+    }
+}
+
+daemon::Awaitable<void> NotifyServer::serve(daemon::Socket socket) {
+    ++open_;
+    static daemon::RateLimiter refusals_logged{1, std::chrono::seconds(10)};
+    auto uid = peer_uid(socket);
+    if (!uid || *uid != client_uid_) {
+        if (refusals_logged.allow())
+            log::warning("refused a peer that is not mfad's user",
+                         {{"MFA_PEER_UID", uid ? std::to_string(*uid) : "unknown"}});
+        co_await reply_error(socket, wire::ErrorCode::permission_denied, "mfad-notify serves only mfad's user", 0);
+        --open_;
+        co_return;
+    }
+    // A deadline for the whole exchange: a peer that stalls holds nothing for long.
+    auto executor = socket.get_executor();
+    auto shared = std::make_shared<daemon::Socket>(std::move(socket));
+    asio::steady_timer deadline(executor);
+    deadline.expires_after(limits_.deadline);
+    deadline.async_wait([shared](const boost::system::error_code& ec) {
+        if (ec) return;
+        boost::system::error_code ignored;
+        shared->close(ignored);
+    });
+    co_await answer(*shared);
+    deadline.cancel();
+    --open_;
+}
+
+daemon::Awaitable<void> NotifyServer::answer(daemon::Socket& socket) {
+    auto hello_frame = co_await async::read_frame(socket);
+    if (!hello_frame || hello_frame->header.type != wire::MessageType::hello) co_return;
+    auto hello_fields = wire::PayloadReader::parse(hello_frame->payload);
+    auto hello = hello_fields ? wire::decode_hello(*hello_fields) : Result<wire::Hello>(hello_fields.error());
+    if (!hello || hello->protocol_max < wire::kProtocolMin || hello->protocol_min > wire::kProtocolMax) {
+        co_await reply_error(socket, wire::ErrorCode::version_mismatch, "no protocol version in common", 0);
+        co_return;
+    }
+    auto ok = wire::encode(wire::HelloOk{std::min(hello->protocol_max, wire::kProtocolMax), std::string("mfad-notify/") + kVersion},
+                           hello_frame->header.request_id);
+    std::vector<wire::FrameWriter*> greeting{&ok};
+    if (!co_await async::write_frames(socket, greeting)) co_return;
+
+    auto frame = co_await async::read_frame(socket);
+    if (!frame) co_return;
+    std::uint32_t id = frame->header.request_id;
+    auto fields = wire::PayloadReader::parse(frame->payload);
+    auto request = frame->header.type != wire::MessageType::notify_send ? Result<wire::NotifySend>(make_error("not NOTIFY_SEND"))
+                   : fields ? wire::decode_notify_send(*fields)
+                            : Result<wire::NotifySend>(fields.error());
+    explicit_bzero(frame->payload.data(), frame->payload.size());
+    if (!request) {
+        co_await reply_error(socket, wire::ErrorCode::malformed, request.error().message, id);
+        co_return;
+    }
+    std::string correlation = std::to_string(request->correlation);
+    if (request->channel != "sms" || !sms_) {
+        std::string why = "no provider for channel " + request->channel;
+        co_await reply_error(socket, wire::ErrorCode::unsupported, why, id);
+        co_return;
+    }
+    OutgoingMessage message{std::move(request->destination), std::move(request->text)};
+    auto sent = co_await sms_->send(message);
+    explicit_bzero(message.text.data(), message.text.size());
+    explicit_bzero(message.destination.data(), message.destination.size());
+    if (!sent) {
+        log::warning("not sent", {{"MFA_CHANNEL", "sms"}, {"MFA_CORRELATION", correlation}, {"MFA_REASON", sent.error().message}});
+        co_await reply_error(socket, wire::ErrorCode::refused, sent.error().message, id);
+        co_return;
+    }
+    log::info("sent", {{"MFA_CHANNEL", "sms"}, {"MFA_CORRELATION", correlation}, {"MFA_MESSAGE_ID", *sent}});
+    auto done = wire::encode(wire::NotifySent{*sent}, id);
+    std::vector<wire::FrameWriter*> frames{&done};
+    (void)co_await async::write_frames(socket, frames);
+}
+
+}  // namespace mfa::notify

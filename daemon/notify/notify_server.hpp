@@ -1,0 +1,36 @@
+// mfad-notify's socket: one message per connection, from the mfad user only
+// (SO_PEERCRED), answered with the provider's message id or an error.
+#pragma once
+
+#include <memory>
+#include <sys/types.h>
+
+#include "notify/provider.hpp"
+#include "server/asio.hpp"
+
+namespace mfa::notify {
+
+struct ServerLimits {
+    int max_connections = 64;  // mfad's logins are capped too; more is a misbehaving peer
+    std::chrono::seconds deadline{10};  // per connection: the provider's timeout and a little more
+};
+
+class NotifyServer {
+public:
+    NotifyServer(daemon::Acceptor acceptor, uid_t client_uid, std::unique_ptr<Provider> sms, ServerLimits limits);
+    // Accepts until stop().
+    daemon::Awaitable<void> run();
+    void stop();
+
+private:
+    daemon::Awaitable<void> serve(daemon::Socket socket);
+    daemon::Awaitable<void> answer(daemon::Socket& socket);
+
+    daemon::Acceptor acceptor_;
+    uid_t client_uid_;
+    std::unique_ptr<Provider> sms_;
+    ServerLimits limits_;
+    int open_ = 0;
+};
+
+}  // namespace mfa::notify
