@@ -196,11 +196,11 @@ void read_sms(const Reader& r, const YAML::Node& n, Config::Sms& out) {
         out.resend_after = r.duration(n["resend_after"], "sms.resend_after", Seconds(0), Seconds(600));
     if (out.resend_after >= out.code_ttl) r.fail(n, "sms.resend_after", "must be shorter than sms.code_ttl");
     if (n["max_per_user_per_hour"])
-        out.max_per_user_per_hour = r.integer(n["max_per_user_per_hour"], "sms.max_per_user_per_hour", 1, 1000);
+        out.max_per_user_per_hour = r.integer(n["max_per_user_per_hour"], "sms.max_per_user_per_hour", 1, 100000);
     if (n["max_per_user_per_day"])
-        out.max_per_user_per_day = r.integer(n["max_per_user_per_day"], "sms.max_per_user_per_day", 1, 1000);
+        out.max_per_user_per_day = r.integer(n["max_per_user_per_day"], "sms.max_per_user_per_day", 1, 100000);
     if (n["max_per_number_per_day"])
-        out.max_per_number_per_day = r.integer(n["max_per_number_per_day"], "sms.max_per_number_per_day", 1, 1000);
+        out.max_per_number_per_day = r.integer(n["max_per_number_per_day"], "sms.max_per_number_per_day", 1, 100000);
     if (n["max_per_hour"]) out.max_per_hour = r.integer(n["max_per_hour"], "sms.max_per_hour", 1, 1000000);
     if (out.provider == SmsProvider::command && out.command.empty())
         r.fail(n, "sms.command", "is required when sms.provider is command");

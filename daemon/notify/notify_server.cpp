@@ -59,16 +59,6 @@ daemon::Awaitable<void> NotifyServer::run() {
 
 daemon::Awaitable<void> NotifyServer::serve(daemon::Socket socket) {
     ++open_;
-    static daemon::RateLimiter refusals_logged{1, std::chrono::seconds(10)};
-    auto uid = peer_uid(socket);
-    if (!uid || *uid != client_uid_) {
-        if (refusals_logged.allow())
-            log::warning("refused a peer that is not mfad's user",
-                         {{"MFA_PEER_UID", uid ? std::to_string(*uid) : "unknown"}});
-        co_await reply_error(socket, wire::ErrorCode::permission_denied, "mfad-notify serves only mfad's user", 0);
-        --open_;
-        co_return;
-    }
     // A deadline for the whole exchange: a peer that stalls holds nothing for long.
     auto executor = socket.get_executor();
     auto shared = std::make_shared<daemon::Socket>(std::move(socket));
@@ -79,7 +69,19 @@ daemon::Awaitable<void> NotifyServer::serve(daemon::Socket socket) {
         boost::system::error_code ignored;
         shared->close(ignored);
     });
-    co_await answer(*shared);
+    auto uid = peer_uid(*shared);
+    if (uid && *uid == client_uid_) {
+        co_await answer(*shared);
+    } else {
+        static daemon::RateLimiter refusals_logged{1, std::chrono::seconds(10)};
+        if (refusals_logged.allow())
+            log::warning("refused a peer that is not mfad's user",
+                         {{"MFA_PEER_UID", uid ? std::to_string(*uid) : "unknown"}});
+        // The answer goes to the peer's first request, so its client reports it as such.
+        auto first = co_await async::read_frame(*shared);
+        co_await reply_error(*shared, wire::ErrorCode::permission_denied, "mfad-notify serves only mfad's user",
+                             first ? first->header.request_id : 0);
+    }
     deadline.cancel();
     --open_;
 }

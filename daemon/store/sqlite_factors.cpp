@@ -95,14 +95,16 @@ Result<ChallengeIssued> SqliteStore::issue_challenge(const ChallengeRequest& r, 
         if (!prune) return prune.error();
         if (auto rc = prune->bind(1, r.now).run(); !rc) return rc.error();
     }
+    // resend_after guards an outstanding code: once it is used or expired, a new one may go at once.
     auto counts = db_.prepare(
-        "SELECT (SELECT coalesce(max(time), 0) FROM sends WHERE user_id = ?1), "
+        "SELECT (SELECT coalesce(max(created_at), 0) FROM challenges WHERE factor_id = ?4 AND used_at = 0 "
+        "AND expires_at > ?2), "
         "(SELECT count(*) FROM sends WHERE user_id = ?1 AND time > ?2 - 3600), "
         "(SELECT count(*) FROM sends WHERE user_id = ?1 AND time > ?2 - 86400), "
         "(SELECT count(*) FROM sends WHERE destination = ?3 AND time > ?2 - 86400), "
         "(SELECT count(*) FROM sends WHERE time > ?2 - 3600)");
     if (!counts) return counts.error();
-    counts->bind(1, user_id).bind(2, r.now).bind(3, std::span<const std::uint8_t>(r.destination));
+    counts->bind(1, user_id).bind(2, r.now).bind(3, std::span<const std::uint8_t>(r.destination)).bind(4, r.factor_id);
     if (auto rc = counts->step(); !rc) return rc.error();
     ChallengeIssued out;
     std::int64_t last = counts->int64(0);

@@ -2,6 +2,7 @@
 
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -54,11 +55,49 @@ void DaemonFixture::shift_clock(long seconds) {
 
 void DaemonFixture::write_config(const std::string& extra_yaml) {
     std::string socket_path = options_.config_socket.empty() ? dir_.file("mfad.sock") : options_.config_socket;
+    std::string sender;
+    if (options_.sender) {
+        sender = "notify: { socket: " + dir_.file("notify.sock") + ", client_user: root, timeout: 3s }\n";
+        sender += !options_.sender_yaml.empty()
+                      ? options_.sender_yaml
+                      : "sms:\n  provider: command\n  command: [\"" + dir_.file("send-sms") + "\", \"{phone}\"]\n  timeout: 2s\n" +
+                            options_.sms_extra;
+    }
     dir_.write("mfad.yaml", "socket: " + socket_path + "\ndatabase: " + dir_.file("state/mfad.db") +
-                                "\nkey_file: " + dir_.file("mfad.key") + "\n" + extra_yaml);
+                                "\nkey_file: " + dir_.file("mfad.key") + "\n" + sender + extra_yaml);
+}
+
+std::vector<std::string> DaemonFixture::outbox() const {
+    std::vector<std::string> lines;
+    std::string all = read_or_empty(dir_.file("outbox"));
+    for (std::size_t at = 0; at < all.size();) {
+        auto end = all.find('\n', at);
+        if (end == std::string::npos) end = all.size();
+        if (end > at) lines.push_back(all.substr(at, end - at));
+        at = end + 1;
+    }
+    return lines;
+}
+
+std::string DaemonFixture::last_sms_code() const {
+    auto lines = outbox();
+    if (lines.empty()) return {};
+    auto at = lines.back().find("code is ");
+    return at == std::string::npos ? std::string() : lines.back().substr(at + 8, 6);
 }
 
 bool DaemonFixture::start() {
+    if (options_.sender) {
+        // The provider: one line per message, the number then the text, and an id back.
+        dir_.write("send-sms", "#!/bin/sh\nprintf '%s\\t%s\\n' \"$1\" \"$(cat)\" >> " + dir_.file("outbox") +
+                                   "\necho \"id-$$\"\n");
+        chmod(dir_.file("send-sms").c_str(), 0755);
+        std::string preload = MFA_DAEMON_PRELOAD;
+        sender_ = std::make_unique<Child>(std::vector<std::string>{MFA_NOTIFY_BIN, "--config", config_},
+                                          std::vector<std::string>{"MFAD_LOG=stderr", "PAM_WRAPPER=0", "LD_PRELOAD=" + preload},
+                                          dir_.file("notify.log"));
+        if (!wait_for_socket(dir_.file("notify.sock"), std::chrono::seconds(10))) return false;
+    }
     std::vector<std::string> argv = options_.wrapper;
     argv.insert(argv.end(), {MFAD_BIN, "--config", config_});
     // The daemon must not inherit the test's pam_wrapper preload.

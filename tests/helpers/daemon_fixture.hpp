@@ -18,6 +18,12 @@ struct DaemonOptions {
     std::string config_socket;             // the config's socket, when not the private dir's
     std::vector<std::string> users;        // known to mfad's NSS besides the system's and test_users()
     bool fake_clock = false;               // mfad's wall clock can be moved with shift_clock()
+    // Also runs mfad-notify. Its `sms:` section: sender_yaml, or by default the
+    // command provider with a script that appends each message to outbox and
+    // prints an id; sms_extra adds keys to that default section (caps, ttl).
+    bool sender = false;
+    std::string sender_yaml;
+    std::string sms_extra;
 };
 
 // The accounts every test daemon knows (through nss_wrapper), uid 20000 on.
@@ -40,12 +46,22 @@ public:
     // needs fake_clock.
     void shift_clock(long seconds);
 
+    // The sender (options.sender), and what its default provider recorded:
+    // one "PHONE<TAB>TEXT" line per message.
+    Child* sender() { return sender_.get(); }
+    std::string sender_log() const { return read_file(dir_.file("notify.log")); }
+    std::string notify_socket() const { return dir_.file("notify.sock"); }
+    std::vector<std::string> outbox() const;
+    // The code in the newest message ("" when none was sent).
+    std::string last_sms_code() const;
+
 private:
     DaemonOptions options_;
     TempDir dir_;
     std::string socket_;
     std::string config_;
     std::string log_;
+    std::unique_ptr<Child> sender_;  // started first, stopped last
     std::unique_ptr<Child> child_;
 };
 

@@ -29,6 +29,8 @@ std::optional<wire::MessageType> LoginClient::answer(const std::string& code) {
 
 std::optional<wire::MessageType> LoginClient::record(const Result<wire::Reply>& reply) {
     message_.clear();
+    info_.clear();
+    prompt_.clear();
     if (!reply) {
         error_ = reply.error().message;
         return std::nullopt;
@@ -37,13 +39,23 @@ std::optional<wire::MessageType> LoginClient::record(const Result<wire::Reply>& 
     if (type == wire::MessageType::allow || type == wire::MessageType::exempt)
         message_ = wire::decode_done(*reply->fields())->message;
     if (type == wire::MessageType::deny) message_ = wire::decode_deny(*reply->fields())->message;
-    if (type == wire::MessageType::step) message_ = wire::decode_step(*reply->fields())->errors;
+    if (type == wire::MessageType::step) {
+        auto step = wire::decode_step(*reply->fields());
+        message_ = step->errors;
+        info_ = step->info;
+        prompt_ = step->prompt;
+    }
     return type;
 }
 
 RaceResult race_one_code(const std::string& socket, const std::string& user, const std::string& code) {
+    return race_one_code(socket, user, [&code] { return code; });
+}
+
+RaceResult race_one_code(const std::string& socket, const std::string& user, const std::function<std::string()>& code_now) {
     LoginClient a(socket), b(socket);
     if (a.begin(user) != wire::MessageType::step || b.begin(user) != wire::MessageType::step) return {};
+    std::string code = code_now();
     std::barrier start(2);
     std::optional<wire::MessageType> ra, rb;
     std::thread ta([&] { start.arrive_and_wait(); ra = a.answer(code); });

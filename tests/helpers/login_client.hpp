@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -22,12 +23,17 @@ public:
     const std::string& last_error() const { return error_; }
     // The text of the last ALLOW, DENY or EXEMPT, or a STEP's errors: what the module shows the user.
     const std::string& last_message() const { return message_; }
+    // The last STEP's information lines and prompt.
+    const std::string& last_info() const { return info_; }
+    const std::string& last_prompt() const { return prompt_; }
 
 private:
     std::optional<wire::Client> client_;
     std::uint32_t session_ = 0;
     std::string error_;
     std::string message_;
+    std::string info_;
+    std::string prompt_;
     std::optional<wire::MessageType> record(const Result<wire::Reply>& reply);
 };
 
@@ -39,5 +45,7 @@ struct RaceResult {
     int denied = 0;
 };
 RaceResult race_one_code(const std::string& socket, const std::string& user, const std::string& code);
+// The same, with the code read once both logins have begun (a code sent at BEGIN).
+RaceResult race_one_code(const std::string& socket, const std::string& user, const std::function<std::string()>& code_now);
 
 }  // namespace mfa::test
