@@ -152,4 +152,14 @@ Result<ChallengeIssued> SqliteStore::issue_challenge(const ChallengeRequest& r, 
     return out;
 }
 
+Result<void> SqliteStore::cancel_challenge(std::int64_t challenge_id, const AuditEntry& audit, std::int64_t now) {
+    auto tx = sqlite::Transaction::begin(db_);
+    if (!tx) return tx.error();
+    auto drop = db_.prepare("DELETE FROM challenges WHERE id = ?1");
+    if (!drop) return drop.error();
+    if (auto rc = drop->bind(1, challenge_id).run(); !rc) return rc.error();
+    if (auto rc = append_audit_row(db_, seal_, audit, now); !rc) return rc.error();
+    return tx->commit();
+}
+
 }  // namespace mfa::daemon

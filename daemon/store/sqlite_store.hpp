@@ -37,6 +37,7 @@ public:
     Result<FactorChange> remove_factor(std::string_view user, std::string_view name, std::int64_t now,
                                        const AuditEntry& audit) override;
     Result<ChallengeIssued> issue_challenge(const ChallengeRequest& request, const AuditEntry& audit) override;
+    Result<void> cancel_challenge(std::int64_t challenge_id, const AuditEntry& audit, std::int64_t now) override;
     Result<BackupCodesOutcome> replace_backup_codes(std::string_view user, const BackupCodeSet& set, std::int64_t now,
                                                     const AuditEntry& audit) override;
     Result<AttemptOutcome> record_attempt(const Attempt& attempt) override;

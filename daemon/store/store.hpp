@@ -259,6 +259,11 @@ public:
     // (audited as sms_refused). The caller audits the send itself.
     virtual Result<ChallengeIssued> issue_challenge(const ChallengeRequest& request, const AuditEntry& audit) = 0;
 
+    // A code that never left (the sender or provider failed): it is dropped,
+    // so it neither holds back a resend nor waits to be typed; its send still
+    // counts toward the caps. Appends `audit` (the failure) in the same transaction.
+    virtual Result<void> cancel_challenge(std::int64_t challenge_id, const AuditEntry& audit, std::int64_t now) = 0;
+
     // Replaces the user's backup codes (voiding the old set); refused without
     // an active factor. Audited as backup_codes_generate.
     virtual Result<BackupCodesOutcome> replace_backup_codes(std::string_view user, const BackupCodeSet& set,

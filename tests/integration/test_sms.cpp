@@ -76,6 +76,7 @@ void enrolls_a_phone_and_logs_in_with_a_text_message(void**) {
     assert_contains(rows, "sms_sent|ok|to=+1\u2022\u2022\u2022\u2022\u2022\u2022\u2022123 correlation=");
     assert_contains(rows, "message_id=id-");
     assert_contains(sql(fx, "SELECT detail FROM audit WHERE event = 'verify_ok'"), "factor=sms");
+    assert_contains(fx.sender_log(), "sent MFA_CHANNEL=sms MFA_CORRELATION=2 MFA_MESSAGE_ID=id-");
     auto stats = nlohmann::json::parse(mfactl(fx, {"--json", "stats"}).out);
     assert_int_equal(stats.at("mfad_sms_sent_total").get<int>(), 2);
 }

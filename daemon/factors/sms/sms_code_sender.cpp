@@ -92,7 +92,14 @@ Awaitable<Challenge> send_sms_code(const RequestContext& ctx, const std::string&
                    (sent ? " message_id=" + *sent : " reason=" + printable(sent.error().message));
     ctx.state.counters.add(sent ? Counter::sms_sent : Counter::sms_failed);
     journal_audit(entry);
-    if (auto rc = co_await audit(ctx, entry); !rc) log::error("an SMS audit row was lost", {{"MFA_REASON", rc.error().message}});
+    Result<void> recorded;
+    if (sent) {
+        recorded = co_await audit(ctx, entry);
+    } else {
+        auto cancel = [id = issued->challenge_id, entry, now](Store& store) { return store.cancel_challenge(id, entry, now); };
+        recorded = co_await ctx.state.writes->submit<void>(cancel);
+    }
+    if (!recorded) log::error("an SMS audit row was lost", {{"MFA_REASON", recorded.error().message}});
     if (!sent) co_return Challenge{"", "", "The text message could not be sent; use another factor or try again later."};
     co_return Challenge{"A code was sent to " + phone.masked + "; it is valid for " + minutes(sms.code_ttl) + ".",
                         "", ""};
