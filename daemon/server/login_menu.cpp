@@ -27,7 +27,10 @@ wire::Step menu_step(const DaemonState& state, const LoginSession& login, std::s
     if (offers_backup(login)) info += "\n  " + std::to_string(backup_entry(login)) + ") backup code";
     // The prompt alone must do under PAM_SILENT, which hides the lines above.
     std::string prompt = "Choose 1-" + std::to_string(entries(login)) + " (Enter: 1), or type a code: ";
-    return wire::Step{login.id, std::move(errors), std::move(info), std::move(prompt), false};
+    // Echoed, as a choice is: the module takes an empty answer at a hidden
+    // prompt for giving up, and Enter here means the primary. A code typed
+    // here shows, as Duo's menu does; it is spent at once.
+    return wire::Step{login.id, std::move(errors), std::move(info), std::move(prompt), true};
 }
 
 std::optional<int> menu_choice(const LoginSession& login, std::string_view answer) {

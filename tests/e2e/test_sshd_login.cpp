@@ -70,7 +70,8 @@ int setup(void**) {
     if (run({"useradd", "--no-create-home", "--shell", "/bin/sh", kUser}).exit_code != 0) return -1;
     if (run({"chpasswd"}, {}, kUser + ":" + kPassword + "\n").exit_code != 0) return -1;
 
-    world->daemon = std::make_unique<DaemonFixture>(DaemonOptions{.config_socket = world->dir.file("mfad.sock")});
+    world->daemon =
+        std::make_unique<DaemonFixture>(DaemonOptions{.config_socket = world->dir.file("mfad.sock"), .sender = true});
     if (!world->daemon->start()) return -1;
     world->secret = enroll_user(world->daemon->socket(), kUser);
 
@@ -163,6 +164,35 @@ void the_help_desk_lets_a_locked_out_user_back_in(void**) {
     assert_int_equal(ssh_login(kPassword, oathtool_code(world->secret, unix_now())), 0);
 }
 
+// An authenticator app and a phone: the menu over keyboard-interactive;
+// choosing the phone sends a text (read here from the provider's outbox).
+void the_menu_over_ssh_chooses_a_text_message_or_the_app(void**) {
+    std::vector<std::string> mfactl = {MFACTL_BIN, "--socket", world->daemon->socket()};
+    auto enroll = mfactl;
+    enroll.insert(enroll.end(), {"enroll", "sms", "--user", kUser, "--phone", "+14155550123"});
+    assert_int_equal(run(enroll).exit_code, 0);
+    auto confirm = mfactl;
+    confirm.insert(confirm.end(), {"enroll", "confirm", "--user", kUser, "--factor", "sms", "--code",
+                                   world->daemon->last_sms_code()});
+    assert_int_equal(run(confirm).exit_code, 0);
+
+    auto menu_login = [](const std::string& choice, const std::string& code) {
+        auto result = run({MFA_SSH_MENU_SCRIPT, std::to_string(world->port), kUser, kPassword, choice, code,
+                           world->daemon->dir().file("outbox")},
+                          {"LD_PRELOAD="});
+        if (result.exit_code != 0)
+            print_message("expect said:\n%s\nsshd log:\n%s\n", result.out.c_str(),
+                          read_file(world->dir.file("sshd.log")).c_str());
+        return result.exit_code;
+    };
+    auto sent = world->daemon->outbox().size();
+    assert_int_equal(menu_login("2", "sms"), 0);
+    assert_int_equal(world->daemon->outbox().size(), sent + 1);
+    assert_int_equal(menu_login("1", oathtool_code(world->secret, unix_now() + 30)), 0);
+    assert_int_equal(menu_login("2", "sms"), 0);
+    assert_contains(world->daemon->log(), "MFA_EVENT=verify_ok MFA_USER=" + kUser);
+}
+
 }  // namespace
 
 int main() {
@@ -171,6 +201,7 @@ int main() {
         cmocka_unit_test(a_wrong_code_is_refused),
         cmocka_unit_test(a_wrong_password_is_refused_before_any_code),
         cmocka_unit_test(the_help_desk_lets_a_locked_out_user_back_in),
+        cmocka_unit_test(the_menu_over_ssh_chooses_a_text_message_or_the_app),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

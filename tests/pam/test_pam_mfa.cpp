@@ -364,6 +364,31 @@ void the_prompt_argument_replaces_mfads_prompt(void**) {
     assert_int_equal(call_pam_mfa("lea", {socket_arg("mfad.sock"), "prompt=Code\x1b[2J"}).rc, PAM_SERVICE_ERR);
 }
 
+// Two authenticators: the menu, through the real module. Under PAM_SILENT
+// its lines are not shown, and the prompt alone still says what to do.
+void the_factor_menu_through_the_module_and_under_pam_silent(void**) {
+    auto phone = enroll_user(suite_daemon().socket(), "noa", "phone");
+    auto tablet = enroll_user(suite_daemon().socket(), "noa", "tablet");
+    auto menu = call_pam_mfa("noa", {socket_arg("mfad.sock")}, {"", oathtool_code(phone, unix_now())});
+    if (menu.rc != PAM_SUCCESS)
+        fail_msg("rc %d: %s / %s / %s", menu.rc, menu.infos.c_str(), menu.errors.c_str(), menu.prompt_texts.c_str());
+    assert_contains(menu.infos, "Second factor for noa:\n");
+    assert_contains(menu.infos, "  1) authenticator app \"phone\" (default)\n  2) authenticator app \"tablet\"\n");
+    assert_str_eq(menu.prompt_texts, "Choose 1-2 (Enter: 1), or type a code: |echo\nVerification code: |hidden\n");
+
+    auto silent = call_pam_mfa("noa", {socket_arg("mfad.sock")}, {"2", oathtool_code(tablet, unix_now())}, PAM_SILENT);
+    assert_int_equal(silent.rc, PAM_SUCCESS);
+    assert_str_eq(silent.infos, "");
+    assert_int_equal(silent.prompts, 2);
+    assert_contains(silent.prompt_texts, "Choose 1-2 (Enter: 1), or type a code: ");
+
+    // A code typed at the menu skips it; a wrong one counts toward tries=1.
+    auto typed = call_pam_mfa("noa", {socket_arg("mfad.sock")}, {oathtool_code(phone, unix_now() + 30)});
+    assert_int_equal(typed.rc, PAM_SUCCESS);
+    assert_int_equal(typed.prompts, 1);
+    assert_int_equal(call_pam_mfa("noa", {socket_arg("mfad.sock"), "tries=1"}, {"000000"}).rc, PAM_AUTH_ERR);
+}
+
 void a_socket_of_another_user_is_refused(void**) {
     FakeServer impostor(kRun + "/foreign.sock", FakeServer::Mode::hang);
     assert_int_equal(chown((kRun + "/foreign.sock").c_str(), 4242, 4242), 0);
@@ -403,6 +428,7 @@ int main() {
         cmocka_unit_test(a_malformed_exempt_or_allow_fails_closed),
         cmocka_unit_test(steps_are_rendered_and_verdicts_mapped),
         cmocka_unit_test(the_prompt_argument_replaces_mfads_prompt),
+        cmocka_unit_test(the_factor_menu_through_the_module_and_under_pam_silent),
         cmocka_unit_test(a_socket_of_another_user_is_refused),
         cmocka_unit_test(an_unknown_argument_is_a_service_error),
         cmocka_unit_test(setcred_and_account_step_aside),
