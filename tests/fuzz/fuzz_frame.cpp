@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "mfa/wire/admin_messages.hpp"
+#include "mfa/wire/factor_messages.hpp"
 #include "mfa/wire/login_messages.hpp"
 #include "mfa/wire/messages.hpp"
 
@@ -37,6 +38,25 @@ void check_backup_codes_round_trip(const PayloadReader& payload) {
     if (!same || same->user != set->user || same->codes != set->codes) __builtin_trap();
 }
 
+// The factor list travels as lines of tab-separated fields: it must round-trip exactly.
+void check_factors_round_trip(const PayloadReader& payload) {
+    auto list = decode_factors_reply(payload);
+    if (!list) return;
+    auto again = encode(*list, 1);
+    auto bytes = again.finish();
+    if (!bytes) return;
+    auto reparsed = PayloadReader::parse(bytes->subspan(kHeaderSize));
+    if (!reparsed) __builtin_trap();
+    auto same = decode_factors_reply(*reparsed);
+    if (!same || same->user != list->user || same->factors.size() != list->factors.size()) __builtin_trap();
+    for (std::size_t i = 0; i < list->factors.size(); ++i) {
+        const auto &a = list->factors[i], &b = same->factors[i];
+        if (a.name != b.name || a.kind != b.kind || a.state != b.state || a.primary != b.primary ||
+            a.created_at != b.created_at || a.last_used_at != b.last_used_at || a.description != b.description)
+            __builtin_trap();
+    }
+}
+
 void decode_every_message(const PayloadReader& p) {
     (void)decode_hello_ok(p);
     (void)decode_error(p);
@@ -59,6 +79,10 @@ void decode_every_message(const PayloadReader& p) {
     (void)decode_stats_reply(p);
     (void)decode_disable_report(p);
     if (auto disable = decode_admin_disable(p)) (void)disable_request_problem(*disable);
+    (void)decode_enroll_start(p);
+    (void)decode_factor_change(p);
+    (void)decode_notify_send(p);
+    (void)decode_notify_sent(p);
 }
 
 }  // namespace
@@ -76,5 +100,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     decode_every_message(*reader);
     check_hello_round_trip(*reader);
     check_backup_codes_round_trip(*reader);
+    check_factors_round_trip(*reader);
     return 0;
 }

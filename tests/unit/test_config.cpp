@@ -57,6 +57,47 @@ durability: normal
     assert_str_eq(config->metrics.textfile, "/var/lib/m.prom");
 }
 
+void the_sender_sections_parse(void**) {
+    auto config = parse_config(R"(
+notify: { socket: /run/n.sock, timeout: 9s, client_user: mfad }
+sms:
+  provider: http
+  timeout: 4s
+  max_per_user_per_hour: 2
+  max_per_number_per_day: 3
+  max_per_hour: 50
+  http:
+    preset: twilio
+    account_sid: AC1
+    from: "+15005550006"
+    credential: twilio-token
+)",
+                               "x.yaml");
+    if (!config) fail_msg("%s", config.error().message.c_str());
+    const auto& http = config->sms.http;
+    assert_str_eq(http.url, "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json");
+    assert_str_eq(http.auth, "basic");
+    assert_str_eq(http.username, "AC1");
+    assert_str_eq(http.message_id, "sid");
+    assert_int_equal(http.fields.size(), 3);
+    assert_str_eq(http.fields[1].second, "+15005550006");
+    assert_int_equal(config->notify.timeout.count(), 9);
+    assert_int_equal(config->sms.max_per_number_per_day, 3);
+}
+
+void the_sender_sections_refuse_what_cannot_work(void**) {
+    assert_contains(error_for("sms:\n  provider: http\n"), "sms.http: is required when sms.provider is http");
+    assert_contains(error_for("sms:\n  provider: http\n  http: { url: \"http://x\", fields: { a: b } }\n"),
+                    "sms.http.url: must start with https://");
+    assert_contains(error_for("sms:\n  provider: http\n  http: { url: \"https://x\", fields: { a: b }, auth: bearer }\n"),
+                    "sms.http.credential: is required for auth bearer: the secret is never in this file");
+    assert_contains(error_for("sms:\n  http: { preset: twilio, credential: t }\n"), "the twilio preset needs account_sid and from");
+    assert_contains(error_for("sms:\n  resend_after: 10m\n  code_ttl: 5m\n"), "sms.resend_after: must be shorter than sms.code_ttl");
+    assert_contains(error_for("notify: { timeout: 3s }\nsms: { timeout: 5s }\n"),
+                    "sms.timeout: must be shorter than notify.timeout");
+    assert_contains(error_for("notify: { socket: relative.sock }\n"), "notify.socket: must be an absolute path");
+}
+
 void unknown_key(void**) {
     assert_str_eq(error_for("issuer: a\nsokcet: /x\n"), "/etc/mfad/mfad.yaml:2: sokcet: unknown key");
     assert_str_eq(error_for("totp:\n  digits: 6\n  windw: 1\n"), "/etc/mfad/mfad.yaml:3: totp.windw: unknown key");
@@ -114,6 +155,7 @@ int main() {
     const CMUnitTest tests[] = {
         cmocka_unit_test(empty_file_means_defaults), cmocka_unit_test(shipped_config_parses_to_defaults),
         cmocka_unit_test(full_example_parses),       cmocka_unit_test(unknown_key),
+        cmocka_unit_test(the_sender_sections_parse), cmocka_unit_test(the_sender_sections_refuse_what_cannot_work),
         cmocka_unit_test(repeated_key),              cmocka_unit_test(wrong_type),
         cmocka_unit_test(out_of_range),              cmocka_unit_test(bad_values),
         cmocka_unit_test(malformed_yaml),            cmocka_unit_test(missing_file),

@@ -4,6 +4,7 @@
 
 #include "cmocka.hpp"
 #include "mfa/wire/admin_messages.hpp"
+#include "mfa/wire/factor_messages.hpp"
 #include "mfa/wire/login_messages.hpp"
 
 using namespace mfa::wire;
@@ -88,6 +89,50 @@ void stats_and_notices_round_trip(void**) {
     assert_int_equal((*bytes)[7], static_cast<int>(MessageType::allow));
 }
 
+void factor_messages_round_trip_and_refuse_junk(void**) {
+    std::vector<std::uint8_t> storage;
+    FactorsReply list{"alice",
+                      {{"app", "totp", "active", true, 1700000000, 0, "authenticator app \"app\""},
+                       {"sms", "sms", "pending", false, 1700000001, 1700000002, "text message to +1\u2022\u2022\u2022123"}}};
+    auto w = encode(list, 1);
+    auto back = decode_factors_reply(payload_of(w, storage));
+    assert_true(back.ok());
+    assert_int_equal(back->factors.size(), 2);
+    assert_true(back->factors[0].primary);
+    assert_str_eq(back->factors[1].description, "text message to +1\u2022\u2022\u2022123");
+    assert_int_equal(back->factors[1].last_used_at, 1700000002);
+
+    // A tab or newline inside a field would shift every later one: refused when decoding.
+    FactorsReply smuggled{"alice", {{"app", "totp", "active", false, 1, 0, "a\tb"}}};
+    auto bad = encode(smuggled, 1);
+    assert_false(decode_factors_reply(payload_of(bad, storage)).ok());
+
+    auto start = encode(EnrollStart{"alice", "sms", "work-phone", "+14155550123"}, 2);
+    auto started = decode_enroll_start(payload_of(start, storage));
+    assert_true(started.ok());
+    assert_str_eq(started->destination, "+14155550123");
+    auto bad_name = encode(EnrollStart{"alice", "totp", "my phone", ""}, 2);
+    assert_false(decode_enroll_start(payload_of(bad_name, storage)).ok());
+    // An ENROLL_START of the user alone (mfactl before several factors) is a TOTP one.
+    auto old = encode(MessageType::enroll_start, UserRequest{"alice"}, 3);
+    assert_str_eq(decode_enroll_start(payload_of(old, storage))->kind, "totp");
+
+    auto change = encode(FactorChangeRequest{"alice", "remove", "sms", "123456", "HD-1"}, 4);
+    assert_str_eq(decode_factor_change(payload_of(change, storage))->reason, "HD-1");
+    auto unknown = encode(FactorChangeRequest{"alice", "rename", "sms", "", ""}, 4);
+    assert_false(decode_factor_change(payload_of(unknown, storage)).ok());
+
+    auto send = encode(NotifySend{"sms", "+14155550123", "Your code is 123456", 42}, 5);
+    auto sent = decode_notify_send(payload_of(send, storage));
+    assert_int_equal(sent->correlation, 42);
+    auto to_nobody = encode(NotifySend{"sms", "", "x", 1}, 5);
+    assert_false(decode_notify_send(payload_of(to_nobody, storage)).ok());
+
+    assert_true(valid_factor_name("tablet-2.home_x"));
+    for (const char* name : {"", "-x", "a b", "a/b", "a\x1b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"})
+        assert_false(valid_factor_name(name));
+}
+
 }  // namespace
 
 int main() {
@@ -96,6 +141,7 @@ int main() {
         cmocka_unit_test(disable_round_trips),
         cmocka_unit_test(disable_requests_need_every_field),
         cmocka_unit_test(stats_and_notices_round_trip),
+        cmocka_unit_test(factor_messages_round_trip_and_refuse_junk),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }
