@@ -2,9 +2,11 @@
 # Install -> SSH login -> purge, with the real packages, as root, on a machine
 # without systemd as PID 1:
 #   1. build both .debs and install them with apt-get;
-#   2. start the installed mfad the way the units would: systemd-socket-activate
-#      (as root) on the socket unit's path, mfad as user mfad, the installed config;
-#   3. enroll a test user with the installed mfactl;
+#   2. start the installed mfad-notify and mfad the way the units would:
+#      systemd-socket-activate (as root) on each socket unit's path, each daemon
+#      as its own user, the installed config with a command SMS provider added;
+#   3. enroll a test user with the installed mfactl (an authenticator, and a
+#      phone confirmed with the code mfad-notify texted);
 #   4. enable the pam-auth-update profile and log in through a real sshd on a
 #      loopback port (password + code), and check a wrong code is refused;
 #   5. purge both packages and check nothing of ours is left.
@@ -54,6 +56,29 @@ getent passwd mfad >/dev/null || fail "no mfad user"
 [ -z "$(pam_lines)" ] || fail "installing enabled pam_mfa by itself: $(pam_lines)"
 dpkg -L mfad libpam-mfa | sort -u > "$work/files"
 
+say "start mfad-notify as its units would"
+getent passwd mfad-notify >/dev/null || fail "no mfad-notify user"
+[ -L /etc/systemd/system/sockets.target.wants/mfad-notify.socket ] || fail "mfad-notify.socket is not enabled"
+# A command provider that leaves each message where this test reads it.
+printf '#!/bin/sh\nprintf "%%s\\t%%s\\n" "$1" "$(cat)" >> %s\necho "install-$$"\n' "$work/outbox" > "$work/send-sms"
+chmod 755 "$work/send-sms"
+install -m 0600 -o mfad-notify /dev/null "$work/outbox"
+printf 'sms:\n  provider: command\n  command: ["%s", "{phone}"]\n' "$work/send-sms" >> /etc/mfad/mfad.yaml
+notify_socket=$(sed -n 's/^ListenStream=//p' /lib/systemd/system/mfad-notify.socket)
+install -d -m 0755 "$(dirname "$notify_socket")"
+systemd-socket-activate -l "$notify_socket" \
+    setpriv --reuid=mfad-notify --regid=mfad-notify --clear-groups /usr/sbin/mfad-notify --config /etc/mfad/mfad.yaml \
+    2> "$work/notify.log" &
+pids+=($!)
+for _ in $(seq 100); do [ -S "$notify_socket" ] && break; sleep 0.1; done
+[ -S "$notify_socket" ] || fail "no socket at $notify_socket"
+chown mfad-notify:mfad "$notify_socket" && chmod 0660 "$notify_socket"  # SocketUser=, SocketGroup=, SocketMode=
+# The sender cannot read mfad's key or state.
+! setpriv --reuid=mfad-notify --regid=mfad-notify --clear-groups cat /etc/mfad/mfad.key >/dev/null 2>&1 ||
+    fail "mfad-notify can read the key"
+! setpriv --reuid=mfad-notify --regid=mfad-notify --clear-groups ls /var/lib/mfad >/dev/null 2>&1 ||
+    fail "mfad-notify can read mfad's state"
+
 say "start mfad as the units would"
 socket=$(sed -n 's/^ListenStream=//p' /lib/systemd/system/mfad.socket)
 install -d -m 0755 "$(dirname "$socket")"
@@ -77,6 +102,12 @@ secret=$(mfactl --json enroll totp --user "$user" | sed -n 's/.*"secret":"\([A-Z
 # The previous step's code confirms; the login then uses the current one.
 while [ $(( $(date +%s) % 30 )) -ge 27 ]; do sleep 0.2; done
 mfactl enroll confirm --user "$user" --code "$(oathtool --totp -b --now=@$(( $(date +%s) - 30 )) "$secret")" >/dev/null
+mfactl enroll sms --user "$user" --phone +14155550123 >/dev/null || fail "enroll sms: $(cat "$work/notify.log")"
+sms_code=$(sed -n 's/.*code is \([0-9]\{6\}\).*/\1/p' "$work/outbox" | tail -1)
+[ -n "$sms_code" ] || fail "mfad-notify sent no code: $(cat "$work/notify.log")"
+mfactl enroll confirm --user "$user" --factor sms --code "$sms_code" >/dev/null
+notify_pid=$(pgrep -u mfad-notify -x mfad-notify) || fail "mfad-notify does not run as user mfad-notify"
+mfactl factors --user "$user" | grep -q "text message to +1" || fail "the phone is not listed"
 
 say "enable the profile and log in through sshd"
 pam-auth-update --package --enable mfad
@@ -101,11 +132,15 @@ mkdir -p /run/sshd
 pids+=($!)
 for _ in $(seq 100); do (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
 
-login() { "$root/tests/e2e/ssh_login.exp" "$port" "$user" "$1" "$2" > "$work/ssh.out" 2>&1; }
-rc=0; login "$password" "000000" || rc=$?
+login() {
+    "$root/tests/e2e/ssh_menu_login.exp" "$port" "$user" "$1" "$2" "$3" "$work/outbox" > "$work/ssh.out" 2>&1
+}
+rc=0; login "$password" 1 "000000" || rc=$?
 [ "$rc" -eq 1 ] || fail "a wrong code gave exit $rc: $(cat "$work/ssh.out")"
-rc=0; login "$password" "$(oathtool --totp -b "$secret")" || rc=$?
+rc=0; login "$password" 1 "$(oathtool --totp -b "$secret")" || rc=$?
 [ "$rc" -eq 0 ] || fail "password and code gave exit $rc: $(cat "$work/ssh.out") $(cat "$work/sshd.log")"
+rc=0; login "$password" 2 sms || rc=$?
+[ "$rc" -eq 0 ] || fail "password and a texted code gave exit $rc: $(cat "$work/ssh.out") $(cat "$work/sshd.log")"
 grep -q "Accepted keyboard-interactive/pam for $user" "$work/sshd.log" || fail "sshd did not log the login"
 
 say "purge"
@@ -123,12 +158,15 @@ while read -r path; do
     [ -e "$path" ] && left+=" $path"
 done < "$work/files"
 [ -z "$left" ] || fail "files left:$left"
-for path in /etc/mfad /var/lib/mfad /run/mfad /etc/systemd/system/sockets.target.wants/mfad.socket; do
+for path in /etc/mfad /var/lib/mfad /run/mfad /run/mfad-notify /etc/systemd/system/sockets.target.wants/mfad.socket \
+    /etc/systemd/system/sockets.target.wants/mfad-notify.socket; do
     [ ! -e "$path" ] || fail "$path left"
 done
 ! getent passwd mfad >/dev/null || fail "user mfad left"
 ! getent group mfad >/dev/null || fail "group mfad left"
+! getent passwd mfad-notify >/dev/null || fail "user mfad-notify left"
+! kill -0 "$notify_pid" 2>/dev/null || fail "mfad-notify still runs"
 [ -z "$(pam_lines)" ] || fail "a PAM line left in $(pam_lines)"
 ! pgrep -u "$mfad_uid" >/dev/null || fail "a process of the old mfad uid left"
 ! kill -0 "$mfad_pid" 2>/dev/null || fail "mfad still runs"
-say "passed: installed, logged in with password and code, refused a wrong code, purged clean"
+say "passed: installed, texted a code through mfad-notify, logged in with password and the app or a text, refused a wrong code, purged clean"

@@ -1,23 +1,29 @@
 #!/usr/bin/env bash
-# The demo: builds mfad, mfactl and pam_mfa.so, starts mfad in a private
-# temporary directory (its own config, key, database and socket), enrolls a
-# user, and logs in through the real pam_mfa.so with pamtester under
-# pam_wrapper (private PAM service files: /etc/pam.d is never touched).
-# oathtool plays the authenticator app.
+# The demo: builds mfad, mfad-notify, mfactl and pam_mfa.so, starts mfad-notify
+# and mfad in a private temporary directory (their own config, key, database
+# and sockets), enrolls a user with an authenticator app and an SMS phone, and
+# logs in through the real pam_mfa.so with pamtester under pam_wrapper
+# (private PAM service files: /etc/pam.d is never touched), choosing each
+# factor at the menu. oathtool plays the authenticator app; the SMS command
+# provider is a script that writes each message to a file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null
-cmake --build build -j"$(nproc)" --target mfad mfactl pam_mfa > /dev/null
+cmake --build build -j"$(nproc)" --target mfad mfad-notify mfactl pam_mfa > /dev/null
 mfad=build/daemon/mfad
+notify=build/daemon/notify/mfad-notify
 mfactl="build/cli/mfactl --socket"
 module=$PWD/build/pam/pam_mfa.so
 
 work=$(mktemp -d /tmp/mfad-demo.XXXXXX)
 pid=
+notify_pid=
 cleanup() {
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill "$pid"; wait "$pid" || true; fi
+  for p in $pid $notify_pid; do
+    if kill -0 "$p" 2>/dev/null; then kill "$p"; wait "$p" || true; fi
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -32,9 +38,21 @@ database: $work/state/mfad.db
 key_file: $work/mfad.key
 issuer: "Demo Corp"
 lockout: { max_failures: 3, duration: 2m }
+notify: { socket: $work/notify.sock, client_user: $(id -un) }
+sms:
+  provider: command
+  command: ["$work/send-sms", "{phone}"]
 YAML
+# The SMS provider: the number as its argument, the text on stdin, one line each in the outbox.
+printf '#!/bin/sh\nprintf "%%s  %%s\\n" "$1" "$(cat)" >> %s\necho "demo-$$"\n' "$work/outbox" > "$work/send-sms"
+chmod 755 "$work/send-sms"
 cat "$work/mfad.yaml"
 $mfad --check-config --config "$work/mfad.yaml"
+
+step "Start mfad-notify, the sender: the network is its, the key and the store are not"
+MFAD_LOG=stderr $notify --config "$work/mfad.yaml" 2> "$work/notify.log" &
+notify_pid=$!
+for _ in $(seq 100); do [ -S "$work/notify.sock" ] && break; sleep 0.05; done
 
 step "Start mfad (it looks every user up in NSS: nss_wrapper adds the account 'demo', /etc stays untouched)"
 { cat /etc/passwd; echo "demo:x:20000:20000::/nonexistent:/usr/sbin/nologin"; } > "$work/passwd"
@@ -55,35 +73,51 @@ code -30 | $mfactl enroll confirm --user demo    # the code on stdin: never in a
 $mfactl enroll totp --user demo || echo "(exit $?: enrolling again is refused)"
 $mfactl status --user demo
 
-step "Log in through pam_mfa.so (pamtester, pam_wrapper, service 'mfa-demo': tries=1)"
+step "Add a phone: mfad parses the number (libphonenumber), seals it, and texts a code through mfad-notify"
+$mfactl enroll sms --user demo --phone "+1 415 555 0123"
+echo "(the outbox: $(tail -1 "$work/outbox"))"
+sms_code() { sed -n 's/.*code is \([0-9]\{6\}\).*/\1/p' "$work/outbox" | tail -1; }
+$mfactl enroll confirm --user demo --factor sms --code "$(sms_code)"
+$mfactl factors --user demo
+
 mkdir "$work/pam.d"
 echo "auth required $module socket=$work/mfad.sock tries=1" > "$work/pam.d/mfa-demo"
 echo "auth required pam_deny.so" > "$work/pam.d/other"
+pam() { LD_PRELOAD=libpam_wrapper.so PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$work/pam.d" pamtester mfa-demo demo authenticate; }
+show() { grep -v -e '^pamtester' -e 'PWRAP' "$work/pam.out" | sed 's/^/     /' || true; }
+
+step "Log in choosing each factor at the menu (pamtester answers one line per prompt)"
+printf -- '-- 1) the authenticator app: '
+if { echo 1; sleep 0.3; code; } | pam > "$work/pam.out" 2>&1; then echo ALLOWED; else echo DENIED; fi
+show
+printf -- '-- 2) a text message, its code read from the outbox once it arrives: '
+sent=$(wc -l < "$work/outbox")
+if { echo 2; for _ in $(seq 50); do [ "$(wc -l < "$work/outbox")" -gt "$sent" ] && break; sleep 0.1; done; sms_code; } |
+   pam > "$work/pam.out" 2>&1; then echo ALLOWED; else echo DENIED; fi
+show
+echo "(the text: $(tail -1 "$work/outbox"))"
+
+step "Log in typing the code at the menu (pam_mfa.so tries=1; a code typed at the menu skips it)"
 login() {  # login DESCRIPTION CODE
   printf -- '-- %s: ' "$1"
-  if echo "$2" | LD_PRELOAD=libpam_wrapper.so PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$work/pam.d" \
-       pamtester mfa-demo demo authenticate > "$work/pam.out" 2>&1; then
-    echo "ALLOWED"
-  else
-    echo "DENIED"
-  fi
-  grep -v -e '^pamtester' -e 'PWRAP' "$work/pam.out" | sed 's/^/     /' || true
+  if echo "$2" | pam > "$work/pam.out" 2>&1; then echo "ALLOWED"; else echo "DENIED"; fi
+  show
 }
-now_code=$(code)
+now_code=$(code 30)
 login "the right code" "$now_code"
 login "the same code again (a replay: failure 1 of 3)" "$now_code"
 login "a wrong code (failure 2)" 000000
 login "a wrong code (failure 3: locks for 2 minutes)" 111111
-login "the next step's right code, while locked" "$(code 30)"
+login "the step after's right code, while locked" "$(code 60)"
 $mfactl status --user demo
 
-step "The audit trail (hash-chained rows; no codes, no secrets)"
+step "The audit trail (hash-chained rows; no codes, no secrets, the number masked)"
 sqlite3 -column -header "$work/state/mfad.db" \
-  "SELECT id, datetime(time, 'unixepoch') AS time, event, user, result, service FROM audit"
-if grep -q -e "$secret" -e "$now_code" "$work/mfad.log" "$work/state/mfad.db"; then
-  echo "LEAK: a secret or code was found"; exit 1
+  "SELECT id, datetime(time, 'unixepoch') AS time, event, user, result, service, detail FROM audit"
+if grep -q -e "$secret" -e "$now_code" -e 4155550123 "$work/mfad.log" "$work/notify.log" "$work/state/mfad.db"; then
+  echo "LEAK: a secret, a code or the phone number was found"; exit 1
 fi
-echo "(neither the secret nor a code appears in the log or the database)"
+echo "(neither the secret, a code nor the phone number appears in the logs or the database)"
 
 step "Reload with a broken config: refused, the running config stays"
 printf 'lockout: { max_failures: 0 }\n' >> "$work/mfad.yaml"
