@@ -32,4 +32,14 @@ Result<std::string> invoking_user() {
     return std::string(pw.pw_name);
 }
 
+Result<std::string> user_or_self(const std::string& user) {
+    if (!user.empty()) return user;
+    return invoking_user();
+}
+
+bool acting_on_own_account(const std::string& user) {
+    auto self = invoking_user();
+    return getuid() != 0 && self && *self == user;
+}
+
 }  // namespace mfa::cli

@@ -32,4 +32,11 @@ auto call_and_decode(wire::Client& client, wire::FrameWriter& request, wire::Mes
 // The login name of whoever runs mfactl.
 Result<std::string> invoking_user();
 
+// `user`, or when empty the invoking user.
+Result<std::string> user_or_self(const std::string& user);
+
+// A user other than root acting on their own account: such requests prove
+// possession with a current code (root and admins act without one).
+bool acting_on_own_account(const std::string& user);
+
 }  // namespace mfa::cli

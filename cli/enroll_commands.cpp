@@ -11,15 +11,6 @@
 #include "qr_code.hpp"
 
 namespace mfa::cli {
-namespace {
-
-Result<std::string> user_or_self(const std::string& user) {
-    if (!user.empty()) return user;
-    return invoking_user();
-}
-
-}  // namespace
-
 CommandResult run_enroll_totp(const GlobalOptions& global, const EnrollTotpOptions& options) {
     auto user = user_or_self(options.user);
     if (!user) return user.error();
@@ -92,8 +83,7 @@ CommandResult run_backup_codes_generate(const GlobalOptions& global, const std::
     if (!user) return user.error();
     wire::BackupCodesRequest ask{*user, ""};
     // Only a user's own set takes a code; for anyone else mfad decides (root alone may).
-    auto self = invoking_user();
-    if (getuid() != 0 && self && *self == *user) {
+    if (acting_on_own_account(*user)) {
         auto code = read_code("Current code from your authenticator app: ");
         if (!code) return code.error();
         ask.code = std::move(*code);

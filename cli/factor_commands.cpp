@@ -1,6 +1,6 @@
 #include "factor_commands.hpp"
 
-#include <unistd.h>
+#include <string.h>
 
 #include "code_input.hpp"
 #include "mfa/utc_time.hpp"
@@ -9,11 +9,6 @@
 
 namespace mfa::cli {
 namespace {
-
-Result<std::string> user_or_self(const std::string& user) {
-    if (!user.empty()) return user;
-    return invoking_user();
-}
 
 std::string when(std::uint64_t unix_seconds) {
     return unix_seconds == 0 ? "never" : utc_time(static_cast<std::int64_t>(unix_seconds));
@@ -85,8 +80,7 @@ CommandResult run_factor_remove(const GlobalOptions& global, const FactorChangeO
     if (!user) return user.error();
     wire::FactorChangeRequest request{*user, "remove", options.name, "", options.reason};
     // Only a user's own removal takes a code; an administrator gives a reason instead.
-    auto self = invoking_user();
-    if (getuid() != 0 && self && *self == *user) {
+    if (acting_on_own_account(*user)) {
         auto code = read_code("A current code from another of your factors (an authenticator app or a backup code): ");
         if (!code) return code.error();
         request.code = std::move(*code);
