@@ -13,6 +13,7 @@ Result<wire::Client> connect_daemon(const GlobalOptions& options) {
     client.timeout = std::chrono::seconds(10);
     client.trusted_uids = wire::default_trusted_uids();
     client.trusted_uids.push_back(getuid());
+    client.protocol_min = wire::kFactorsProtocol;
     return wire::Client::connect(client);
 }
 

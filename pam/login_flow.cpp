@@ -88,6 +88,17 @@ std::optional<T> decoded(const wire::Reply& reply, Decode decode) {
     return std::move(*message);
 }
 
+// DENY, at BEGIN or after an answer: the login failed, and mfad says why.
+int deny_verdict(pam_handle_t* pamh, const ModuleArgs& args, Conversation& conv, const std::string& user,
+                 const wire::Reply& reply) {
+    auto deny = decoded<wire::Deny>(reply, wire::decode_deny);
+    if (!deny) return no_verdict(pamh, conv, user, "malformed DENY");
+    conv.error(deny->message);
+    pam_syslog(pamh, LOG_NOTICE, "%s: %s", user.c_str(), printable(deny->message).c_str());
+    // With one try there was nothing to exhaust: it is a plain failure.
+    return deny->exhausted && args.tries > 1 ? PAM_MAXTRIES : PAM_AUTH_ERR;
+}
+
 // The reply to BEGIN when it is not a step: the end of the login before any judging.
 int judge_begin(pam_handle_t* pamh, const ModuleArgs& args, Conversation& conv, const std::string& user,
                 const wire::Reply& reply) {
@@ -108,6 +119,9 @@ int judge_begin(pam_handle_t* pamh, const ModuleArgs& args, Conversation& conv, 
             pam_syslog(pamh, LOG_NOTICE, "%s is locked out", user.c_str());
             return PAM_AUTH_ERR;
         }
+        // mfad judged already (the only factor cannot be used now): a verdict,
+        // never "unavailable", whatever fail_mode says.
+        case wire::MessageType::deny: return deny_verdict(pamh, args, conv, user, reply);
         default: return unavailable(pamh, args, conv, "unexpected reply to BEGIN");
     }
 }
@@ -123,14 +137,7 @@ int judge_answer(pam_handle_t* pamh, const ModuleArgs& args, Conversation& conv,
             if (args.debug) pam_syslog(pamh, LOG_DEBUG, "%s verified", user.c_str());
             return PAM_SUCCESS;
         }
-        case wire::MessageType::deny: {
-            auto deny = decoded<wire::Deny>(reply, wire::decode_deny);
-            if (!deny) return no_verdict(pamh, conv, user, "malformed DENY");
-            conv.error(deny->message);
-            pam_syslog(pamh, LOG_NOTICE, "%s: %s", user.c_str(), printable(deny->message).c_str());
-            // With one try there was nothing to exhaust: it is a plain failure.
-            return deny->exhausted && args.tries > 1 ? PAM_MAXTRIES : PAM_AUTH_ERR;
-        }
+        case wire::MessageType::deny: return deny_verdict(pamh, args, conv, user, reply);
         case wire::MessageType::locked: {
             auto locked = decoded<wire::Locked>(reply, wire::decode_locked);
             conv.error(lock_message(locked ? locked->until : 0));

@@ -2,6 +2,7 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <optional>
 
 #include "mfa/async/frame_io.hpp"
@@ -30,6 +31,11 @@ daemon::Awaitable<void> reply_error(daemon::Socket& socket, wire::ErrorCode code
     auto frame = wire::encode(wire::ErrorReply{code, std::string(message)}, request_id);
     std::vector<wire::FrameWriter*> frames{&frame};
     (void)co_await async::write_frames(socket, frames);
+}
+
+bool is_e164(std::string_view number) {
+    return number.size() >= 3 && number.size() <= 16 && number[0] == '+' && number[1] != '0' &&
+           std::all_of(number.begin() + 1, number.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 }  // namespace
@@ -113,6 +119,12 @@ daemon::Awaitable<void> NotifyServer::answer(daemon::Socket& socket) {
         co_return;
     }
     std::string correlation = std::to_string(request->correlation);
+    // mfad sends E.164 only; anything else must not reach a program's argv (an
+    // option like "-e") or a provider's form, whoever the peer was.
+    if (!is_e164(request->destination)) {
+        co_await reply_error(socket, wire::ErrorCode::malformed, "the destination is not an E.164 number", id);
+        co_return;
+    }
     if (request->channel != "sms" || !sms_) {
         std::string why = "no provider for channel " + request->channel;
         co_await reply_error(socket, wire::ErrorCode::unsupported, why, id);

@@ -10,6 +10,8 @@
 #include "cmocka.hpp"
 #include "daemon_fixture.hpp"
 #include "enrollment.hpp"
+#include "fake_server.hpp"
+#include "mfa/wire/messages.hpp"
 #include "mfa/version.hpp"
 #include "store/sqlite_store.hpp"
 
@@ -82,6 +84,24 @@ void mfactl_failures_and_usage(void**) {
     assert_int_equal(run({MFACTL_BIN, "frobnicate"}).exit_code, 2);
     assert_int_equal(run({MFACTL_BIN, "ping", "--bogus"}).exit_code, 2);
     assert_int_equal(run({MFACTL_BIN, "--help"}).exit_code, 0);
+}
+
+// mfactl manages factors (protocol 3): an mfad that can only speak 2 gets a
+// clear error, never a guess; neither its version_mismatch nor its choice of 2 is taken.
+void mfactl_needs_the_factors_protocol(void**) {
+    TempDir dir;
+    auto chose_two = mfa::wire::encode(mfa::wire::HelloOk{2, "mfad/0.0.9"}, 1);
+    auto mismatch = mfa::wire::encode(
+        mfa::wire::ErrorReply{mfa::wire::ErrorCode::version_mismatch, "mfad speaks protocol 2..2, the client 3..3"}, 1);
+    for (auto* answer : {&chose_two, &mismatch}) {
+        auto bytes = answer->finish();
+        FakeServer old(dir.file("old.sock"), {std::vector<std::uint8_t>(bytes->begin(), bytes->end())});
+        auto r = run({MFACTL_BIN, "--socket", dir.file("old.sock"), "factors", "--user", "root"});
+        assert_int_equal(r.exit_code, 1);
+        if (r.err.find("daemon chose protocol 2 which this client does not speak") == std::string::npos &&
+            r.err.find("mfad speaks protocol 2..2, the client 3..3") == std::string::npos)
+            fail_msg("%s", r.err.c_str());
+    }
 }
 
 void mfactl_refuses_a_socket_of_another_user(void**) {
@@ -250,7 +270,7 @@ int main() {
         cmocka_unit_test(mfactl_failures_and_usage), cmocka_unit_test(mfactl_refuses_a_socket_of_another_user),
         cmocka_unit_test(mfactl_enroll_shows_a_scannable_code_and_confirms), cmocka_unit_test(mfactl_json_for_scripts),
         cmocka_unit_test(mfactl_checks_arguments_before_any_side_effect), cmocka_unit_test(mfactl_reads_the_code_from_stdin),
-        cmocka_unit_test(audit_list_escapes_what_it_prints),
+        cmocka_unit_test(audit_list_escapes_what_it_prints), cmocka_unit_test(mfactl_needs_the_factors_protocol),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

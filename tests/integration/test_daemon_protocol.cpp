@@ -69,7 +69,7 @@ void handshake_ping_status(void**) {
     wire::ClientOptions options{suite_daemon().socket(), std::chrono::seconds(3), {0}};
     auto client = wire::Client::connect(options);
     assert_true(client.ok());
-    assert_int_equal(client->server().protocol, 2);
+    assert_int_equal(client->server().protocol, wire::kProtocolMax);
     assert_str_eq(client->server().software, std::string("mfad/") + kVersion);
     auto status_request = wire::encode_empty(wire::MessageType::status, client->next_request_id());
     auto reply = client->call(status_request);
@@ -171,12 +171,24 @@ void malformed_frames_end_only_their_connection(void**) {
     assert_refused(frame_bytes(bad_text), "UTF-8");
 
     auto future = wire::encode(wire::Hello{5, 9, "from the future"}, 5);
-    assert_refused(frame_bytes(future), "mfad speaks protocol 2..2, the client 5..9", false,
+    assert_refused(frame_bytes(future), "mfad speaks protocol 2..3, the client 5..9", false,
                    wire::ErrorCode::version_mismatch);
     // A module or mfactl of the previous release (protocol 1): told so, never guessed at.
     auto old_client = wire::encode(wire::Hello{1, 1, "mfa-client/0.0.9"}, 1);
-    assert_refused(frame_bytes(old_client), "mfad speaks protocol 2..2, the client 1..1", false,
+    assert_refused(frame_bytes(old_client), "mfad speaks protocol 2..3, the client 1..1", false,
                    wire::ErrorCode::version_mismatch);
+
+    // pam_mfa.so of the release before several factors (protocol 2) still logs in:
+    // the login is the same in 2 and 3. A client asking for 3 (mfactl) gets 3.
+    for (std::uint16_t version : {std::uint16_t{2}, std::uint16_t{3}}) {
+        RawClient peer(suite_daemon().socket());
+        auto hello = wire::encode(wire::Hello{version, version, "peer"}, 1);
+        assert_true(peer.send(hello));
+        auto ok = peer.receive();
+        assert_true(ok && ok->header.type == wire::MessageType::hello_ok);
+        auto fields = wire::PayloadReader::parse(ok->payload);
+        assert_int_equal(wire::decode_hello_ok(*fields)->protocol, version);
+    }
 
     auto second_hello = wire::encode(wire::Hello{2, 2, "again"}, 6);
     assert_refused(frame_bytes(second_hello), "unexpected message type", true);

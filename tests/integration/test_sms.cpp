@@ -366,6 +366,18 @@ void mfad_notify_refuses_a_peer_that_is_not_mfad(void**) {
     assert_true(WIFEXITED(status));
     assert_int_equal(WEXITSTATUS(status), 0);
     assert_contains(fx.sender_log(), "refused a peer that is not mfad's user MFA_PEER_UID=65534");
+
+    // The right peer with a destination that is no E.164 number (an option for
+    // the program, say): refused before any provider runs.
+    for (const char* destination : {"--help", "+1 415", "+0123456", "14155550123"}) {
+        auto client = mfa::wire::Client::connect({fx.notify_socket(), std::chrono::seconds(5), {0}});
+        assert_true(client.ok());
+        auto send = mfa::wire::encode(mfa::wire::NotifySend{"sms", destination, "text", 1}, client->next_request_id());
+        auto reply = client->call(send);
+        assert_false(reply.ok() && reply->type() == MessageType::notify_sent);
+        assert_contains(reply ? std::string("unexpected reply") : reply.error().message, "not an E.164 number");
+    }
+    assert_true(fx.outbox().empty());
 }
 
 void removing_a_factor_needs_a_code_or_an_admin_reason(void**) {

@@ -3,6 +3,7 @@
 // could not be reached or broke before it judged anything; whatever the
 // person types, a login that timed out, and mfad's failures after the
 // challenge are failed logins in both modes, and counted where mfad can.
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -287,11 +288,38 @@ void no_verdict_after_the_challenge_is_denied(void**) {
     }, PAM_AUTH_ERR, PAM_AUTH_ERR);
 }
 
+// mfad judges at BEGIN that the only factor cannot be used (a phone alone and
+// no text could go out: the sender down, a cap reached): DENY, never
+// "unavailable", so fail_mode=open does not let the password alone in.
+void a_deny_at_begin_is_a_failure_in_both_modes(void**) {
+    TempDir dir;
+    auto hello_ok = wire::encode(wire::HelloOk{wire::kProtocolMax, "fake"}, 1);
+    auto deny = wire::encode(wire::Deny{"The text message could not be sent.", false}, 2);
+    both_modes([&](const char* mode) { return scripted(mode, dir.file("s.sock"), {frame_bytes(hello_ok), frame_bytes(deny)}); },
+               PAM_AUTH_ERR, PAM_AUTH_ERR);
+
+    DaemonFixture fx({.sender = true});
+    assert_true(fx.start());
+    auto enroll = run({MFACTL_BIN, "--socket", fx.socket(), "enroll", "sms", "--user", "fern", "--phone", "+14155550123"});
+    assert_int_equal(enroll.exit_code, 0);
+    assert_int_equal(run({MFACTL_BIN, "--socket", fx.socket(), "enroll", "confirm", "--user", "fern", "--code",
+                          fx.last_sms_code()}).exit_code,
+                     0);
+    fx.sender()->signal(SIGKILL);
+    fx.sender()->wait(std::chrono::seconds(5));
+    both_modes([&](const char* mode) {
+        auto login = call_pam_mfa("fern", args(mode, fx.socket()), {"000000"});
+        assert_contains(login.errors, "could not be sent");
+        return login.rc;
+    }, PAM_AUTH_ERR, PAM_AUTH_ERR);
+}
+
 }  // namespace
 
 int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_verified_code_succeeds),
+        cmocka_unit_test(a_deny_at_begin_is_a_failure_in_both_modes),
         cmocka_unit_test(a_wrong_code_with_tries_left_asks_again),
         cmocka_unit_test(all_tries_wrong_is_maxtries),
         cmocka_unit_test(an_empty_answer_gives_up),

@@ -327,6 +327,33 @@ void an_attempt_on_a_replaced_factor_is_audited_and_changes_nothing(void**) {
     assert_true(store->record_attempt(attempt(2000, 101))->result == AttemptResult::accepted);  // the real factor
 }
 
+// Each authenticator has its own replay guard: step 101 used on one does not
+// burn it on the other, and is refused on the first again.
+void replay_protection_is_per_authenticator(void**) {
+    mfa::test::TempDir dir;
+    auto store = enrolled(dir.file("mfad.db"));
+    auto tablet = store->start_enrollment("alice", totp(std::vector<std::uint8_t>(40, 9), "tablet"), 1100, peer_audit())->factor_id;
+    assert_true(*store->confirm_enrollment("alice", tablet, step_claim(tablet, 90), 1110, 1000, peer_audit()) ==
+                EnrollConfirm::confirmed);
+    auto on = [&](std::int64_t factor, std::int64_t step) {
+        return Attempt{"alice", {kAliceApp, tablet}, {step_claim(factor, step)}, 2000, 3, 300, peer_audit()};
+    };
+    assert_true(store->record_attempt(on(kAliceApp, 101))->result == AttemptResult::accepted);
+    assert_true(store->record_attempt(on(tablet, 101))->result == AttemptResult::accepted);
+    assert_true(store->record_attempt(on(kAliceApp, 101))->result == AttemptResult::replayed);
+    assert_true(store->record_attempt(on(tablet, 101))->result == AttemptResult::replayed);
+    // The first claim that spends wins: the app's fresh step after the tablet's used one.
+    Attempt both{"alice", {kAliceApp, tablet}, {step_claim(tablet, 101), step_claim(kAliceApp, 102)}, 2001, 3, 300, peer_audit()};
+    auto outcome = *store->record_attempt(both);
+    assert_true(outcome.result == AttemptResult::accepted);
+    auto user = *store->load_user("alice");
+    assert_int_equal(user->factors[0].last_step, 102);
+    assert_int_equal(user->factors[1].last_step, 101);
+    // Removing the tablet ends logins that checked it.
+    assert_true(*store->remove_factor("alice", "tablet", 2002, peer_audit()) == FactorChange::changed);
+    assert_true(store->record_attempt(on(kAliceApp, 103))->result == AttemptResult::factor_changed);
+}
+
 void failures_lock_at_the_cap_and_success_resets(void**) {
     mfa::test::TempDir dir;
     auto store = enrolled(dir.file("mfad.db"));
@@ -625,6 +652,7 @@ int main() {
         cmocka_unit_test(replay_of_a_step_is_refused),
         cmocka_unit_test(an_attempt_on_a_replaced_factor_is_audited_and_changes_nothing),
         cmocka_unit_test(failures_lock_at_the_cap_and_success_resets),
+        cmocka_unit_test(replay_protection_is_per_authenticator),
         cmocka_unit_test(audit_rows_form_a_hash_chain),
         cmocka_unit_test(unlock_and_reset),
         cmocka_unit_test(the_chain_check_names_the_first_broken_row),

@@ -109,7 +109,8 @@ Result<Client> Client::open(const ClientOptions& options) {
     if (auto peer = check_peer(fd->get(), options); !peer) return peer.error();
 
     Client client(std::move(*fd), options.timeout);
-    auto hello = encode(Hello{kProtocolMin, kProtocolMax, std::string("mfa-client/") + kVersion},
+    client.protocol_min_ = options.protocol_min;
+    auto hello = encode(Hello{options.protocol_min, kProtocolMax, std::string("mfa-client/") + kVersion},
                         client.next_request_id());  // kHelloRequestId: the first id
     auto bytes = hello.finish();
     if (!bytes) return bytes.error();
@@ -135,7 +136,7 @@ Result<void> Client::accept_hello(const Reply& reply) {
     if (!fields) return fields.error();
     auto ok = decode_hello_ok(*fields);
     if (!ok) return ok.error();
-    if (ok->protocol < kProtocolMin || ok->protocol > kProtocolMax)
+    if (ok->protocol < protocol_min_ || ok->protocol > kProtocolMax)
         return make_error("daemon chose protocol " + std::to_string(ok->protocol) + " which this client does not speak");
     server_ = std::move(*ok);
     return {};

@@ -22,6 +22,8 @@ struct ClientOptions {
     std::chrono::milliseconds timeout{10000};  // per call, connect included
     // The socket file's owner and the server's SO_PEERCRED uid must be one of these.
     std::vector<uid_t> trusted_uids;
+    // The oldest protocol this client can use (mfactl: kFactorsProtocol).
+    std::uint16_t protocol_min = kProtocolMin;
 };
 
 // root and, where it exists, the mfad system user.
@@ -84,6 +86,7 @@ private:
     std::size_t in_begin_ = 0;
     std::uint32_t last_request_id_ = 0;
     std::vector<std::uint8_t> pending_hello_;  // sent with the first call, if open() made this client
+    std::uint16_t protocol_min_ = kProtocolMin;
     HelloOk server_;
     std::optional<ErrorCode> daemon_error_;
 };

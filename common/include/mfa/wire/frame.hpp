@@ -19,9 +19,14 @@ inline constexpr std::uint32_t kMaxPayload = 4096;
 
 // Protocol versions this build speaks, agreed in the HELLO exchange. 2: mfad
 // drives the login conversation (STEP); a peer that speaks only 1 gets
-// ERROR{version_mismatch}, never a guess.
+// ERROR{version_mismatch}, never a guess. 3: several factors (ENROLL_START's
+// kind, name and destination; ENROLL_CONFIRM's factor; FACTORS_LIST and
+// FACTOR_CHANGE). The login is the same in 2 and 3, so pam_mfa.so takes
+// either; mfactl asks for 3 (kFactorsProtocol), so against an mfad that
+// speaks only 2 it hears version_mismatch instead of "malformed".
 inline constexpr std::uint16_t kProtocolMin = 2;
-inline constexpr std::uint16_t kProtocolMax = 2;
+inline constexpr std::uint16_t kProtocolMax = 3;
+inline constexpr std::uint16_t kFactorsProtocol = 3;
 
 enum class MessageType : std::uint16_t {
     hello = 1,
