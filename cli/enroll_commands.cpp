@@ -5,12 +5,32 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "mfa/wire/factor_messages.hpp"
 #include "code_input.hpp"
 #include "mfa/utf8.hpp"
 #include "qr_code.hpp"
 
 namespace mfa::cli {
+namespace {
+
+// A user adding a factor to their own account proves a current one first:
+// a code from an authenticator app, or a backup code (asked only when they
+// have an active factor). Root and admins never do.
+Result<std::string> proof_for_new_factor(wire::Client& client, const std::string& user) {
+    if (!acting_on_own_account(user)) return std::string();
+    auto request = wire::encode(wire::MessageType::factors_list, wire::UserRequest{user}, client.next_request_id());
+    auto list = call_and_decode(client, request, wire::MessageType::factors_reply, wire::decode_factors_reply);
+    if (!list) return list.error();
+    bool enrolled = std::any_of(list->factors.begin(), list->factors.end(), [](const wire::FactorInfo& f) {
+        return f.state == "active" && f.kind != "backup_codes";
+    });
+    if (!enrolled) return std::string();
+    return read_code("A current code from one of your factors (an authenticator app or a backup code): ");
+}
+
+}  // namespace
 CommandResult run_enroll_totp(const GlobalOptions& global, const EnrollTotpOptions& options) {
     auto user = user_or_self(options.user);
     if (!user) return user.error();
@@ -27,7 +47,10 @@ CommandResult run_enroll_totp(const GlobalOptions& global, const EnrollTotpOptio
     }
     auto client = connect_daemon(global);
     if (!client) return client.error();
-    auto request = wire::encode(wire::EnrollStart{*user, "totp", options.name, ""}, client->next_request_id());
+    auto proof = proof_for_new_factor(*client, *user);
+    if (!proof) return proof.error();
+    auto request = wire::encode(wire::EnrollStart{*user, "totp", options.name, "", *proof}, client->next_request_id());
+    explicit_bzero(proof->data(), proof->size());
     auto secret = call_and_decode(*client, request, wire::MessageType::enroll_secret, wire::decode_enroll_secret);
     if (!secret) return secret.error();
 
@@ -53,7 +76,10 @@ CommandResult run_enroll_sms(const GlobalOptions& global, const EnrollSmsOptions
     if (!user) return user.error();
     auto client = connect_daemon(global);
     if (!client) return client.error();
-    auto request = wire::encode(wire::EnrollStart{*user, "sms", options.name, options.phone}, client->next_request_id());
+    auto proof = proof_for_new_factor(*client, *user);
+    if (!proof) return proof.error();
+    auto request = wire::encode(wire::EnrollStart{*user, "sms", options.name, options.phone, *proof}, client->next_request_id());
+    explicit_bzero(proof->data(), proof->size());
     auto done = call_and_decode(*client, request, wire::MessageType::done, wire::decode_done);
     if (!done) return done.error();
     Output out;

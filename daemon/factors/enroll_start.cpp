@@ -12,7 +12,7 @@ std::string refusal_text(EnrollStart result, const std::string& user, const NewF
                    "\"; choose another --name, or remove it first ('mfactl factor remove " + factor.name + "')";
         case EnrollStart::kind_taken:
             return "already enabled: " + user + " has a " + factor.kind +
-                   " factor; remove it first ('mfactl factors' lists them)";
+                   " factor (or one pending); remove it first ('mfactl factors' lists them)";
         case EnrollStart::too_many:
             return user + " has " + std::to_string(kMaxFactors) + " factors, the most one user may hold; remove one first";
         case EnrollStart::started: break;

@@ -49,7 +49,6 @@ void NotifyServer::stop() {
 }
 
 daemon::Awaitable<void> NotifyServer::run() {
-    // A peer that is not mfad is logged, but at most once in 10 s.
     while (acceptor_.is_open()) {
         boost::system::error_code ec;
         auto socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
@@ -58,25 +57,31 @@ daemon::Awaitable<void> NotifyServer::run() {
             log::warning("accept failed", {{"MFA_REASON", ec.message()}});
             continue;
         }
-        if (open_ >= limits_.max_connections) continue;  // dropped: closed as it goes out of scope
-        asio::co_spawn(acceptor_.get_executor(), serve(std::move(socket)), asio::detached);
+        // mfad's connections and everyone else's are counted apart, so peers
+        // that are refused anyway cannot crowd mfad out.
+        auto uid = peer_uid(socket);
+        bool from_client = uid && *uid == client_uid_;
+        int& open = from_client ? open_ : refusing_;
+        if (open >= (from_client ? limits_.max_connections : kMaxRefusing)) continue;  // closed as it goes out of scope
+        asio::co_spawn(acceptor_.get_executor(), serve(std::move(socket), uid, from_client), asio::detached);
     }
 }
 
-daemon::Awaitable<void> NotifyServer::serve(daemon::Socket socket) {
-    ++open_;
-    // A deadline for the whole exchange: a peer that stalls holds nothing for long.
+daemon::Awaitable<void> NotifyServer::serve(daemon::Socket socket, std::optional<uid_t> uid, bool from_client) {
+    int& open = from_client ? open_ : refusing_;
+    ++open;
+    // A deadline for the whole exchange: a peer that stalls holds nothing for
+    // long, and one that is refused anyway holds its place a second at most.
     auto executor = socket.get_executor();
     auto shared = std::make_shared<daemon::Socket>(std::move(socket));
     asio::steady_timer deadline(executor);
-    deadline.expires_after(limits_.deadline);
+    deadline.expires_after(from_client ? limits_.deadline : std::chrono::seconds(1));
     deadline.async_wait([shared](const boost::system::error_code& ec) {
         if (ec) return;
         boost::system::error_code ignored;
         shared->close(ignored);
     });
-    auto uid = peer_uid(*shared);
-    if (uid && *uid == client_uid_) {
+    if (from_client) {
         co_await answer(*shared);
     } else {
         static daemon::RateLimiter refusals_logged{1, std::chrono::seconds(10)};
@@ -89,7 +94,7 @@ daemon::Awaitable<void> NotifyServer::serve(daemon::Socket socket) {
                              first ? first->header.request_id : 0);
     }
     deadline.cancel();
-    --open_;
+    --open;
 }
 
 daemon::Awaitable<void> NotifyServer::answer(daemon::Socket& socket) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <sys/types.h>
 
 #include "notify/provider.hpp"
@@ -23,14 +24,16 @@ public:
     void stop();
 
 private:
-    daemon::Awaitable<void> serve(daemon::Socket socket);
+    daemon::Awaitable<void> serve(daemon::Socket socket, std::optional<uid_t> uid, bool from_client);
     daemon::Awaitable<void> answer(daemon::Socket& socket);
 
     daemon::Acceptor acceptor_;
     uid_t client_uid_;
     std::unique_ptr<Provider> sms_;
     ServerLimits limits_;
-    int open_ = 0;
+    int open_ = 0;       // mfad's connections
+    int refusing_ = 0;   // anyone else's, being told no
+    static constexpr int kMaxRefusing = 8;
 };
 
 }  // namespace mfa::notify

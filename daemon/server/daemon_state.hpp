@@ -16,8 +16,6 @@
 
 namespace mfa::daemon {
 
-// A pending factor must be confirmed within this time.
-inline constexpr std::int64_t kPendingEnrollmentSeconds = 600;
 // After a login's time is up its connection stays this much longer, so an
 // answer typed just too late is judged (a failure) instead of meeting a closed socket.
 inline constexpr std::chrono::seconds kLateAnswerGrace{10};

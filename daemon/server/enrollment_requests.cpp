@@ -6,12 +6,57 @@
 #include "mfa/utf8.hpp"
 #include "mfa/wire/factor_messages.hpp"
 #include "server/authorize_user_request.hpp"
+#include "server/possession.hpp"
 
 namespace mfa::daemon {
+namespace {
+
+// A new factor for a user who already has one logs that user in, like a
+// backup code: root may add it, and the user with a current code from a
+// factor they hold; admin_group only enrolls users who have none yet.
+// nullopt: go ahead. `code` is wiped.
+Awaitable<std::optional<Outcome>> may_add_factor(const RequestContext& ctx, const std::string& user, std::string& code,
+                                                 std::string_view event) {
+    if (ctx.peer.uid == 0) {
+        OPENSSL_cleanse(code.data(), code.size());
+        co_return std::nullopt;
+    }
+    auto record = ctx.state.store->load_user(user);
+    if (!record) {
+        OPENSSL_cleanse(code.data(), code.size());
+        co_return internal_error(ctx, record.error());
+    }
+    if (!*record || (*record)->active().empty()) {
+        OPENSSL_cleanse(code.data(), code.size());
+        co_return std::nullopt;
+    }
+    auto target = lookup_user(user);
+    if (!target) {
+        OPENSSL_cleanse(code.data(), code.size());
+        co_return internal_error(ctx, target.error());
+    }
+    if (!*target || (*target)->uid != ctx.peer.uid) {
+        OPENSSL_cleanse(code.data(), code.size());
+        AuditEntry entry{std::string(event), user, "unauthorized", "", "", ctx.peer.uid, "already_enrolled"};
+        std::string reason = user + " already has a factor: only root or " + user + " may add another";
+        co_return co_await permission_denied(ctx, entry, reason);
+    }
+    co_return co_await check_possession(ctx, user, code, "", true, "enroll");
+}
+
+}  // namespace
+
 Awaitable<Outcome> handle_enroll_start(const RequestContext& ctx, const wire::PayloadReader& payload) {
     auto request = wire::decode_enroll_start(payload);
-    if (auto refused = co_await decode_and_authorize(ctx, request, Action::enroll, "enroll_start")) co_return std::move(*refused);
-    if (auto busy = over_write_budget(ctx)) co_return std::move(*busy);
+    if (auto refused = co_await decode_and_authorize(ctx, request, Action::enroll, "enroll_start")) {
+        if (request) OPENSSL_cleanse(request->code.data(), request->code.size());
+        co_return std::move(*refused);
+    }
+    if (auto busy = over_write_budget(ctx)) {
+        OPENSSL_cleanse(request->code.data(), request->code.size());
+        co_return std::move(*busy);
+    }
+    if (auto refused = co_await may_add_factor(ctx, request->user, request->code, "enroll_start")) co_return std::move(*refused);
     const Factor* factor = find_factor(request->kind);
     if (factor == nullptr)
         co_return Outcome{ctx.error(wire::ErrorCode::refused, "unknown factor kind: " + printable(request->kind)), {}};
@@ -23,6 +68,16 @@ Awaitable<Outcome> handle_enroll_confirm(const RequestContext& ctx, const wire::
     auto request = wire::decode_enroll_confirm(payload);
     if (auto refused = co_await decode_and_authorize(ctx, request, Action::enroll, "enroll_confirm")) co_return std::move(*refused);
     if (auto busy = over_write_budget(ctx)) co_return std::move(*busy);
+    // An admin's pending factor for a user who has enrolled since: not confirmed.
+    // The user's own confirmation needs no code: the start was proven.
+    if (ctx.peer.uid != 0) {
+        auto target = lookup_user(request->user);
+        if (!target) co_return internal_error(ctx, target.error());
+        bool own = *target && (*target)->uid == ctx.peer.uid;
+        std::string none;
+        if (!own)
+            if (auto refused = co_await may_add_factor(ctx, request->user, none, "enroll_confirm")) co_return std::move(*refused);
+    }
     std::int64_t now = DaemonState::now();
     std::int64_t pending_since = now - kPendingEnrollmentSeconds;
     auto user = ctx.state.store->load_user(request->user);

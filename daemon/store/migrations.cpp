@@ -113,6 +113,7 @@ CREATE TABLE sends (
     user_id     INTEGER NOT NULL,
     channel     TEXT NOT NULL,
     destination BLOB NOT NULL,
+    verified    INTEGER NOT NULL,
     time        INTEGER NOT NULL
 );
 CREATE INDEX sends_user_time ON sends (user_id, time);

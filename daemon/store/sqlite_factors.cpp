@@ -15,19 +15,6 @@ const char* change_name(FactorChange change) {
     return "fail";
 }
 
-const char* issue_name(ChallengeIssue issue) {
-    switch (issue) {
-        case ChallengeIssue::issued: return "ok";
-        case ChallengeIssue::too_soon: return "too_soon";
-        case ChallengeIssue::user_hour: return "user_hourly_cap";
-        case ChallengeIssue::user_day: return "user_daily_cap";
-        case ChallengeIssue::destination_day: return "number_daily_cap";
-        case ChallengeIssue::global_hour: return "global_hourly_cap";
-        case ChallengeIssue::factor_changed: return "factor_changed";
-    }
-    return "fail";
-}
-
 }  // namespace
 
 Result<FactorChange> SqliteStore::set_primary(std::string_view user, std::string_view name, std::int64_t now,
@@ -98,13 +85,14 @@ Result<ChallengeIssued> SqliteStore::issue_challenge(const ChallengeRequest& r, 
     // resend_after guards an outstanding code: once it is used or expired, a new one may go at once.
     auto counts = db_.prepare(
         "SELECT (SELECT coalesce(max(created_at), 0) FROM challenges WHERE factor_id = ?4 AND used_at = 0 "
-        "AND expires_at > ?2), "
+        "AND tries_left > 0 AND expires_at > ?2), "
         "(SELECT count(*) FROM sends WHERE user_id = ?1 AND time > ?2 - 3600), "
         "(SELECT count(*) FROM sends WHERE user_id = ?1 AND time > ?2 - 86400), "
-        "(SELECT count(*) FROM sends WHERE destination = ?3 AND time > ?2 - 86400), "
+        "(SELECT count(*) FROM sends WHERE destination = ?3 AND verified = ?5 AND time > ?2 - 86400), "
         "(SELECT count(*) FROM sends WHERE time > ?2 - 3600)");
     if (!counts) return counts.error();
     counts->bind(1, user_id).bind(2, r.now).bind(3, std::span<const std::uint8_t>(r.destination)).bind(4, r.factor_id);
+    counts->bind(5, std::int64_t{r.verified_destination ? 1 : 0});
     if (auto rc = counts->step(); !rc) return rc.error();
     ChallengeIssued out;
     std::int64_t last = counts->int64(0);
@@ -125,7 +113,7 @@ Result<ChallengeIssued> SqliteStore::issue_challenge(const ChallengeRequest& r, 
         AuditEntry entry = audit;
         entry.event = r.channel + "_refused";
         entry.user = r.user;
-        entry.result = issue_name(out.result);
+        entry.result = challenge_issue_name(out.result);
         if (auto rc = append_audit_row(db_, seal_, entry, r.now); !rc) return rc.error();
         if (auto rc = tx->commit(); !rc) return rc.error();
         return out;
@@ -135,7 +123,7 @@ Result<ChallengeIssued> SqliteStore::issue_challenge(const ChallengeRequest& r, 
     auto add = db_.prepare(
         "INSERT INTO challenges (user_id, factor_id, code_hash, created_at, expires_at, tries_left) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id");
-    auto sent = db_.prepare("INSERT INTO sends (user_id, channel, destination, time) VALUES (?1, ?2, ?3, ?4)");
+    auto sent = db_.prepare("INSERT INTO sends (user_id, channel, destination, verified, time) VALUES (?1, ?2, ?3, ?5, ?4)");
     if (!old) return old.error();
     if (!add) return add.error();
     if (!sent) return sent.error();
@@ -147,6 +135,7 @@ Result<ChallengeIssued> SqliteStore::issue_challenge(const ChallengeRequest& r, 
     out.challenge_id = add->int64(0);
     if (auto rest = add->step(); !rest) return rest.error();
     sent->bind(1, user_id).bind(2, r.channel).bind(3, std::span<const std::uint8_t>(r.destination)).bind(4, r.now);
+    sent->bind(5, std::int64_t{r.verified_destination ? 1 : 0});
     if (auto rc = sent->run(); !rc) return rc.error();
     if (auto rc = tx->commit(); !rc) return rc.error();
     return out;

@@ -142,9 +142,12 @@ Result<EnrollStarted> SqliteStore::start_enrollment(std::string_view user, const
     auto user_id = find_user_id(user);
     if (!user_id) return user_id.error();
 
+    auto stale = db_.prepare("DELETE FROM factors WHERE user_id = ?1 AND state = 'pending' AND created_at < ?2");
+    if (!stale) return stale.error();
+    if (auto rc = stale->bind(1, **user_id).bind(2, now - kPendingEnrollmentSeconds).run(); !rc) return rc.error();
     auto count = db_.prepare(
         "SELECT count(*) FILTER (WHERE name = ?2 AND state = 'active'), "
-        "count(*) FILTER (WHERE kind = ?3 AND state = 'active' AND name != ?2), "
+        "count(*) FILTER (WHERE kind = ?3 AND name != ?2), "
         "count(*) FILTER (WHERE name != ?2) FROM factors WHERE user_id = ?1");
     if (!count) return count.error();
     count->bind(1, **user_id).bind(2, factor.name).bind(3, factor.kind);
@@ -172,9 +175,9 @@ Result<EnrollStarted> SqliteStore::start_enrollment(std::string_view user, const
         if (!row) return row.error();
         started.factor_id = put->int64(0);
         // A replaced pending factor's codes go with it.
-        auto stale = db_.prepare("DELETE FROM challenges WHERE factor_id = ?1");
-        if (!stale) return stale.error();
-        if (auto rc = stale->bind(1, started.factor_id).run(); !rc) return rc.error();
+        auto old_codes = db_.prepare("DELETE FROM challenges WHERE factor_id = ?1");
+        if (!old_codes) return old_codes.error();
+        if (auto rc = old_codes->bind(1, started.factor_id).run(); !rc) return rc.error();
     }
     static constexpr const char* kResults[] = {"ok", "already_enabled", "kind_taken", "too_many"};
     entry.result = kResults[static_cast<int>(started.result)];

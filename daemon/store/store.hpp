@@ -84,6 +84,9 @@ struct NewFactor {
 // Factors per user, pending ones included: the menu has one digit per entry.
 inline constexpr int kMaxFactors = 8;
 
+// A pending factor must be confirmed within this time; after it, it is gone.
+inline constexpr std::int64_t kPendingEnrollmentSeconds = 600;
+
 enum class EnrollStart { started, already_enabled, kind_taken, too_many };
 
 struct EnrollStarted {
@@ -162,9 +165,27 @@ struct ChallengeRequest {
     int max_per_destination_per_day = 10;
     int max_per_hour = 1000;
     std::string channel = "sms";
+    // A confirmed factor's number (a login), or one being enrolled: each has
+    // its own per-number budget, so anyone "enrolling" a stranger's number
+    // cannot use up the texts that stranger needs to log in.
+    bool verified_destination = true;
 };
 
 enum class ChallengeIssue { issued, too_soon, user_hour, user_day, destination_day, global_hour, factor_changed };
+
+// The name audit rows and the journal give a refusal.
+inline const char* challenge_issue_name(ChallengeIssue issue) {
+    switch (issue) {
+        case ChallengeIssue::issued: return "ok";
+        case ChallengeIssue::too_soon: return "too_soon";
+        case ChallengeIssue::user_hour: return "user_hourly_cap";
+        case ChallengeIssue::user_day: return "user_daily_cap";
+        case ChallengeIssue::destination_day: return "number_daily_cap";
+        case ChallengeIssue::global_hour: return "global_hourly_cap";
+        case ChallengeIssue::factor_changed: return "factor_changed";
+    }
+    return "fail";
+}
 
 struct ChallengeIssued {
     ChallengeIssue result = ChallengeIssue::issued;
@@ -232,9 +253,11 @@ public:
 
     virtual Result<std::optional<UserRecord>> load_user(std::string_view user) = 0;
 
-    // Adds `factor` as pending, replacing a pending one of that name. Refused
-    // while an active factor has the name, the kind is at its limit, or the
-    // user has kMaxFactors. Audited as enroll_start.
+    // Adds `factor` as pending, replacing a pending one of that name, and
+    // drops pending factors older than kPendingEnrollmentSeconds. Refused while
+    // an active factor has the name, the kind is at its limit (pending ones
+    // count: two phones pending would both confirm), or the user has
+    // kMaxFactors. Audited as enroll_start.
     virtual Result<EnrollStarted> start_enrollment(std::string_view user, const NewFactor& factor, std::int64_t now,
                                                    const AuditEntry& audit) = 0;
 

@@ -27,12 +27,13 @@ std::string enroll_user(const std::string& socket, const std::string& user, cons
     while (unix_now() % 30 >= 27) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     auto client = wire::Client::connect({socket, std::chrono::seconds(5), {0}});
     if (!client) throw std::runtime_error(client.error().message);
-    auto start = wire::encode(wire::EnrollStart{user, "totp", name, ""}, client->next_request_id());
+    auto start = wire::encode(wire::EnrollStart{user, "totp", name, "", ""}, client->next_request_id());
     auto reply = client->call(start);
     if (!reply) throw std::runtime_error(reply.error().message);
     auto secret = wire::decode_enroll_secret(*reply->fields());
     if (!secret) throw std::runtime_error(secret.error().message);
-    auto confirm = wire::encode(wire::EnrollConfirm{user, oathtool_code(secret->secret, unix_now() - 30), name},
+    // Named, so another pending factor of the user's (an admin's, say) is never in the way.
+    auto confirm = wire::encode(wire::EnrollConfirm{user, oathtool_code(secret->secret, unix_now() - 30), name.empty() ? "app" : name},
                                 client->next_request_id());
     auto done = client->call(confirm);
     if (!done) throw std::runtime_error(done.error().message);

@@ -21,6 +21,7 @@ namespace {
 // Per-process names, so two test runs on one machine never touch each other's.
 const std::string kAdminGroup = "mfa-admins-" + std::to_string(getpid());
 const std::string kAdmin = "mfa-admin-" + std::to_string(getpid());
+const std::string kOwner = "mfa-owner-" + std::to_string(getpid());
 
 struct World {
     TempDir public_dir;  // 0755, so other uids can reach the socket
@@ -30,6 +31,7 @@ World* world = nullptr;
 
 void remove_admin() {
     run({"userdel", kAdmin});
+    run({"userdel", kOwner});
     run({"groupdel", kAdminGroup});
 }
 
@@ -38,6 +40,7 @@ int setup(void**) {
     if (run({"groupadd", kAdminGroup}).exit_code != 0) return -1;
     if (run({"useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", "-G", kAdminGroup, kAdmin}).exit_code != 0)
         return -1;
+    if (run({"useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", kOwner}).exit_code != 0) return -1;
     world = new World;
     chmod(world->public_dir.path().c_str(), 0755);
     world->daemon = std::make_unique<DaemonFixture>(DaemonOptions{
@@ -210,6 +213,41 @@ void only_root_mints_backup_codes_for_others(void**) {
     assert_int_equal(replayed.exit_code, 1);  // a code proves possession once
 }
 
+// A second factor logs its holder in like a backup code: the user adds one
+// only with a current code from a factor they hold, and admin_group adds
+// none to an account that already has one (first enrollments only).
+void a_new_factor_on_an_enrolled_account_needs_proof(void**) {
+    const std::string socket = world->daemon->socket();
+    auto secret = enroll_user(socket, "carol");
+    auto by_admin = mfactl_as(kAdmin, {"enroll", "totp", "--user", "carol", "--name", "adm"});
+    assert_int_equal(by_admin.exit_code, 1);
+    assert_contains(by_admin.err, "carol already has a factor: only root or carol may add another");
+    assert_str_eq(sql("SELECT count(*) FROM factors f JOIN users u ON u.id = f.user_id WHERE u.name = 'carol'"), "1\n");
+    // An admin's pending factor from before the user enrolled is not confirmed after.
+    auto early = mfactl_as(kAdmin, {"--json", "enroll", "totp", "--user", "dee", "--name", "adm"});
+    assert_int_equal(early.exit_code, 0);
+    auto early_secret = early.out.substr(early.out.find("\"secret\":\"") + 10, 32);
+    enroll_user(socket, "dee");
+    auto late = mfactl_as(kAdmin, {"enroll", "confirm", "--user", "dee", "--factor", "adm"},
+                          oathtool_code(early_secret, unix_now()) + "\n");
+    assert_int_equal(late.exit_code, 1);
+    assert_contains(late.err, "dee already has a factor");
+
+    // As the user: no code, a wrong one (counted), then the right one.
+    const std::string& owner = kOwner;
+    auto own_secret = enroll_user(socket, owner);
+    auto none = mfactl_as(owner, {"enroll", "totp", "--name", "second"}, "\n");
+    assert_int_equal(none.exit_code, 1);
+    auto wrong = mfactl_as(owner, {"enroll", "totp", "--name", "second"}, "000000\n");
+    assert_int_equal(wrong.exit_code, 1);
+    assert_contains(wrong.err, "wrong code");
+    assert_str_eq(sql("SELECT failures FROM users WHERE name = '" + owner + "'"), "1\n");
+    auto right = mfactl_as(owner, {"--json", "enroll", "totp", "--name", "second"}, oathtool_code(own_secret, unix_now()) + "\n");
+    if (right.exit_code != 0) fail_msg("%s", right.err.c_str());
+    assert_contains(right.out, "\"secret\":");
+    (void)secret;
+}
+
 void root_may_do_all(void**) {
     assert_int_equal(run({MFACTL_BIN, "--socket", world->daemon->socket(), "status", "--user", "alice"}).exit_code, 0);
     assert_int_equal(begin_as(0, 0, "alice"), 0);
@@ -224,6 +262,7 @@ int main() {
         cmocka_unit_test(an_admin_enrolls_others_but_never_verifies_for_them),
         cmocka_unit_test(one_user_cannot_starve_root),
         cmocka_unit_test(only_root_mints_backup_codes_for_others),
+        cmocka_unit_test(a_new_factor_on_an_enrolled_account_needs_proof),
         cmocka_unit_test(root_may_do_all),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -60,7 +60,7 @@ void mfactl_ping(void**) {
     assert_true(d.start());
     auto text = run({MFACTL_BIN, "--socket", d.socket(), "ping"});
     assert_int_equal(text.exit_code, 0);
-    assert_contains(text.out, std::string("mfad ") + mfa::kVersion + " (protocol 2, schema " +
+    assert_contains(text.out, std::string("mfad ") + mfa::kVersion + " (protocol " + std::to_string(mfa::wire::kProtocolMax) + ", schema " +
                                   std::to_string(mfa::daemon::latest_schema_version()));
     assert_contains(text.out, "round trip");
 

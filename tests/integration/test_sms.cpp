@@ -169,14 +169,18 @@ void three_tries_per_code_and_no_early_resend(void**) {
     // The right code after three wrong ones: that code is spent.
     assert_true(login.answer(code) == MessageType::step);
     assert_str_eq(login.last_message(), "That code can no longer be used; type r for a new one.");
-    // A resend sooner than resend_after (30 s) is refused, and not counted as a try.
+    // A spent code holds nothing back: r sends a new one at once.
     auto sent = fx.outbox().size();
     assert_true(login.answer("r") == MessageType::step);
+    assert_int_equal(fx.outbox().size(), sent + 1);
+    // A resend sooner than resend_after (30 s) while that one is outstanding
+    // is refused, and not counted as a try.
+    assert_true(login.answer("r") == MessageType::step);
     assert_contains(login.last_info(), "A code was sent moments ago");
-    assert_int_equal(fx.outbox().size(), sent);
+    assert_int_equal(fx.outbox().size(), sent + 1);
     fx.shift_clock(31);
     assert_true(login.answer("r") == MessageType::step);
-    assert_int_equal(fx.outbox().size(), sent + 1);
+    assert_int_equal(fx.outbox().size(), sent + 2);
     assert_true(login.answer(fx.last_sms_code()) == MessageType::allow);
     assert_contains(sql(fx, "SELECT result FROM audit WHERE event = 'sms_refused'"), "too_soon");
 }
@@ -220,17 +224,38 @@ void each_cap_engages_at_exactly_its_number(void**) {
         int before_erin = static_cast<int>(fx.outbox().size());
         int erin = sends_until_refused(fx, "erin");
         int fay = c.refused == "user_hourly_cap" || c.refused == "user_daily_cap" ? 0 : sends_until_refused(fx, "fay");
-        int total = confirmations + erin + fay;
         if (c.refused == "user_hourly_cap" || c.refused == "user_daily_cap")
             assert_int_equal(1 + erin, expected);  // erin's confirmation counts toward her own caps
+        else if (c.refused == "number_daily_cap")
+            assert_int_equal(erin + fay, expected);  // logins only: enrollments have a budget of their own
         else
-            assert_int_equal(total, expected);
+            assert_int_equal(confirmations + erin + fay, expected);
         (void)before_erin;
         assert_contains(sql(fx, "SELECT result FROM audit WHERE event = 'sms_refused'"), c.refused);
         auto stats = nlohmann::json::parse(mfactl(fx, {"--json", "stats"}).out);
         assert_true(stats.at("mfad_sms_rate_limited_total").get<int>() >= 1);
         ++expected;
     }
+}
+
+// Anyone may try to enroll any number, but the texts that reach a stranger's
+// phone that way come from a budget of their own: the stranger's logins still get theirs.
+void enrolling_a_strangers_number_spends_no_login_texts(void**) {
+    DaemonFixture fx({.sender = true, .sms_extra = "  resend_after: 0s\n  max_per_number_per_day: 3\n"});
+    started(fx);
+    enroll_phone(fx, "zoe");
+    for (const char* stranger : {"wendy", "xavier", "yann", "race"}) {
+        auto r = mfactl(fx, {"enroll", "sms", "--user", stranger, "--phone", kPhone});
+        if (std::string(stranger) == "race") {
+            assert_int_equal(r.exit_code, 1);  // the enrollment budget of that number is spent
+            assert_contains(r.err, "Too many text messages");
+        }
+    }
+    auto before = fx.outbox().size();
+    LoginClient login(fx.socket());
+    assert_true(login.begin("zoe") == MessageType::step);
+    assert_int_equal(fx.outbox().size(), before + 1);
+    assert_true(login.answer(fx.last_sms_code()) == MessageType::allow);
 }
 
 void two_logins_racing_one_sms_code_win_once(void**) {
@@ -339,7 +364,11 @@ void numbers_are_parsed_and_refused_clearly(void**) {
         assert_contains(r.err, why);
     }
     assert_true(fx.outbox().empty());
-    // One phone per user.
+    // One phone per user, a pending one included (two pending would both confirm).
+    assert_int_equal(mfactl(fx, {"enroll", "sms", "--user", "noa", "--phone", kPhone, "--name", "s1"}).exit_code, 0);
+    auto two = mfactl(fx, {"enroll", "sms", "--user", "noa", "--phone", "+14155550124", "--name", "s2"});
+    assert_int_equal(two.exit_code, 1);
+    assert_contains(two.err, "or one pending");
     enroll_phone(fx, "lea");
     auto second = mfactl(fx, {"enroll", "sms", "--user", "lea", "--phone", "+14155550124", "--name", "work"});
     assert_int_equal(second.exit_code, 1);
@@ -367,8 +396,36 @@ void mfad_notify_refuses_a_peer_that_is_not_mfad(void**) {
     assert_int_equal(WEXITSTATUS(status), 0);
     assert_contains(fx.sender_log(), "refused a peer that is not mfad's user MFA_PEER_UID=65534");
 
+    // Others holding many connections open cannot crowd mfad out.
+    int ready[2];
+    assert_int_equal(pipe(ready), 0);
+    pid_t hoarder = fork();
+    if (hoarder == 0) {
+        if (setgid(65534) != 0 || setuid(65534) != 0) _exit(3);
+        std::vector<int> held;
+        for (int i = 0; i < 100; ++i) {
+            int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+            sockaddr_un addr{};
+            addr.sun_family = AF_UNIX;
+            fx.notify_socket().copy(addr.sun_path, sizeof addr.sun_path - 1);
+            if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) held.push_back(fd);
+        }
+        (void)!write(ready[1], "x", 1);
+        pause();
+        _exit(0);
+    }
+    char byte = 0;
+    assert_int_equal(read(ready[0], &byte, 1), 1);
+    auto sent = mfactl(fx, {"enroll", "sms", "--user", "xavier", "--phone", kPhone});
+    kill(hoarder, SIGKILL);
+    waitpid(hoarder, &status, 0);
+    close(ready[0]);
+    close(ready[1]);
+    if (sent.exit_code != 0) fail_msg("%s", sent.err.c_str());
+
     // The right peer with a destination that is no E.164 number (an option for
     // the program, say): refused before any provider runs.
+    auto messages = fx.outbox().size();
     for (const char* destination : {"--help", "+1 415", "+0123456", "14155550123"}) {
         auto client = mfa::wire::Client::connect({fx.notify_socket(), std::chrono::seconds(5), {0}});
         assert_true(client.ok());
@@ -377,7 +434,7 @@ void mfad_notify_refuses_a_peer_that_is_not_mfad(void**) {
         assert_false(reply.ok() && reply->type() == MessageType::notify_sent);
         assert_contains(reply ? std::string("unexpected reply") : reply.error().message, "not an E.164 number");
     }
-    assert_true(fx.outbox().empty());
+    assert_int_equal(fx.outbox().size(), messages);
 }
 
 void removing_a_factor_needs_a_code_or_an_admin_reason(void**) {
@@ -407,6 +464,7 @@ int main() {
         cmocka_unit_test(a_code_expires_after_code_ttl),
         cmocka_unit_test(three_tries_per_code_and_no_early_resend),
         cmocka_unit_test(each_cap_engages_at_exactly_its_number),
+        cmocka_unit_test(enrolling_a_strangers_number_spends_no_login_texts),
         cmocka_unit_test(two_logins_racing_one_sms_code_win_once),
         cmocka_unit_test(the_sender_down_or_slow_fails_only_the_sms_step),
         cmocka_unit_test(a_hung_provider_blocks_no_other_login),

@@ -107,11 +107,12 @@ void factor_messages_round_trip_and_refuse_junk(void**) {
     auto bad = encode(smuggled, 1);
     assert_false(decode_factors_reply(payload_of(bad, storage)).ok());
 
-    auto start = encode(EnrollStart{"alice", "sms", "work-phone", "+14155550123"}, 2);
+    auto start = encode(EnrollStart{"alice", "sms", "work-phone", "+14155550123", "123456"}, 2);
     auto started = decode_enroll_start(payload_of(start, storage));
     assert_true(started.ok());
     assert_str_eq(started->destination, "+14155550123");
-    auto bad_name = encode(EnrollStart{"alice", "totp", "my phone", ""}, 2);
+    assert_str_eq(started->code, "123456");
+    auto bad_name = encode(EnrollStart{"alice", "totp", "my phone", "", ""}, 2);
     assert_false(decode_enroll_start(payload_of(bad_name, storage)).ok());
     // An ENROLL_START of the user alone (mfactl before several factors) is a TOTP one.
     auto old = encode(MessageType::enroll_start, UserRequest{"alice"}, 3);

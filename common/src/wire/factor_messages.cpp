@@ -60,6 +60,7 @@ FrameWriter encode(const EnrollStart& m, std::uint32_t request_id) {
     w.text(Tag::user, m.user).text(Tag::kind, m.kind);
     if (!m.name.empty()) w.text(Tag::name, m.name);
     if (!m.destination.empty()) w.text(Tag::destination, m.destination);
+    if (!m.code.empty()) w.text(Tag::code, m.code);
     return w;
 }
 
@@ -99,10 +100,11 @@ FrameWriter encode(const NotifySent& m, std::uint32_t request_id) {
 }
 
 Result<EnrollStart> decode_enroll_start(const PayloadReader& p) {
-    if (auto ok = p.allow_only({Tag::user, Tag::kind, Tag::name, Tag::destination}); !ok) return ok.error();
+    if (auto ok = p.allow_only({Tag::user, Tag::kind, Tag::name, Tag::destination, Tag::code}); !ok) return ok.error();
     FieldReader f(p);
     auto m = f.finish(EnrollStart{f.text(Tag::user, kMaxUser), f.text(Tag::kind, kMaxKind, false),
-                                  f.text(Tag::name, kMaxFactorName, false), f.text(Tag::destination, kMaxDestination, false)});
+                                  f.text(Tag::name, kMaxFactorName, false), f.text(Tag::destination, kMaxDestination, false),
+                                  f.text(Tag::code, kMaxCode, false)});
     if (!m) return m;
     if (m->kind.empty()) m->kind = "totp";  // mfactl before several factors sent the user alone
     if (!m->name.empty() && !valid_factor_name(m->name)) return make_error("payload: invalid factor name");

@@ -39,7 +39,7 @@ std::string refusal_text(const ChallengeIssued& issued, std::int64_t now) {
 }  // namespace
 
 Awaitable<Challenge> send_sms_code(const RequestContext& ctx, const std::string& user, std::int64_t factor_id,
-                                   const PhoneNumber& phone, const AuditEntry& where) {
+                                   const PhoneNumber& phone, const AuditEntry& where, bool verified) {
     const auto config = ctx.state.config;  // kept alive across the waits below
     const auto& sms = config->sms;
     if (sms.provider == SmsProvider::none) co_return Challenge{"", "", "Text messages are not set up on this host."};
@@ -61,6 +61,7 @@ Awaitable<Challenge> send_sms_code(const RequestContext& ctx, const std::string&
     ChallengeRequest request{user, factor_id, std::move(*hash), std::move(*destination), now, now + sms.code_ttl.count(),
                              kTriesPerCode, sms.resend_after.count(), sms.max_per_user_per_hour,
                              sms.max_per_user_per_day, sms.max_per_number_per_day, sms.max_per_hour, "sms"};
+    request.verified_destination = verified;
     auto issue = [request = std::move(request), entry](Store& store) { return store.issue_challenge(request, entry); };
     auto issued = co_await ctx.state.writes->submit<ChallengeIssued>(issue);
     if (!issued || issued->result != ChallengeIssue::issued) OPENSSL_cleanse(code->data(), code->size());
@@ -73,6 +74,7 @@ Awaitable<Challenge> send_sms_code(const RequestContext& ctx, const std::string&
             ctx.state.counters.add(Counter::sms_rate_limited);
             AuditEntry refused = entry;
             refused.event = "sms_refused";
+            refused.result = challenge_issue_name(issued->result);
             journal_audit(refused);
         }
         co_return Challenge{"", "", refusal_text(*issued, now), issued->result == ChallengeIssue::too_soon};

@@ -7,9 +7,11 @@
 
 namespace mfa::daemon {
 
-// `where` carries the login's service and rhost for the audit rows.
+// `where` carries the login's service and rhost for the audit rows;
+// `verified`: the phone is a confirmed factor's (a login), not one being
+// enrolled (see ChallengeRequest::verified_destination).
 // The Challenge's refusal says, to the person, why nothing was sent.
 Awaitable<Challenge> send_sms_code(const RequestContext& ctx, const std::string& user, std::int64_t factor_id,
-                                   const PhoneNumber& phone, const AuditEntry& where);
+                                   const PhoneNumber& phone, const AuditEntry& where, bool verified);
 
 }  // namespace mfa::daemon

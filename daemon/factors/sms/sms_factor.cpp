@@ -50,7 +50,7 @@ Awaitable<Outcome> SmsFactor::enroll(const RequestContext& ctx, const wire::Enro
         co_return std::move(*started.refusal);
     }
     AuditEntry where{"", request.user, "", "mfactl", "", ctx.peer.uid, "purpose=enroll"};
-    auto sent = co_await send_sms_code(ctx, request.user, started.factor_id, *phone, where);
+    auto sent = co_await send_sms_code(ctx, request.user, started.factor_id, *phone, where, false);
     wipe(*phone);
     if (!sent.refusal.empty()) co_return refused(ctx, sent.refusal);
     std::string message = sent.info + " Confirm the phone with: mfactl enroll confirm --factor " + request.name +
@@ -74,7 +74,7 @@ Awaitable<Challenge> SmsFactor::challenge(const RequestContext& ctx, const Login
         co_return Challenge{"", "", "The phone number cannot be read; use another factor."};
     }
     AuditEntry where{"", login.user, "", login.service, login.rhost, ctx.peer.uid, ""};
-    auto sent = co_await send_sms_code(ctx, login.user, factor.id, *phone, where);
+    auto sent = co_await send_sms_code(ctx, login.user, factor.id, *phone, where, true);
     wipe(*phone);
     if (sent.too_soon) sent = Challenge{sent.refusal + " The code sent then still works.", "", ""};
     if (sent.refusal.empty()) sent.prompt = "Code from the text message (r: send a new one): ";

@@ -23,11 +23,14 @@ bool valid_factor_name(std::string_view name);
 
 // ENROLL_START: a new factor of `kind` ("totp", "sms") named `name` (empty:
 // the kind's default name); `destination` is the phone number for "sms".
+// A user who already has a factor proves it with `code` (from an
+// authenticator app, or a backup code) to add another.
 struct EnrollStart {
     std::string user;
     std::string kind = "totp";
     std::string name;
     std::string destination;
+    std::string code;
 };
 
 struct FactorInfo {
