@@ -86,11 +86,11 @@ systemd-socket-activate -l "$socket" \
     setpriv --reuid=mfad --regid=mfad --clear-groups /usr/sbin/mfad --config /etc/mfad/mfad.yaml \
     2> "$work/mfad.log" &
 pids+=($!)
+mfad_pid=$!  # systemd-socket-activate becomes setpriv, then mfad
 for _ in $(seq 100); do [ -S "$socket" ] && break; sleep 0.1; done
 [ -S "$socket" ] || fail "no socket at $socket"
 chmod 0666 "$socket"  # SocketMode= of the unit
 mfactl ping >/dev/null || fail "mfactl ping: $(cat "$work/mfad.log")"
-mfad_pid=${pids[0]}  # systemd-socket-activate became setpriv, then mfad
 [ "$(ps -o user=,comm= -p "$mfad_pid" | tr -s ' ')" = "mfad mfad" ] || fail "mfad does not run as user mfad"
 mfad_uid=$(id -u mfad)
 
