@@ -111,7 +111,7 @@ Awaitable<Outcome> handle_enroll_confirm(const RequestContext& ctx, const wire::
     };
     auto confirmed = co_await ctx.state.writes->submit<EnrollConfirm>(confirm);
     if (!confirmed) co_return internal_error(ctx, confirmed.error());
-    entry.result = *confirmed == EnrollConfirm::confirmed ? "ok" : *confirmed == EnrollConfirm::no_pending ? "no_pending" : "fail";
+    entry.result = enroll_confirm_name(*confirmed);
     journal_audit(entry);
     if (*confirmed == EnrollConfirm::wrong_code)
         co_return Outcome{ctx.error(wire::ErrorCode::refused, "wrong code, or one that can no longer be used: try again, or start over"), {}};

@@ -218,10 +218,14 @@ Result<EnrollConfirm> SqliteStore::confirm_enrollment(std::string_view user, std
                 "WHERE id = users.primary_factor AND state = 'active') THEN primary_factor ELSE ?2 END WHERE id = ?1");
             if (!enable) return enable.error();
             if (auto rc = enable->bind(1, user_id).bind(2, factor_id).run(); !rc) return rc.error();
+            // Other pending factors may have been started without a code (the
+            // account had none then): they prove nothing now, so they go.
+            auto others = db_.prepare("DELETE FROM factors WHERE user_id = ?1 AND state = 'pending' AND id != ?2");
+            if (!others) return others.error();
+            if (auto rc = others->bind(1, user_id).bind(2, factor_id).run(); !rc) return rc.error();
         }
     }
-    static constexpr const char* kResults[] = {"ok", "no_pending", "fail"};
-    entry.result = kResults[static_cast<int>(result)];
+    entry.result = enroll_confirm_name(result);
     if (auto rc = append_audit_row(db_, seal_, entry, now); !rc) return rc.error();
     if (auto rc = tx->commit(); !rc) return rc.error();
     return result;

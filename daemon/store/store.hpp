@@ -96,6 +96,12 @@ struct EnrollStarted {
 
 enum class EnrollConfirm { confirmed, no_pending, wrong_code };
 
+// The audit row's result for a confirmation.
+inline const char* enroll_confirm_name(EnrollConfirm result) {
+    static constexpr const char* kNames[] = {"ok", "no_pending", "fail"};
+    return kNames[static_cast<int>(result)];
+}
+
 enum class BackupCodesStored { stored, no_active_factor };
 
 struct BackupCodesOutcome {
@@ -263,8 +269,10 @@ public:
 
     // Activates pending factor `factor_id` if it was created at or after
     // pending_since and `proof` spends (a TOTP step becomes its replay guard;
-    // a sent code is used up). The first active factor becomes the primary.
-    // Audited as enroll_confirm.
+    // a sent code is used up), and drops the user's other pending factors: one
+    // started while the account had no factor was started without a code, and
+    // proves nothing once the account has one. The first active factor becomes
+    // the primary. Audited as enroll_confirm.
     virtual Result<EnrollConfirm> confirm_enrollment(std::string_view user, std::int64_t factor_id, const Claim& proof,
                                                      std::int64_t now, std::int64_t pending_since,
                                                      const AuditEntry& audit) = 0;

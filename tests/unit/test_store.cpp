@@ -349,6 +349,14 @@ void replay_protection_is_per_authenticator(void**) {
     auto user = *store->load_user("alice");
     assert_int_equal(user->factors[0].last_step, 102);
     assert_int_equal(user->factors[1].last_step, 101);
+    // A factor started while the account had none (so without a code) is
+    // dropped when another is confirmed: it proves nothing about holding that one.
+    auto early = store->start_enrollment("bob", totp(std::vector<std::uint8_t>(40, 4), "early"), 1200, peer_audit())->factor_id;
+    auto other = store->start_enrollment("bob", totp(std::vector<std::uint8_t>(40, 5), "other"), 1201, peer_audit())->factor_id;
+    assert_true(*store->confirm_enrollment("bob", other, step_claim(other, 10), 1210, 1000, peer_audit()) ==
+                EnrollConfirm::confirmed);
+    assert_true(*store->confirm_enrollment("bob", early, step_claim(early, 10), 1220, 1000, peer_audit()) ==
+                EnrollConfirm::no_pending);
     // Removing the tablet ends logins that checked it.
     assert_true(*store->remove_factor("alice", "tablet", 2002, peer_audit()) == FactorChange::changed);
     assert_true(store->record_attempt(on(kAliceApp, 103))->result == AttemptResult::factor_changed);
