@@ -12,11 +12,28 @@
 
 namespace mfa::cli {
 
+namespace {
+
+// A time as people type it: a date, a UTC time, or a duration from now
+// (`direction` -1: ago, +1: ahead).
+Result<std::int64_t> parse_when(const std::string& text, int direction, const std::string& option) {
+    if (auto span = parse_duration(text)) return static_cast<std::int64_t>(std::time(nullptr)) + direction * span->count();
+    for (const char* format : {"%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%d"}) {
+        std::tm tm{};
+        const char* end = strptime(text.c_str(), format, &tm);
+        if (end != nullptr && *end == '\0') return static_cast<std::int64_t>(timegm(&tm));
+    }
+    return make_error(option + ": use 2026-11-22, 2026-11-22T08:00:00Z, or a duration like 30m, 2h, 7d" +
+                      (direction < 0 ? " (ago)" : " (from now)"));
+}
+
+}  // namespace
+
 CommandResult run_admin_action(const GlobalOptions& global, const std::string& action, const std::string& user,
-                               const std::string& reason) {
+                               const std::string& reason, std::uint64_t until) {
     auto client = connect_daemon(global);
     if (!client) return client.error();
-    auto request = wire::encode(wire::AdminAction{user, action, reason}, client->next_request_id());
+    auto request = wire::encode(wire::AdminAction{user, action, reason, until}, client->next_request_id());
     auto done = call_and_decode(*client, request, wire::MessageType::done, wire::decode_done);
     if (!done) return done.error();
     Output out;
@@ -25,17 +42,22 @@ CommandResult run_admin_action(const GlobalOptions& global, const std::string& a
     return out;
 }
 
+CommandResult run_admin_grace(const GlobalOptions& global, const std::string& user, const std::string& until,
+                              const std::string& reason) {
+    if (until == "none") return run_admin_action(global, "grace", user, reason, 0);
+    auto when = parse_when(until, +1, "--until");
+    if (!when) return when.error();
+    if (*when <= 0) return make_error("--until: a time after 1970");
+    return run_admin_action(global, "grace", user, reason, static_cast<std::uint64_t>(*when));
+}
+
 namespace {
 
 Result<std::uint64_t> parse_since(const std::string& text) {
     if (text.empty()) return std::uint64_t{0};
-    if (auto ago = parse_duration(text)) return static_cast<std::uint64_t>(std::time(nullptr) - ago->count());
-    for (const char* format : {"%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%d"}) {
-        std::tm tm{};
-        const char* end = strptime(text.c_str(), format, &tm);
-        if (end != nullptr && *end == '\0') return static_cast<std::uint64_t>(timegm(&tm));
-    }
-    return make_error("--since: use 2026-11-22, 2026-11-22T08:00:00Z, or a duration ago like 30m, 2h, 7d");
+    auto when = parse_when(text, -1, "--since");
+    if (!when) return when.error();
+    return static_cast<std::uint64_t>(std::max<std::int64_t>(*when, 0));
 }
 
 // Rows are data, not ours to trust (rows from before names were checked, a

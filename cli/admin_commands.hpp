@@ -7,9 +7,14 @@
 
 namespace mfa::cli {
 
-// mfactl admin unlock|reset --user U [--reason R]
+// mfactl admin unlock|reset --user U [--reason R]; `until` is grace's alone.
 CommandResult run_admin_action(const GlobalOptions& global, const std::string& action, const std::string& user,
-                               const std::string& reason);
+                               const std::string& reason, std::uint64_t until = 0);
+
+// mfactl admin grace --user U --until T|none: until T the user may put
+// enrollment at login off; "none" goes back to enrollment.grace.
+CommandResult run_admin_grace(const GlobalOptions& global, const std::string& user, const std::string& until,
+                              const std::string& reason);
 
 struct AuditListOptions {
     std::string user;

@@ -13,7 +13,7 @@ Result<wire::Client> connect_daemon(const GlobalOptions& options) {
     client.timeout = std::chrono::seconds(10);
     client.trusted_uids = wire::default_trusted_uids();
     client.trusted_uids.push_back(getuid());
-    client.protocol_min = wire::kFactorsProtocol;
+    client.protocol_min = wire::kEnrollAtLoginProtocol;  // recovery-email, admin grace, the recovery address in status
     return wire::Client::connect(client);
 }
 

@@ -10,14 +10,10 @@
 #include "mfa/wire/factor_messages.hpp"
 #include "code_input.hpp"
 #include "mfa/utf8.hpp"
-#include "qr_code.hpp"
+#include "qr_png.hpp"
 
 namespace mfa::cli {
-namespace {
 
-// A user adding a factor to their own account proves a current one first:
-// a code from an authenticator app, or a backup code (asked only when they
-// have an active factor). Root and admins never do.
 Result<std::string> proof_for_new_factor(wire::Client& client, const std::string& user) {
     if (!acting_on_own_account(user)) return std::string();
     auto request = wire::encode(wire::MessageType::factors_list, wire::UserRequest{user}, client.next_request_id());
@@ -30,7 +26,6 @@ Result<std::string> proof_for_new_factor(wire::Client& client, const std::string
     return read_code("A current code from one of your factors (an authenticator app or a backup code): ");
 }
 
-}  // namespace
 CommandResult run_enroll_totp(const GlobalOptions& global, const EnrollTotpOptions& options) {
     auto user = user_or_self(options.user);
     if (!user) return user.error();

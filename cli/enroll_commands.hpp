@@ -38,4 +38,9 @@ CommandResult run_enroll_confirm(const GlobalOptions& global, const EnrollConfir
 // root proves possession with a current code, read from the terminal or stdin.
 CommandResult run_backup_codes_generate(const GlobalOptions& global, const std::string& user);
 
+// A user adding a factor (or a recovery address) to their own account proves
+// a current one first: a code from an authenticator app, or a backup code
+// (asked only when they have an active factor). Root and admins never do.
+Result<std::string> proof_for_new_factor(wire::Client& client, const std::string& user);
+
 }  // namespace mfa::cli

@@ -66,6 +66,8 @@ CommandResult run_factors_list(const GlobalOptions& global, const std::string& u
                     printable(f.description) + "\n";
     }
     if (!reply->factors.empty()) out.text += "(* the primary: the login menu's default)\n";
+    out.json["recovery_email"] = reply->recovery_email.empty() ? nlohmann::json(nullptr) : nlohmann::json(reply->recovery_email);
+    if (!reply->recovery_email.empty()) out.text += "Recovery email: " + printable(reply->recovery_email) + "\n";
     return out;
 }
 

@@ -8,6 +8,7 @@
 #include "disable_command.hpp"
 #include "enroll_commands.hpp"
 #include "factor_commands.hpp"
+#include "recovery_email_commands.hpp"
 #include "mfa/utf8.hpp"
 #include "mfa/wire/factor_messages.hpp"
 #include "ping_command.hpp"
@@ -87,6 +88,23 @@ int main(int argc, char** argv) {
     auto* reset = admin->add_subcommand("reset", "remove a user's factors, so the next login must enroll");
     reset->add_option("--user", admin_user, "the user")->required();
     reset->add_option("--reason", admin_reason, reason_help);
+    std::string grace_until;
+    auto* grace = admin->add_subcommand(
+        "grace", "let a user without a factor put enrollment at login off until a time (none: back to enrollment.grace)");
+    grace->add_option("--user", admin_user, "the user")->required();
+    grace->add_option("--until", grace_until, "2026-12-31, 2026-12-31T18:00:00Z, a duration from now like 14d, or none")
+        ->required();
+    grace->add_option("--reason", admin_reason, reason_help);
+
+    RecoveryEmailOptions recovery;
+    auto* recovery_email = app.add_subcommand("recovery-email", "the address that can reset your second factor if you lose it");
+    recovery_email->require_subcommand(1);
+    auto* recovery_set = recovery_email->add_subcommand("set", "send a code to a new address; it counts once confirmed");
+    recovery_set->add_option("--address", recovery.address, "a plain address: user@example.com")->required();
+    auto* recovery_confirm = recovery_email->add_subcommand("confirm", "confirm the new address with the code mailed to it");
+    recovery_confirm->add_option("--code", recovery.code, "the code from the email")->required();
+    for (auto* sub : {recovery_set, recovery_confirm})
+        sub->add_option("--user", recovery.user, "the user (root only; default: you)");
 
     mfa::wire::AdminDisable disable;
     auto* disable_cmd = admin->add_subcommand(
@@ -148,6 +166,9 @@ int main(int argc, char** argv) {
     if (*status) result = run_status(options, status_user);
     if (*unlock) result = run_admin_action(options, "unlock", admin_user, admin_reason);
     if (*reset) result = run_admin_action(options, "reset", admin_user, admin_reason);
+    if (*grace) result = run_admin_grace(options, admin_user, grace_until, admin_reason);
+    if (*recovery_set) result = run_recovery_email_set(options, recovery);
+    if (*recovery_confirm) result = run_recovery_email_confirm(options, recovery);
     if (*disable_cmd) result = run_admin_disable(options, disable);
     if (*backup_generate) result = run_backup_codes_generate(options, backup_user);
     if (*stats) result = run_stats(options);

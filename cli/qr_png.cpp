@@ -9,13 +9,13 @@
 #include <memory>
 #include <vector>
 
-#include "qr_code.hpp"
+#include "qr_png.hpp"
 
 namespace mfa::cli {
 namespace {
 
 constexpr int kScale = 8;
-constexpr int kQuietZone = 4;
+
 
 struct FileCloser {
     void operator()(FILE* f) const { fclose(f); }
@@ -40,7 +40,7 @@ Result<void> write_png(const QrMatrix& qr, const std::string& path) {
         close(fd);
         return make_error(path + ": " + strerror(errno));
     }
-    auto pixels = static_cast<png_uint_32>((qr.size + 2 * kQuietZone) * kScale);
+    auto pixels = static_cast<png_uint_32>((qr.size + 2 * kQrQuietZone) * kScale);
     std::vector<png_byte> row(pixels);
     PngWriter writer;
     if (writer.png == nullptr || writer.info == nullptr) return make_error("libpng could not start");
@@ -52,9 +52,9 @@ Result<void> write_png(const QrMatrix& qr, const std::string& path) {
                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     png_write_info(writer.png, writer.info);
     for (png_uint_32 py = 0; py < pixels; ++py) {
-        int y = static_cast<int>(py) / kScale - kQuietZone;
+        int y = static_cast<int>(py) / kScale - kQrQuietZone;
         for (png_uint_32 px = 0; px < pixels; ++px)
-            row[px] = qr.at(static_cast<int>(px) / kScale - kQuietZone, y) ? 0 : 255;
+            row[px] = qr.at(static_cast<int>(px) / kScale - kQrQuietZone, y) ? 0 : 255;
         png_write_row(writer.png, row.data());
     }
     png_write_end(writer.png, nullptr);

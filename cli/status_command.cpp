@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "mfa/utc_time.hpp"
+#include "mfa/utf8.hpp"
 #include "mfa/wire/login_messages.hpp"
 
 namespace mfa::cli {
@@ -43,7 +44,8 @@ CommandResult run_status(const GlobalOptions& global, const std::string& user_op
                 {"failures", status->failures},
                 {"locked_until", time_or_null(status->locked_until)},
                 {"backup_codes_remaining", status->backup_remaining},
-                {"mfa_disabled_until", time_or_null(status->disabled_until)}};
+                {"mfa_disabled_until", time_or_null(status->disabled_until)},
+                {"recovery_email", status->recovery_email.empty() ? nlohmann::json(nullptr) : nlohmann::json(status->recovery_email)}};
     out.text = "user:             " + status->user +
                "\nfactors:          " + (status->factors.empty() ? std::string("none (not enrolled)") : status->factors) +
                "\nenrolled at:      " + shown(out.json["enrolled_at"], "never") +
@@ -51,6 +53,7 @@ CommandResult run_status(const GlobalOptions& global, const std::string& user_op
                "\nfailures:         " + std::to_string(status->failures) +
                "\nlocked until:     " + shown(out.json["locked_until"], "not locked") +
                "\nbackup codes:     " + std::to_string(status->backup_remaining) + " left" +
+               "\nrecovery email:   " + (status->recovery_email.empty() ? std::string("none") : printable(status->recovery_email)) +
                (status->disabled_until == 0 ? std::string()
                                             : "\nMFA disabled:     until " + shown(out.json["mfa_disabled_until"], "") +
                                                   " (by the help desk; ends when the user enrolls)") +

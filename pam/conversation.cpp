@@ -60,12 +60,28 @@ void release(pam_response* responses, std::size_t n) {
 
 }  // namespace
 
-bool Conversation::show(const wire::Step& step, TypedAnswer& answer) {
+bool Conversation::converse(std::vector<pam_message>& messages, std::vector<std::string>& texts, TypedAnswer* answer) {
     const void* item = nullptr;
     if (pam_get_item(pamh_, PAM_CONV, &item) != PAM_SUCCESS || item == nullptr) return false;
     const auto* conv = static_cast<const pam_conv*>(item);
-    if (conv->conv == nullptr) return false;
+    if (conv->conv == nullptr || messages.empty() || messages.size() > PAM_MAX_NUM_MSG) return false;
+    std::vector<const pam_message*> pointers;
+    for (std::size_t i = 0; i < messages.size(); ++i) {
+        messages[i].msg = texts[i].c_str();
+        pointers.push_back(&messages[i]);
+    }
+    pam_response* responses = nullptr;
+    int rc = conv->conv(static_cast<int>(pointers.size()), pointers.data(), &responses, conv->appdata_ptr);
+    bool answered = rc == PAM_SUCCESS;
+    if (answer != nullptr) {
+        answered = answered && responses != nullptr && responses[pointers.size() - 1].resp != nullptr;
+        if (answered) answer->assign(responses[pointers.size() - 1].resp);
+    }
+    release(responses, pointers.size());
+    return answered;
+}
 
+bool Conversation::show(const wire::Step& step, TypedAnswer& answer) {
     // One call for the lines and the prompt: sshd's keyboard-interactive shows
     // the lines with the prompt, and a step costs one exchange with the person.
     std::vector<pam_message> messages;
@@ -74,26 +90,17 @@ bool Conversation::show(const wire::Step& step, TypedAnswer& answer) {
         add_lines(messages, texts, PAM_ERROR_MSG, step.errors);
         add_lines(messages, texts, PAM_TEXT_INFO, step.info);
     }
-    if (messages.size() >= PAM_MAX_NUM_MSG) return false;  // more than any conversation takes
     texts.push_back(printable(step.prompt));
     messages.push_back(pam_message{step.echo ? PAM_PROMPT_ECHO_ON : PAM_PROMPT_ECHO_OFF, nullptr});
-    std::vector<const pam_message*> pointers;
-    for (std::size_t i = 0; i < messages.size(); ++i) {
-        messages[i].msg = texts[i].c_str();
-        pointers.push_back(&messages[i]);
-    }
-    pam_response* responses = nullptr;
-    int rc = conv->conv(static_cast<int>(pointers.size()), pointers.data(), &responses, conv->appdata_ptr);
-    bool answered = rc == PAM_SUCCESS && responses != nullptr && responses[pointers.size() - 1].resp != nullptr;
-    if (answered) answer.assign(responses[pointers.size() - 1].resp);
-    release(responses, pointers.size());
-    return answered;
+    return converse(messages, texts, &answer);
 }
 
 void Conversation::say(int style, const std::string& text) {
-    if (silent_) return;
-    char* ignored = nullptr;
-    if (pam_prompt(pamh_, style, &ignored, "%s", printable(text).c_str()) == PAM_SUCCESS) free(ignored);
+    if (silent_ || text.empty()) return;
+    std::vector<pam_message> messages;
+    std::vector<std::string> texts;
+    add_lines(messages, texts, style, text);
+    converse(messages, texts, nullptr);
 }
 
 void Conversation::info(const std::string& text) { say(PAM_TEXT_INFO, text); }

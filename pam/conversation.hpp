@@ -5,6 +5,7 @@
 #include <security/pam_modules.h>
 
 #include <string>
+#include <vector>
 
 #include "mfa/wire/login_messages.hpp"
 #include "typed_answer.hpp"
@@ -23,6 +24,8 @@ public:
 
 private:
     void say(int style, const std::string& text);
+    // One pam_conv call; `answer` takes the reply to the last message, a prompt.
+    bool converse(std::vector<pam_message>& messages, std::vector<std::string>& texts, TypedAnswer* answer);
     pam_handle_t* pamh_;
     bool silent_;
 };

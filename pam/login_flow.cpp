@@ -3,6 +3,8 @@
 #include <security/pam_ext.h>
 #include <syslog.h>
 
+#include <sys/stat.h>
+
 #include <ctime>
 
 #include "conversation.hpp"
@@ -68,14 +70,42 @@ bool plausible_user_name(std::string_view user) {
            user.back() != ' ';
 }
 
-int not_enrolled(pam_handle_t* pamh, const ModuleArgs& args, Conversation& conv, const std::string& user) {
+// Can the person see a QR code and type at a prompt? sshd says "ssh"; a
+// console or su names a terminal device. cron ("cron"), a display (":0") or
+// sudo without a terminal (no PAM_TTY) cannot enroll at login.
+bool has_terminal(pam_handle_t* pamh) {
+    const void* value = nullptr;
+    if (pam_get_item(pamh, PAM_TTY, &value) != PAM_SUCCESS || value == nullptr) return false;
+    std::string tty = static_cast<const char*>(value);
+    if (tty == "ssh") return true;
+    if (tty.empty() || tty.find("..") != std::string::npos) return false;
+    std::string path = tty.front() == '/' ? tty : "/dev/" + tty;
+    struct stat st{};
+    return path.rfind("/dev/", 0) == 0 && stat(path.c_str(), &st) == 0 && S_ISCHR(st.st_mode);
+}
+
+// NOT_ENROLLED may say why (protocol 4: the enrollment grace ended on ...).
+int not_enrolled(pam_handle_t* pamh, const ModuleArgs& args, Conversation& conv, const std::string& user,
+                 const wire::Reply& reply) {
     if (args.nullok) {
         if (args.debug) pam_syslog(pamh, LOG_DEBUG, "%s has no second factor; nullok", user.c_str());
         return PAM_IGNORE;
     }
     pam_syslog(pamh, LOG_NOTICE, "%s has no second factor; denying (no nullok)", user.c_str());
-    conv.error("A second factor is required, but none is set up for this account. Ask your administrator.");
+    auto fields = reply.fields();
+    auto why = fields && fields->has(wire::Tag::message) ? wire::decode_done(*fields) : Result<wire::Done>(wire::Done{});
+    conv.error(why && !why->message.empty()
+                   ? why->message
+                   : "A second factor is required, but none is set up for this account. Ask your administrator.");
     return PAM_AUTH_ERR;
+}
+
+// EXEMPT: the help desk disabled this user's MFA for a while, or the user put
+// off enrollment within the grace period. Step aside, never PAM_SUCCESS.
+int exempt_verdict(pam_handle_t* pamh, const std::string& user, Conversation& conv, const wire::Done& notice) {
+    conv.info(notice.message);
+    pam_syslog(pamh, LOG_NOTICE, "%s: no second factor asked (%s)", user.c_str(), printable(notice.message).c_str());
+    return PAM_IGNORE;
 }
 
 // Reads a reply frame's fields or reports nonsense.
@@ -103,14 +133,11 @@ int deny_verdict(pam_handle_t* pamh, const ModuleArgs& args, Conversation& conv,
 int judge_begin(pam_handle_t* pamh, const ModuleArgs& args, Conversation& conv, const std::string& user,
                 const wire::Reply& reply) {
     switch (reply.type()) {
-        case wire::MessageType::not_enrolled: return not_enrolled(pamh, args, conv, user);
+        case wire::MessageType::not_enrolled: return not_enrolled(pamh, args, conv, user, reply);
         case wire::MessageType::exempt: {
-            // The help desk disabled this user's MFA for a while: step aside, never PAM_SUCCESS.
             auto notice = decoded<wire::Done>(reply, wire::decode_done);
             if (!notice) return unavailable(pamh, args, conv, "malformed EXEMPT");
-            conv.info(notice->message);
-            pam_syslog(pamh, LOG_NOTICE, "%s: second factor disabled by an administrator; skipped", user.c_str());
-            return PAM_IGNORE;
+            return exempt_verdict(pamh, user, conv, *notice);
         }
         case wire::MessageType::locked: {
             auto locked = decoded<wire::Locked>(reply, wire::decode_locked);
@@ -138,6 +165,11 @@ int judge_answer(pam_handle_t* pamh, const ModuleArgs& args, Conversation& conv,
             return PAM_SUCCESS;
         }
         case wire::MessageType::deny: return deny_verdict(pamh, args, conv, user, reply);
+        case wire::MessageType::exempt: {  // enrollment at login put off within the grace period
+            auto notice = decoded<wire::Done>(reply, wire::decode_done);
+            if (!notice) return no_verdict(pamh, conv, user, "malformed EXEMPT");
+            return exempt_verdict(pamh, user, conv, *notice);
+        }
         case wire::MessageType::locked: {
             auto locked = decoded<wire::Locked>(reply, wire::decode_locked);
             conv.error(lock_message(locked ? locked->until : 0));
@@ -147,6 +179,17 @@ int judge_answer(pam_handle_t* pamh, const ModuleArgs& args, Conversation& conv,
         // A factor that went away under a pending login is a failure, never nullok's "not enrolled".
         default: return no_verdict(pamh, conv, user, "unexpected reply to ANSWER");
     }
+}
+
+// NOTEs came before a step: shown in the same conversation call, before its lines.
+void with_notes(wire::Step& step, wire::Client& client) {
+    std::string notes;
+    for (auto& note : client.take_notes()) notes += note + "\n";
+    if (!notes.empty()) step.info = notes + step.info;
+}
+
+void show_notes(Conversation& conv, wire::Client& client) {
+    for (auto& note : client.take_notes()) conv.info(note);
 }
 
 // A BEGIN that failed: who decides depends on what mfad said.
@@ -187,13 +230,19 @@ int run_login(pam_handle_t* pamh, int flags, const ModuleArgs& args) {
                       wire_item(pamh, PAM_RHOST, wire::kMaxRhost),
                       wire_item(pamh, PAM_TTY, wire::kMaxTty),
                       static_cast<std::uint32_t>(args.tries),
-                      args.prompt};
+                      args.prompt,
+                      (args.enforce_enrollment ? wire::kEnforceEnrollment : 0u) |
+                          ((flags & PAM_SILENT) != 0 ? wire::kSilent : 0u) | (has_terminal(pamh) ? 0u : wire::kNoTerminal)};
     auto begin_frame = wire::encode(begin, client->next_request_id());
     auto reply = client->call(begin_frame);
     if (!reply) return begin_failed(pamh, args, conv, *client, user, reply.error());
-    if (reply->type() != wire::MessageType::step) return judge_begin(pamh, args, conv, user, *reply);
+    if (reply->type() != wire::MessageType::step) {
+        show_notes(conv, *client);
+        return judge_begin(pamh, args, conv, user, *reply);
+    }
     auto step = decoded<wire::Step>(*reply, wire::decode_step);
     if (!step) return unavailable(pamh, args, conv, "malformed STEP");
+    with_notes(*step, *client);
 
     // From here on mfad is judging this login: no failure is "unavailable".
     // mfad counts the tries and ends the login with a verdict; the bound on
@@ -209,9 +258,13 @@ int run_login(pam_handle_t* pamh, int flags, const ModuleArgs& args) {
             wire::encode_answer(step->session, usable ? typed.view() : std::string_view(), client->next_request_id());
         reply = client->call(answer_frame);
         if (!reply) return no_verdict(pamh, conv, user, reply.error().message);
-        if (reply->type() != wire::MessageType::step) return judge_answer(pamh, args, conv, user, *reply);
+        if (reply->type() != wire::MessageType::step) {
+            show_notes(conv, *client);
+            return judge_answer(pamh, args, conv, user, *reply);
+        }
         step = decoded<wire::Step>(*reply, wire::decode_step);
         if (!step) return no_verdict(pamh, conv, user, "malformed STEP");
+        with_notes(*step, *client);
     }
 }
 

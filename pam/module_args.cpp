@@ -44,6 +44,8 @@ bool parse_module_args(int argc, const char** argv, ModuleArgs& args, std::strin
             args.prompt = value;
         } else if (arg == "nullok") {
             args.nullok = true;
+        } else if (arg == "enforce_enrollment") {
+            args.enforce_enrollment = true;
         } else if (arg == "debug") {
             args.debug = true;
         } else {

@@ -1,4 +1,4 @@
-// pam_mfa.so's arguments: socket= timeout= tries= nullok fail_mode=secure|open prompt= debug
+// pam_mfa.so's arguments: socket= timeout= tries= nullok enforce_enrollment fail_mode=secure|open prompt= debug
 #pragma once
 
 #include <chrono>
@@ -13,6 +13,7 @@ struct ModuleArgs {
     std::chrono::milliseconds timeout{10000};
     int tries = 3;
     bool nullok = false;
+    bool enforce_enrollment = false;  // a user without a factor enrolls at login, grace or not
     FailMode fail_mode = FailMode::secure;
     std::string prompt;  // empty: the daemon's prompt
     bool debug = false;

@@ -79,6 +79,28 @@ struct Config {
         int max_per_hour = 1000;  // all users: the toll-fraud ceiling
     } sms;
 
+    // Users who have never enrolled: how long after the first login mfad saw
+    // they may still put enrollment off (0: no grace).
+    struct Enrollment {
+        Seconds grace{0};
+    } enrollment;
+
+    // mfad-notify's email channel: a sendmail-compatible program (no shell),
+    // the message on stdin.
+    struct Email {
+        std::vector<std::string> sendmail{"/usr/sbin/sendmail", "-t", "-i"};
+        std::string from = "mfad@localhost.localdomain";
+        Seconds timeout{5};  // one sendmail run, then it is killed (under notify.timeout)
+    } email;
+
+    // Self-serve recovery by email ("I lost my device"). Off by default: with
+    // it on, the password and the mailbox together replace the second factor.
+    struct Recovery {
+        bool email = false;
+        Seconds code_ttl{900};
+        int max_per_day = 3;  // codes (and address verifications) per user per day
+    } recovery;
+
     struct Metrics {
         std::string textfile;  // empty: no textfile
         Seconds interval{30};

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "mfa/duration.hpp"
+#include "mfa/email_address.hpp"
 
 namespace mfa::daemon {
 namespace {
@@ -207,6 +208,32 @@ void read_sms(const Reader& r, const YAML::Node& n, Config::Sms& out) {
     if (out.provider == SmsProvider::http && !n["http"]) r.fail(n, "sms.http", "is required when sms.provider is http");
 }
 
+void read_enrollment(const Reader& r, const YAML::Node& n, Config::Enrollment& out) {
+    r.only_keys(n, "enrollment", {"grace"});
+    if (n["grace"]) out.grace = r.duration(n["grace"], "enrollment.grace", Seconds(0), Seconds(365 * 86400));
+}
+
+void read_email(const Reader& r, const YAML::Node& n, Config::Email& out) {
+    r.only_keys(n, "email", {"sendmail", "from", "timeout"});
+    if (n["timeout"]) out.timeout = r.duration(n["timeout"], "email.timeout", Seconds(1), Seconds(30));
+    if (n["sendmail"]) {
+        out.sendmail = r.string_list(n["sendmail"], "email.sendmail");
+        if (out.sendmail.front().empty() || out.sendmail.front().front() != '/')
+            r.fail(n["sendmail"], "email.sendmail", "the program must be an absolute path");
+    }
+    if (n["from"]) {
+        out.from = r.text(n["from"], "email.from");
+        if (!valid_email_address(out.from)) r.fail(n["from"], "email.from", "must be a plain address (user@domain)");
+    }
+}
+
+void read_recovery(const Reader& r, const YAML::Node& n, Config::Recovery& out) {
+    r.only_keys(n, "recovery", {"email", "code_ttl", "max_per_day"});
+    if (n["email"]) out.email = r.choice<bool>(n["email"], "recovery.email", {{"on", true}, {"off", false}, {"true", true}, {"false", false}});
+    if (n["code_ttl"]) out.code_ttl = r.duration(n["code_ttl"], "recovery.code_ttl", Seconds(300), Seconds(86400));
+    if (n["max_per_day"]) out.max_per_day = r.integer(n["max_per_day"], "recovery.max_per_day", 1, 20);
+}
+
 void read_metrics(const Reader& r, const YAML::Node& n, Config::Metrics& out) {
     r.only_keys(n, "metrics", {"textfile", "interval"});
     if (n["textfile"]) out.textfile = r.absolute_path(n["textfile"], "metrics.textfile");
@@ -245,7 +272,7 @@ Config read_root(const Reader& r, const YAML::Node& root) {
     if (root.IsNull()) return c;  // an empty file means every default
     r.only_keys(root, "",
                 {"socket", "database", "key_file", "issuer", "admin_group", "totp", "backup_codes", "lockout", "disable",
-                 "notify", "sms", "metrics", "connections", "durability"});
+                 "notify", "sms", "enrollment", "email", "recovery", "metrics", "connections", "durability"});
     if (root["socket"]) c.socket = r.absolute_path(root["socket"], "socket");
     if (root["database"]) c.database = r.absolute_path(root["database"], "database");
     if (root["key_file"]) c.key_file = r.absolute_path(root["key_file"], "key_file");
@@ -265,6 +292,11 @@ Config read_root(const Reader& r, const YAML::Node& root) {
     if (root["sms"]) read_sms(r, root["sms"], c.sms);
     if (c.sms.timeout >= c.notify.timeout)
         r.fail(root, "sms.timeout", "must be shorter than notify.timeout, so mfad hears how a send ended");
+    if (root["enrollment"]) read_enrollment(r, root["enrollment"], c.enrollment);
+    if (root["email"]) read_email(r, root["email"], c.email);
+    if (root["recovery"]) read_recovery(r, root["recovery"], c.recovery);
+    if (c.email.timeout >= c.notify.timeout)
+        r.fail(root, "email.timeout", "must be shorter than notify.timeout, so mfad hears how a send ended");
     if (root["metrics"]) read_metrics(r, root["metrics"], c.metrics);
     if (root["connections"]) read_connections(r, root["connections"], c.connections);
     if (root["durability"])

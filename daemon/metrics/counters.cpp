@@ -22,6 +22,10 @@ constexpr std::array<Describe, static_cast<std::size_t>(Counter::count_)> kCount
     {"mfad_sms_sent_total", "Text messages the provider accepted."},
     {"mfad_sms_failed_total", "Text messages the sender or provider failed to send."},
     {"mfad_sms_rate_limited_total", "Text messages refused by a cap (resend delay, per user, per number, global)."},
+    {"mfad_enrollments_skipped_total", "Logins that put enrollment off within the grace period."},
+    {"mfad_emails_sent_total", "Emails (recovery address checks, recovery codes, notices) the sender accepted."},
+    {"mfad_emails_failed_total", "Emails the sender failed to send."},
+    {"mfad_recoveries_total", "Second factors reset by a recovery code."},
 }};
 
 }  // namespace

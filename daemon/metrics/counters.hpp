@@ -23,6 +23,10 @@ enum class Counter : std::size_t {
     sms_sent,
     sms_failed,
     sms_rate_limited,
+    enrollments_skipped,
+    emails_sent,
+    emails_failed,
+    recoveries,
     count_
 };
 

@@ -74,8 +74,9 @@ int run_notify(const std::string& config_path, bool check_only) {
         return 1;
     }
     ServerLimits limits;
-    limits.deadline = config->sms.timeout + std::chrono::seconds(5);
-    NotifyServer server(std::move(*acceptor), *uid, std::move(*sms), limits);
+    limits.deadline = std::max(config->sms.timeout, config->email.timeout) + std::chrono::seconds(5);
+    auto email = std::make_unique<CommandProvider>(config->email.sendmail, config->email.timeout);
+    NotifyServer server(std::move(*acceptor), *uid, std::move(*sms), std::move(email), config->email.from, limits);
     boost::asio::signal_set stop(io, SIGTERM, SIGINT);
     stop.async_wait([&](const boost::system::error_code& ec, int) {
         if (ec) return;

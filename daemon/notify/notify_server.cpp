@@ -1,14 +1,18 @@
 #include "notify/notify_server.hpp"
 
+#include <time.h>
+
 #include <sys/socket.h>
 
 #include <algorithm>
 #include <optional>
 
 #include "mfa/async/frame_io.hpp"
+#include "mfa/email_address.hpp"
 #include "mfa/version.hpp"
 #include "mfa/wire/factor_messages.hpp"
 #include "mfa/wire/messages.hpp"
+#include "notify/mail_message.hpp"
 #include "sys/log.hpp"
 #include "sys/rate_limit.hpp"
 
@@ -40,8 +44,14 @@ bool is_e164(std::string_view number) {
 
 }  // namespace
 
-NotifyServer::NotifyServer(daemon::Acceptor acceptor, uid_t client_uid, std::unique_ptr<Provider> sms, ServerLimits limits)
-    : acceptor_(std::move(acceptor)), client_uid_(client_uid), sms_(std::move(sms)), limits_(limits) {}
+NotifyServer::NotifyServer(daemon::Acceptor acceptor, uid_t client_uid, std::unique_ptr<Provider> sms,
+                           std::unique_ptr<Provider> email, std::string mail_from, ServerLimits limits)
+    : acceptor_(std::move(acceptor)),
+      client_uid_(client_uid),
+      sms_(std::move(sms)),
+      email_(std::move(email)),
+      mail_from_(std::move(mail_from)),
+      limits_(limits) {}
 
 void NotifyServer::stop() {
     boost::system::error_code ignored;
@@ -124,27 +134,46 @@ daemon::Awaitable<void> NotifyServer::answer(daemon::Socket& socket) {
         co_return;
     }
     std::string correlation = std::to_string(request->correlation);
-    // mfad sends E.164 only; anything else must not reach a program's argv (an
-    // option like "-e") or a provider's form, whoever the peer was.
-    if (!is_e164(request->destination)) {
-        co_await reply_error(socket, wire::ErrorCode::malformed, "the destination is not an E.164 number", id);
+    // mfad sends E.164 numbers and plain addresses only; anything else must not
+    // reach a program's argv (an option like "-e"), a provider's form or a
+    // mail header, whoever the peer was.
+    bool email = request->channel == "email";
+    if (email ? !valid_email_address(request->destination) : !is_e164(request->destination)) {
+        co_await reply_error(socket, wire::ErrorCode::malformed,
+                             email ? "the destination is not a plain email address" : "the destination is not an E.164 number", id);
         co_return;
     }
-    if (request->channel != "sms" || !sms_) {
+    Provider* provider = email ? email_.get() : request->channel == "sms" ? sms_.get() : nullptr;
+    if (provider == nullptr) {
         std::string why = "no provider for channel " + request->channel;
         co_await reply_error(socket, wire::ErrorCode::unsupported, why, id);
         co_return;
     }
+    std::string channel = email ? "email" : "sms";
     OutgoingMessage message{std::move(request->destination), std::move(request->text)};
-    auto sent = co_await sms_->send(message);
+    std::string message_id;
+    if (email) {
+        MailParts parts{mail_from_, message.destination, request->subject, message.text,
+                        static_cast<std::int64_t>(time(nullptr)), request->correlation};
+        auto mail = build_mail_message(parts);
+        explicit_bzero(message.text.data(), message.text.size());
+        if (!mail) {
+            co_await reply_error(socket, wire::ErrorCode::malformed, mail.error().message, id);
+            co_return;
+        }
+        message.text = std::move(*mail);
+        message_id = mail_message_id(parts);
+    }
+    auto sent = co_await provider->send(message);
     explicit_bzero(message.text.data(), message.text.size());
     explicit_bzero(message.destination.data(), message.destination.size());
     if (!sent) {
-        log::warning("not sent", {{"MFA_CHANNEL", "sms"}, {"MFA_CORRELATION", correlation}, {"MFA_REASON", sent.error().message}});
+        log::warning("not sent", {{"MFA_CHANNEL", channel}, {"MFA_CORRELATION", correlation}, {"MFA_REASON", sent.error().message}});
         co_await reply_error(socket, wire::ErrorCode::refused, sent.error().message, id);
         co_return;
     }
-    log::info("sent", {{"MFA_CHANNEL", "sms"}, {"MFA_CORRELATION", correlation}, {"MFA_MESSAGE_ID", *sent}});
+    if (sent->empty()) *sent = clean_message_id(message_id);
+    log::info("sent", {{"MFA_CHANNEL", channel}, {"MFA_CORRELATION", correlation}, {"MFA_MESSAGE_ID", *sent}});
     auto done = wire::encode(wire::NotifySent{*sent}, id);
     std::vector<wire::FrameWriter*> frames{&done};
     (void)co_await async::write_frames(socket, frames);

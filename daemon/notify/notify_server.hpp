@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 #include <sys/types.h>
 
 #include "notify/provider.hpp"
@@ -18,7 +19,9 @@ struct ServerLimits {
 
 class NotifyServer {
 public:
-    NotifyServer(daemon::Acceptor acceptor, uid_t client_uid, std::unique_ptr<Provider> sms, ServerLimits limits);
+    // Email goes out through `email` (sendmail) with headers from `mail_from`.
+    NotifyServer(daemon::Acceptor acceptor, uid_t client_uid, std::unique_ptr<Provider> sms,
+                 std::unique_ptr<Provider> email, std::string mail_from, ServerLimits limits);
     // Accepts until stop().
     daemon::Awaitable<void> run();
     void stop();
@@ -30,6 +33,8 @@ private:
     daemon::Acceptor acceptor_;
     uid_t client_uid_;
     std::unique_ptr<Provider> sms_;
+    std::unique_ptr<Provider> email_;
+    std::string mail_from_;
     ServerLimits limits_;
     int open_ = 0;       // mfad's connections
     int refusing_ = 0;   // anyone else's, being told no

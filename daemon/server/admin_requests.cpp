@@ -2,11 +2,35 @@
 // The audit walk runs on the background thread: it takes seconds on a big table.
 #include "audit/audit_journal.hpp"
 #include "auth/authority.hpp"
+#include "mfa/utc_time.hpp"
 #include "mfa/wire/admin_messages.hpp"
 #include "mfa/wire/login_messages.hpp"
 #include "server/request_handler.hpp"
 
 namespace mfa::daemon {
+namespace {
+
+// How far ahead an admin's grace may reach: a year, like enrollment.grace.
+constexpr std::int64_t kMaxGraceSeconds = 365 * 86400;
+
+Awaitable<Outcome> grant_grace(const RequestContext& ctx, const wire::AdminAction& request, AuditEntry entry) {
+    std::int64_t now = DaemonState::now();
+    auto until = static_cast<std::int64_t>(std::min<std::uint64_t>(request.until, static_cast<std::uint64_t>(now + kMaxGraceSeconds)));
+    if (request.until > static_cast<std::uint64_t>(now + kMaxGraceSeconds))
+        co_return Outcome{ctx.error(wire::ErrorCode::refused, "a grace may reach a year ahead at most"), {}};
+    entry.detail += std::string(entry.detail.empty() ? "" : " ") + "until=" + std::to_string(until);
+    auto set = [user = request.user, until, now, entry](Store& store) { return store.set_grace(user, until, now, entry); };
+    if (auto rc = co_await ctx.state.writes->submit<void>(set); !rc) co_return internal_error(ctx, rc.error());
+    entry.event = "grace";
+    entry.user = request.user;
+    entry.result = "ok";
+    journal_audit(entry);
+    std::string message = until == 0 ? request.user + ": the grace is enrollment.grace again"
+                                     : request.user + " may put enrollment at login off until " + utc_time(until);
+    co_return Outcome{wire::encode(wire::Done{message}, ctx.request_id), {}};
+}
+
+}  // namespace
 
 Awaitable<Outcome> handle_admin_action(const RequestContext& ctx, const wire::PayloadReader& payload) {
     auto request = wire::decode_admin_action(payload);
@@ -15,8 +39,9 @@ Awaitable<Outcome> handle_admin_action(const RequestContext& ctx, const wire::Pa
     if (auto refused = co_await refuse_non_admin(ctx, request->user, request->action)) co_return std::move(*refused);
     if (auto refused = co_await resolve_admin_target(ctx, request->user, request->action)) co_return std::move(*refused);
 
-    auto kind = request->action == "reset" ? AdminActionKind::reset : AdminActionKind::unlock;
     AuditEntry entry{"", "", "", "", "", ctx.peer.uid, request->reason.empty() ? "" : "reason=" + request->reason};
+    if (request->action == "grace") co_return co_await grant_grace(ctx, *request, entry);
+    auto kind = request->action == "reset" ? AdminActionKind::reset : AdminActionKind::unlock;
     auto act = [user = request->user, kind, now = DaemonState::now(), entry](Store& store) {
         return store.admin_action(user, kind, now, entry);
     };

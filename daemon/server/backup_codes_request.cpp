@@ -8,6 +8,7 @@
 #include "factors/backup_codes/backup_codes.hpp"
 #include "mfa/wire/login_messages.hpp"
 #include "server/authorize_user_request.hpp"
+#include "server/new_backup_codes.hpp"
 #include "server/possession.hpp"
 
 namespace mfa::daemon {
@@ -37,34 +38,50 @@ Awaitable<Outcome> handle_backup_codes_generate(const RequestContext& ctx, const
         if (auto refused = co_await check_possession(ctx, request->user, request->code, "", false, "backup_codes"))
             co_return std::move(*refused);
     OPENSSL_cleanse(request->code.data(), request->code.size());
-    const auto config = ctx.state.config;  // kept alive across the wait below
-
-    auto codes = generate_backup_codes(config->backup_codes.count, config->backup_codes.length);
-    if (!codes) co_return internal_error(ctx, codes.error());
-    auto set = hash_backup_code_set(*codes);
-    if (!set) {
-        wipe(*codes);
-        co_return internal_error(ctx, set.error());
-    }
-    AuditEntry entry{"", "", "", "", "", ctx.peer.uid, ""};
-    auto replace = [user = request->user, set = std::move(*set), now = DaemonState::now(), entry](Store& store) {
-        return store.replace_backup_codes(user, set, now, entry);
-    };
-    auto stored = co_await ctx.state.writes->submit<BackupCodesOutcome>(replace);
-    if (!stored || stored->result != BackupCodesStored::stored) wipe(*codes);
-    if (!stored) co_return internal_error(ctx, stored.error());
-    if (stored->result == BackupCodesStored::no_active_factor)
-        co_return refused(ctx, "no active factor for " + request->user + ": enroll one first ('mfactl enroll totp')");
-    entry.event = "backup_codes_generate";
-    entry.user = request->user;
-    entry.result = "ok";
-    journal_audit(entry);
-    ctx.state.counters.add(Counter::backup_codes_generated);
-
-    wire::BackupCodes reply{request->user, std::move(*codes)};
+    auto made = co_await make_backup_codes(ctx, request->user);
+    if (made.refusal) co_return std::move(*made.refusal);
+    wire::BackupCodes reply{request->user, std::move(made.codes)};
     auto frame = wire::encode(reply, ctx.request_id);
     wipe(reply.codes);
     co_return Outcome{std::move(frame), {}};
+}
+
+NewBackupCodes::~NewBackupCodes() { wipe(codes); }
+
+Awaitable<NewBackupCodes> make_backup_codes(const RequestContext& ctx, const std::string& user) {
+    const auto config = ctx.state.config;  // kept alive across the wait below
+    NewBackupCodes out;
+    auto codes = generate_backup_codes(config->backup_codes.count, config->backup_codes.length);
+    if (!codes) {
+        out.refusal = internal_error(ctx, codes.error());
+        co_return out;
+    }
+    out.codes = std::move(*codes);
+    auto set = hash_backup_code_set(out.codes);
+    if (!set) {
+        out.refusal = internal_error(ctx, set.error());
+        co_return out;
+    }
+    AuditEntry entry{"", "", "", "", "", ctx.peer.uid, ""};
+    auto replace = [user, set = std::move(*set), now = DaemonState::now(), entry](Store& store) {
+        return store.replace_backup_codes(user, set, now, entry);
+    };
+    auto stored = co_await ctx.state.writes->submit<BackupCodesOutcome>(replace);
+    if (!stored) {
+        out.refusal = internal_error(ctx, stored.error());
+    } else if (stored->result == BackupCodesStored::no_active_factor) {
+        out.refusal = refused(ctx, "no active factor for " + user + ": enroll one first ('mfactl enroll totp')");
+    } else {
+        entry.event = "backup_codes_generate";
+        entry.user = user;
+        entry.result = "ok";
+        journal_audit(entry);
+        ctx.state.counters.add(Counter::backup_codes_generated);
+        co_return out;
+    }
+    wipe(out.codes);
+    out.codes.clear();
+    co_return out;
 }
 
 }  // namespace mfa::daemon

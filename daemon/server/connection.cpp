@@ -95,6 +95,7 @@ Awaitable<void> Connection::serve() {
         }
         auto outcome = co_await server_.handler().handle(peer_, state_, header, *payload);
         if (outcome.violation) server_.log_violation(peer_, *outcome.violation);
+        for (auto notes = std::exchange(state_.notes, {}); auto& note : notes) co_await send(note);
         co_await send(outcome.reply);
         if (outcome.violation) break;
     }
@@ -176,6 +177,7 @@ Awaitable<bool> Connection::handshake(const wire::Header& header, const wire::Pa
         co_await send(reply);
         co_return false;
     }
+    state_.protocol = chosen;
     auto reply = wire::encode(wire::HelloOk{chosen, std::string("mfad/") + kVersion}, header.request_id);
     co_await send(reply);
     co_return socket_.is_open();

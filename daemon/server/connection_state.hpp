@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "mfa/wire/tlv.hpp"
 #include "server/pending_logins.hpp"
 #include "store/store.hpp"
 
@@ -16,6 +17,13 @@ struct LoginSession {
     // Where the person is: the menu, the backup code prompt, or a factor's prompt (>= 0).
     static constexpr int kMenu = -1;
     static constexpr int kBackupCodes = -2;
+    // Enrollment at login: the code that confirms the new authenticator, the
+    // offer of backup codes, and the codes shown.
+    static constexpr int kEnrollCode = -3;
+    static constexpr int kOfferBackupCodes = -4;
+    static constexpr int kBackupCodesShown = -5;
+    // "I lost my device": the code sent to the recovery address.
+    static constexpr int kRecoveryCode = -6;
 
     std::uint32_t id = 0;
     std::string user;  // canonical (NSS) name
@@ -35,9 +43,20 @@ struct LoginSession {
     std::uint32_t tries_left = 1;  // wrong answers still allowed in this login
     std::string prompt;            // the authenticator code prompt (the module's prompt=, or mfad's)
     PendingLogins::Ticket place;   // this login's place among the user's pending logins
+    // Enrollment at login: the pending authenticator, and until when Enter
+    // puts enrollment off (0: it cannot be put off).
+    std::optional<FactorRecord> enrolling;
+    std::int64_t skip_until = 0;
+    // "I lost my device": the sealed recovery address (empty: not offered),
+    // and the end of the recovery code sent to it, if one is outstanding.
+    std::vector<std::uint8_t> recovery_email;
+    std::int64_t recovery_code_expires = 0;
 };
 
 struct ConnectionState {
+    std::uint16_t protocol = 0;  // agreed at HELLO
+    // NOTEs to send before the reply of the request being answered.
+    std::vector<wire::FrameWriter> notes;
     std::optional<LoginSession> login;
     std::uint32_t last_session_id = 0;
     // Ends this connection: what a newer login of the same user does to an old one.

@@ -5,7 +5,7 @@
 
 #include "config/config.hpp"
 #include "crypto/secret_box.hpp"
-#include "factors/sms/sent_codes.hpp"
+#include "sender/sent_codes.hpp"
 #include "metrics/counters.hpp"
 #include "server/background.hpp"
 #include "server/pending_logins.hpp"

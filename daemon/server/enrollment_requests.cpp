@@ -7,6 +7,7 @@
 #include "mfa/wire/factor_messages.hpp"
 #include "server/authorize_user_request.hpp"
 #include "server/possession.hpp"
+#include "server/recovery_email_requests.hpp"
 
 namespace mfa::daemon {
 namespace {
@@ -140,6 +141,7 @@ Awaitable<Outcome> handle_user_status(const RequestContext& ctx, const wire::Pay
         if (record.locked_until > now) reply.locked_until = static_cast<std::uint64_t>(record.locked_until);
         reply.backup_remaining = static_cast<std::uint32_t>(record.backup_remaining);
         if (record.active().empty() && record.disabled_until > now) reply.disabled_until = static_cast<std::uint64_t>(record.disabled_until);
+        if (ctx.connection.protocol >= wire::kEnrollAtLoginProtocol) reply.recovery_email = shown_recovery_email(ctx.state, record);
     }
     co_return Outcome{wire::encode(reply, ctx.request_id), {}};
 }

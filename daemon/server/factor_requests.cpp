@@ -6,6 +6,7 @@
 #include "mfa/wire/factor_messages.hpp"
 #include "server/authorize_user_request.hpp"
 #include "server/possession.hpp"
+#include "server/recovery_email_requests.hpp"
 
 namespace mfa::daemon {
 namespace {
@@ -86,7 +87,9 @@ Awaitable<Outcome> handle_factors_list(const RequestContext& ctx, const wire::Pa
     if (!user) co_return internal_error(ctx, user.error());
     UserRecord empty;
     empty.name = request->user;
-    co_return Outcome{wire::encode(list(ctx.state, *user ? **user : empty), ctx.request_id), {}};
+    auto reply = list(ctx.state, *user ? **user : empty);
+    if (ctx.connection.protocol >= wire::kEnrollAtLoginProtocol) reply.recovery_email = shown_recovery_email(ctx.state, *user ? **user : empty);
+    co_return Outcome{wire::encode(reply, ctx.request_id), {}};
 }
 
 Awaitable<Outcome> handle_factor_change(const RequestContext& ctx, const wire::PayloadReader& payload) {

@@ -2,6 +2,7 @@
 
 #include "factors/backup_codes/backup_codes.hpp"
 #include "factors/factor_registry.hpp"
+#include "server/recovery_at_login.hpp"
 
 namespace mfa::daemon {
 namespace {
@@ -10,11 +11,17 @@ bool offers_backup(const LoginSession& login) { return login.backup && login.bac
 
 int backup_entry(const LoginSession& login) { return offers_backup(login) ? static_cast<int>(login.factors.size()) + 1 : 0; }
 
-int entries(const LoginSession& login) { return static_cast<int>(login.factors.size()) + (offers_backup(login) ? 1 : 0); }
+bool offers_recovery(const LoginSession& login) { return !login.recovery_email.empty(); }
+
+int entries(const LoginSession& login) {
+    return static_cast<int>(login.factors.size()) + (offers_backup(login) ? 1 : 0) + (offers_recovery(login) ? 1 : 0);
+}
+
+int recovery_entry(const LoginSession& login) { return offers_recovery(login) ? entries(login) : 0; }
 
 }  // namespace
 
-bool has_menu(const LoginSession& login) { return login.factors.size() >= 2; }
+bool has_menu(const LoginSession& login) { return login.factors.size() >= 2 || offers_recovery(login); }
 
 wire::Step menu_step(const DaemonState& state, const LoginSession& login, std::string errors) {
     std::string info = "Second factor for " + login.user + ":";
@@ -25,6 +32,7 @@ wire::Step menu_step(const DaemonState& state, const LoginSession& login, std::s
                 (f.primary ? " (default)" : "");
     }
     if (offers_backup(login)) info += "\n  " + std::to_string(backup_entry(login)) + ") backup code";
+    if (offers_recovery(login)) info += "\n  " + std::to_string(recovery_entry(login)) + ") I lost my device";
     // The prompt alone must do under PAM_SILENT, which hides the lines above.
     std::string prompt = "Choose 1-" + std::to_string(entries(login)) + " (Enter: 1), or type a code: ";
     // Echoed, as a choice is: the module takes an empty answer at a hidden
@@ -39,6 +47,7 @@ std::optional<int> menu_choice(const LoginSession& login, std::string_view answe
     int n = answer[0] - '0';
     if (n > entries(login)) return std::nullopt;
     if (n == backup_entry(login)) return LoginSession::kBackupCodes;
+    if (n == recovery_entry(login)) return LoginSession::kRecoveryCode;
     return n - 1;
 }
 
@@ -53,6 +62,12 @@ Result<std::vector<Claim>> claims_for(const DaemonState& state, const LoginSessi
         claims.push_back(Claim{Claim::Spend::backup_code, 0, 0, std::move(*hash), "backup_code"});
     }
     if (login.at == LoginSession::kBackupCodes) return claims;
+    if (login.at == LoginSession::kRecoveryCode) {
+        auto claim = recovery_claim(state, login, answer, now);
+        if (!claim) return claim.error();
+        if (*claim) claims.push_back(std::move(**claim));
+        return claims;
+    }
     for (std::size_t i = 0; i < login.factors.size(); ++i) {
         const FactorRecord& f = login.factors[i];
         const Factor* kind = find_factor(f.kind);

@@ -11,14 +11,15 @@
 
 namespace mfa::daemon {
 
-// Does this login offer a menu? Two or more factors do; backup codes are then one more entry.
+// Does this login offer a menu? Two or more factors do, and "I lost my
+// device" does; backup codes are then one more entry.
 bool has_menu(const LoginSession& login);
 
 // The menu: one line per factor, the primary first and marked, then backup codes.
 wire::Step menu_step(const DaemonState& state, const LoginSession& login, std::string errors);
 
 // What the answer picks at the menu: a factor index, LoginSession::kBackupCodes,
-// or nullopt when it is not a choice (then it is a code). Enter picks the primary.
+// LoginSession::kRecoveryCode, or nullopt when it is not a choice (then it is a code). Enter picks the primary.
 std::optional<int> menu_choice(const LoginSession& login, std::string_view answer);
 
 // What `answer` may spend where the login is: at the menu, every factor that

@@ -7,7 +7,10 @@
 #include "mfa/utc_time.hpp"
 #include "mfa/wire/login_messages.hpp"
 #include "server/authorize_user_request.hpp"
+#include "server/enroll_at_login.hpp"
+#include "server/login_common.hpp"
 #include "server/login_menu.hpp"
+#include "server/recovery_at_login.hpp"
 #include "sys/log.hpp"
 
 namespace mfa::daemon {
@@ -25,25 +28,8 @@ wire::FrameWriter ask_again(const RequestContext& ctx, const LoginSession& login
     return wire::encode(wire::Step{login.id, std::move(errors), "", login.step_prompt, false}, ctx.request_id);
 }
 
-// The end of a failed login.
 Outcome denied(const RequestContext& ctx, std::string message, bool exhausted = false) {
-    ctx.connection.login.reset();
-    return Outcome{wire::encode(wire::Deny{std::move(message), exhausted}, ctx.request_id), {}};
-}
-
-Outcome locked(const RequestContext& ctx, std::int64_t until) {
-    ctx.connection.login.reset();
-    return reply(ctx, wire::encode(wire::Locked{static_cast<std::uint64_t>(until)}, ctx.request_id));
-}
-
-// The help desk disabled this user's MFA: the login skips the second factor
-// (PAM_IGNORE), and that is audited like any other way in.
-Awaitable<Outcome> exempt(const RequestContext& ctx, const AuditEntry& entry, std::int64_t until) {
-    journal_audit(entry);
-    if (auto rc = co_await audit(ctx, entry); !rc) co_return internal_error(ctx, rc.error());
-    std::string message = "Your second factor was disabled by the help desk until " + utc_time(until) +
-                          ". Set up your authenticator again now: mfactl enroll totp";
-    co_return reply(ctx, wire::encode(wire::Done{message}, ctx.request_id, wire::MessageType::exempt));
+    return login_denied(ctx, std::move(message), exhausted);
 }
 
 std::string backup_message(const AttemptOutcome& outcome) {
@@ -64,6 +50,7 @@ void count(Counters& counters, const AttemptOutcome& outcome, std::int64_t now) 
 // that sends a code sends it now. A factor that cannot be used now (a cap,
 // the sender down) leaves the login where it was, with the reason shown.
 Awaitable<Outcome> choose(const RequestContext& ctx, LoginSession& login, int choice) {
+    if (choice == LoginSession::kRecoveryCode) co_return co_await request_recovery(ctx, login, false);
     if (choice == LoginSession::kBackupCodes) {
         login.at = choice;
         login.step_prompt = "Backup code: ";
@@ -108,28 +95,24 @@ Awaitable<Outcome> handle_begin(const RequestContext& ctx, const wire::PayloadRe
 
     auto user = ctx.state.store->load_user(name);
     if (!user) co_return internal_error(ctx, user.error());
+    const auto config = ctx.state.config;
     std::int64_t now = DaemonState::now();
     auto factors = *user ? login_factors(**user) : std::vector<FactorRecord>();
     if (factors.empty() && *user && (*user)->disabled_until > now) {
         AuditEntry entry{"exempt", name, "ok", request->service, request->rhost, ctx.peer.uid,
                          "disabled_until=" + std::to_string((*user)->disabled_until)};
-        co_return co_await exempt(ctx, entry, (*user)->disabled_until);
+        std::string message = "Your second factor was disabled by the help desk until " +
+                              utc_time((*user)->disabled_until) + ". Set up your authenticator again now: mfactl enroll totp";
+        co_return co_await login_exempt(ctx, entry, message);
     }
-    if (factors.empty()) co_return reply(ctx, wire::encode_empty(wire::MessageType::not_enrolled, ctx.request_id));
-    if ((*user)->locked_until > now) co_return locked(ctx, (*user)->locked_until);
+    if (factors.empty()) co_return co_await begin_without_factor(ctx, *request, name, *user ? &**user : nullptr);
+    if ((*user)->locked_until > now) co_return login_locked(ctx, (*user)->locked_until);
 
-    int evicted = 0;
-    auto place = ctx.state.logins->add(name, ctx.connection.end_connection, evicted);
-    if (evicted > 0 && ctx.state.eviction_log.allow())
-        log::notice("older pending logins ended by a newer one",
-                    {{"MFA_USER", name},
-                     {"MFA_EVICTED", std::to_string(evicted)},
-                     {"MFA_SUPPRESSED", std::to_string(ctx.state.eviction_log.take_suppressed())}});
-    std::string prompt = request->prompt.empty() ? "Verification code: " : request->prompt;
-    auto& login = ctx.connection.login.emplace(LoginSession{++ctx.connection.last_session_id, name, request->service,
-                                                            request->rhost, now, std::move(factors), (*user)->backup,
-                                                            (*user)->backup_remaining, LoginSession::kMenu, "", "",
-                                                            request->tries, std::move(prompt), std::move(place)});
+    auto& login = open_login(ctx, *request, name, now, std::move(factors), &**user);
+    if (recovery_offered(*config, **user)) {
+        login.recovery_email = (*user)->recovery_email;
+        login.recovery_code_expires = (*user)->recovery_code_expires;
+    }
     // The fast path: one factor's prompt comes in the reply to BEGIN.
     if (!has_menu(login)) co_return co_await choose(ctx, login, 0);
     co_return reply(ctx, wire::encode(menu_step(ctx.state, login, ""), ctx.request_id));
@@ -161,7 +144,10 @@ Awaitable<Outcome> handle_answer(const RequestContext& ctx, const wire::PayloadR
     bool expired = now - login->started > config->connections.login_timeout.count();
     bool usable = !expired && request->code.size() <= wire::kMaxCode;
 
+    if (at_enrollment(*login)) co_return co_await answer_enrollment(ctx, *login, request->code, expired);
     // A menu choice, or a request for a new code, is no attempt: nothing is counted.
+    if (usable && login->at == LoginSession::kRecoveryCode && request->code == "r")
+        co_return co_await request_recovery(ctx, *login, true);
     if (usable && login->at == LoginSession::kMenu)
         if (auto choice = menu_choice(*login, request->code)) co_return co_await choose(ctx, *login, *choice);
     if (usable && login->at >= 0 &&
@@ -192,12 +178,12 @@ Awaitable<Outcome> handle_answer(const RequestContext& ctx, const wire::PayloadR
         case AttemptResult::factor_changed:
             co_return denied(ctx, "Your second factor changed during this login; log in again.");
         case AttemptResult::accepted:
-            login.reset();
-            co_return reply(ctx, wire::encode(wire::Done{backup_message(*outcome)}, ctx.request_id, wire::MessageType::allow));
-        case AttemptResult::locked: co_return locked(ctx, outcome->locked_until);
+            if (outcome->recovered) co_return co_await recovered(ctx, *login);
+            co_return login_allowed(ctx, backup_message(*outcome));
+        case AttemptResult::locked: co_return login_locked(ctx, outcome->locked_until);
         case AttemptResult::rejected:
         case AttemptResult::replayed:
-            if (outcome->locked_until > now) co_return locked(ctx, outcome->locked_until);
+            if (outcome->locked_until > now) co_return login_locked(ctx, outcome->locked_until);
             if (expired) co_return denied(ctx, "The login timed out.");
             if (--login->tries_left == 0) co_return denied(ctx, "Wrong code.", true);
             bool spent_code = outcome->challenge == ChallengeState::used_up || outcome->challenge == ChallengeState::expired;

@@ -100,6 +100,8 @@ Awaitable<Outcome> RequestHandler::handle(const Peer& peer, ConnectionState& con
         case MessageType::admin_disable: co_return co_await handle_admin_disable(ctx, payload);
         case MessageType::factors_list: co_return co_await handle_factors_list(ctx, payload);
         case MessageType::factor_change: co_return co_await handle_factor_change(ctx, payload);
+        case MessageType::recovery_email_set: co_return co_await handle_recovery_email_set(ctx, payload);
+        case MessageType::recovery_email_confirm: co_return co_await handle_recovery_email_confirm(ctx, payload);
         case MessageType::stats:
             if (auto ok = wire::decode_empty(payload); !ok) co_return violation(ctx, ok.error().message);
             co_return Outcome{wire::encode(wire::StatsReply{ctx.state.counters.lines()}, header.request_id), {}};

@@ -10,7 +10,7 @@ namespace mfa::daemon {
 namespace {
 
 // Step N takes the schema from version N to N+1. Never edit a shipped step: add one.
-constexpr std::array<std::string_view, 4> kSteps = {
+constexpr std::array<std::string_view, 5> kSteps = {
     R"sql(
 CREATE TABLE users (
     id         INTEGER PRIMARY KEY,
@@ -119,6 +119,33 @@ CREATE TABLE sends (
 CREATE INDEX sends_user_time ON sends (user_id, time);
 CREATE INDEX sends_destination_time ON sends (destination, time);
 CREATE INDEX sends_time ON sends (time);
+)sql",
+    // 4 -> 5: enrollment at login (when the grace began, an admin's grace,
+    // the enrollment a recovery owes), the recovery email (sealed; a pending
+    // one waits beside the active one until confirmed), and the codes sent by
+    // email (only their keyed hash).
+    R"sql(
+ALTER TABLE users ADD COLUMN first_login_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN grace_until INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN enroll_by INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE recovery_emails (
+    user_id        INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    state          TEXT NOT NULL CHECK (state IN ('pending', 'active')),
+    sealed_address BLOB NOT NULL,
+    created_at     INTEGER NOT NULL,
+    confirmed_at   INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (user_id, state)
+) WITHOUT ROWID;
+CREATE TABLE mail_codes (
+    user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    purpose    TEXT NOT NULL CHECK (purpose IN ('verify', 'recover')),
+    code_hash  BLOB NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    tries_left INTEGER NOT NULL,
+    used_at    INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (user_id, purpose)
+) WITHOUT ROWID;
 )sql",
 };
 

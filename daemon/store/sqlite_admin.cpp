@@ -23,7 +23,9 @@ Result<AdminOutcome> SqliteStore::admin_action(std::string_view user, AdminActio
     if (!clear) return clear.error();
     if (auto rc = clear->bind(1, id).run(); !rc) return rc.error();
     if (kind == AdminActionKind::reset) {
+        // Everything that could log the user in or reset MFA, a recovery address included.
         for (const char* sql : {"DELETE FROM factors WHERE user_id = ?1", "DELETE FROM backup_code_sets WHERE user_id = ?1",
+                                "DELETE FROM recovery_emails WHERE user_id = ?1", "DELETE FROM mail_codes WHERE user_id = ?1",
                                 "UPDATE users SET disabled_until = 0 WHERE id = ?1 AND disabled_until != 0"}) {
             auto drop = db_.prepare(sql);
             if (!drop) return drop.error();

@@ -98,6 +98,7 @@ Result<SqliteStore::Spent> SqliteStore::spend(std::int64_t user_id, const Claim&
             return *used == BackupUse::already_used ? Spent::replayed : Spent::no_match;
         }
         case Claim::Spend::challenge_code: return spend_challenge(user_id, claim, now);
+        case Claim::Spend::recovery_code: return spend_recovery_code(user_id, claim, now);
     }
     return make_error("unknown claim");
 }
@@ -143,10 +144,11 @@ Result<AttemptOutcome> SqliteStore::record_attempt(const Attempt& a) {
                 out.result = AttemptResult::accepted;
                 out.factor_name = claim.factor_name;
                 out.by_backup_code = claim.spend == Claim::Spend::backup_code;
+                out.recovered = claim.spend == Claim::Spend::recovery_code;
                 break;
             }
             replayed = replayed || *spent == Spent::replayed;
-            if (claim.spend == Claim::Spend::challenge_code)
+            if (claim.spend == Claim::Spend::challenge_code || claim.spend == Claim::Spend::recovery_code)
                 out.challenge = *spent == Spent::wrong_code ? ChallengeState::wrong
                                 : *spent == Spent::expired  ? ChallengeState::expired
                                                             : ChallengeState::used_up;
@@ -173,7 +175,10 @@ Result<AttemptOutcome> SqliteStore::record_attempt(const Attempt& a) {
     entry.user = a.user;
     entry.event = out.result == AttemptResult::accepted ? "verify_ok" : "verify_fail";
     entry.result = result_name(out.result);
-    if (out.by_backup_code) {
+    if (out.recovered) {
+        entry.event = "recovery";
+        add_detail(entry.detail, "factors=removed backup_codes=voided");
+    } else if (out.by_backup_code) {
         entry.event = "backup_code_used";
         add_detail(entry.detail, "factor=backup_code remaining=" + std::to_string(out.backup_remaining));
     } else if (!out.factor_name.empty()) {

@@ -91,7 +91,11 @@ Result<std::optional<UserRecord>> SqliteStore::load_user(std::string_view user) 
         "SELECT u.id, u.failures, u.locked_until, u.last_verified_at, u.disabled_until, u.primary_factor, b.salt, "
         "b.iterations, b.created_at, "
         "(SELECT count(*) FROM backup_codes c WHERE c.user_id = u.id AND c.used_at = 0), "
-        "(SELECT coalesce(max(used_at), 0) FROM backup_codes c WHERE c.user_id = u.id) "
+        "(SELECT coalesce(max(used_at), 0) FROM backup_codes c WHERE c.user_id = u.id), "
+        "u.first_login_at, u.grace_until, u.enroll_by, "
+        "(SELECT sealed_address FROM recovery_emails e WHERE e.user_id = u.id AND e.state = 'active'), "
+        "EXISTS (SELECT 1 FROM recovery_emails e WHERE e.user_id = u.id AND e.state = 'pending'), "
+        "(SELECT expires_at FROM mail_codes m WHERE m.user_id = u.id AND m.purpose = 'recover' AND m.used_at = 0) "
         "FROM users u LEFT JOIN backup_code_sets b ON b.user_id = u.id WHERE u.name = ?1");
     if (!get) return get.error();
     auto row = get->bind(1, user).step();
@@ -99,8 +103,20 @@ Result<std::optional<UserRecord>> SqliteStore::load_user(std::string_view user) 
     if (!*row) return std::optional<UserRecord>();
     std::int64_t id = get->int64(0);
     std::int64_t primary = get->int64(5);
-    UserRecord record{std::string(user), static_cast<int>(get->int64(1)), get->int64(2), get->int64(3), get->int64(4),
-                      {}, {}, static_cast<int>(get->int64(9)), 0, get->int64(10)};
+    UserRecord record;
+    record.name = std::string(user);
+    record.failures = static_cast<int>(get->int64(1));
+    record.locked_until = get->int64(2);
+    record.last_verified_at = get->int64(3);
+    record.disabled_until = get->int64(4);
+    record.backup_remaining = static_cast<int>(get->int64(9));
+    record.backup_last_used_at = get->int64(10);
+    record.first_login_at = get->int64(11);
+    record.grace_until = get->int64(12);
+    record.enroll_by = get->int64(13);
+    if (!get->is_null(14)) record.recovery_email = get->blob(14);
+    record.recovery_email_pending = get->int64(15) != 0;
+    record.recovery_code_expires = get->is_null(16) ? 0 : get->int64(16);
     if (!get->is_null(6)) {
         record.backup = BackupCodeSalt{get->blob(6), static_cast<int>(get->int64(7))};
         record.backup_created_at = get->int64(8);
@@ -136,21 +152,18 @@ Result<EnrollStarted> SqliteStore::start_enrollment(std::string_view user, const
                                                     const AuditEntry& audit) {
     auto tx = sqlite::Transaction::begin(db_);
     if (!tx) return tx.error();
-    auto add_user = db_.prepare("INSERT INTO users (name, created_at) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING");
-    if (!add_user) return add_user.error();
-    if (auto rc = add_user->bind(1, user).bind(2, now).run(); !rc) return rc.error();
-    auto user_id = find_user_id(user);
+    auto user_id = ensure_user(user, now);
     if (!user_id) return user_id.error();
 
     auto stale = db_.prepare("DELETE FROM factors WHERE user_id = ?1 AND state = 'pending' AND created_at < ?2");
     if (!stale) return stale.error();
-    if (auto rc = stale->bind(1, **user_id).bind(2, now - kPendingEnrollmentSeconds).run(); !rc) return rc.error();
+    if (auto rc = stale->bind(1, *user_id).bind(2, now - kPendingEnrollmentSeconds).run(); !rc) return rc.error();
     auto count = db_.prepare(
         "SELECT count(*) FILTER (WHERE name = ?2 AND state = 'active'), "
         "count(*) FILTER (WHERE kind = ?3 AND name != ?2), "
         "count(*) FILTER (WHERE name != ?2) FROM factors WHERE user_id = ?1");
     if (!count) return count.error();
-    count->bind(1, **user_id).bind(2, factor.name).bind(3, factor.kind);
+    count->bind(1, *user_id).bind(2, factor.name).bind(3, factor.kind);
     if (auto rc = count->step(); !rc) return rc.error();
     EnrollStarted started{EnrollStart::started, 0};
     if (count->int64(0) > 0)
@@ -169,7 +182,7 @@ Result<EnrollStarted> SqliteStore::start_enrollment(std::string_view user, const
             "ON CONFLICT (user_id, name) DO UPDATE SET kind = excluded.kind, sealed_secret = excluded.sealed_secret, "
             "created_at = excluded.created_at RETURNING id");
         if (!put) return put.error();
-        put->bind(1, **user_id).bind(2, factor.kind).bind(3, factor.name);
+        put->bind(1, *user_id).bind(2, factor.kind).bind(3, factor.name);
         put->bind(4, std::span<const std::uint8_t>(factor.sealed_secret)).bind(5, now);
         auto row = put->step();
         if (!row) return row.error();

@@ -42,6 +42,13 @@ public:
                                                     const AuditEntry& audit) override;
     Result<AttemptOutcome> record_attempt(const Attempt& attempt) override;
     Result<void> append_audit(const AuditEntry& entry, std::int64_t now) override;
+    Result<std::int64_t> note_first_login(std::string_view user, std::int64_t now) override;
+    Result<void> set_grace(std::string_view user, std::int64_t until, std::int64_t now, const AuditEntry& audit) override;
+    Result<MailCodeIssue> issue_mail_code(const MailCodeRequest& request, const AuditEntry& audit) override;
+    Result<void> cancel_mail_code(std::string_view user, MailPurpose purpose, const AuditEntry& audit,
+                                  std::int64_t now) override;
+    Result<MailCodeCheck> confirm_recovery_email(std::string_view user, const std::vector<std::uint8_t>& code_hash,
+                                                 std::int64_t now, const AuditEntry& audit) override;
     Result<void> run_group(const std::function<void(Store&)>& body) override;
     Result<AdminOutcome> admin_action(std::string_view user, AdminActionKind kind, std::int64_t now,
                                       const AuditEntry& audit) override;
@@ -61,6 +68,10 @@ private:
     enum class Spent { spent, replayed, no_match, wrong_code, used_up, expired };
     Result<Spent> spend(std::int64_t user_id, const Claim& claim, std::int64_t now);
     Result<Spent> spend_challenge(std::int64_t user_id, const Claim& claim, std::int64_t now);
+    // Spends the recovery code and, in the same transaction, removes every
+    // factor and backup code and owes the user an enrollment at login.
+    Result<Spent> spend_recovery_code(std::int64_t user_id, const Claim& claim, std::int64_t now);
+    Result<std::int64_t> ensure_user(std::string_view user, std::int64_t now);
     Result<bool> all_active(std::int64_t user_id, const std::vector<std::int64_t>& ids);
     Result<std::optional<std::int64_t>> find_user_id(std::string_view user);
     Result<void> fail_attempt(const Attempt& a, std::int64_t user_id, AttemptOutcome& out);

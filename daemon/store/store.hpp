@@ -58,6 +58,14 @@ struct UserRecord {
     int backup_remaining = 0;
     std::int64_t backup_created_at = 0;
     std::int64_t backup_last_used_at = 0;
+    // Enrollment at login, for a user without a factor.
+    std::int64_t first_login_at = 0;  // the first login mfad saw while the grace applied; 0: none yet
+    std::int64_t grace_until = 0;     // an admin's grace (mfactl admin grace); 0: first_login_at + enrollment.grace
+    std::int64_t enroll_by = 0;       // after a recovery: enrollment at login, with no skip, until then
+    // The verified recovery address (sealed), and whether a new one waits for its code.
+    std::vector<std::uint8_t> recovery_email;
+    bool recovery_email_pending = false;
+    std::int64_t recovery_code_expires = 0;  // an unspent recovery code's end; 0: none outstanding
 
     const FactorRecord* factor(std::string_view factor_name) const {
         for (const auto& f : factors)
@@ -117,12 +125,14 @@ struct Claim {
         time_step,       // a TOTP match: `step` must be newer than the factor's last accepted one
         backup_code,     // `hash` (with the set's salt) names an unused backup code
         challenge_code,  // `hash` (keyed) against the code last sent for factor `factor_id`
+        recovery_code,   // `hash` (keyed) against the user's unspent recovery code: spending it resets MFA
     };
     Spend spend = Spend::time_step;
     std::int64_t factor_id = 0;      // time_step, challenge_code
     std::int64_t step = 0;           // time_step
     std::vector<std::uint8_t> hash;  // backup_code, challenge_code
     std::string factor_name;         // for the audit row
+    std::int64_t enroll_by = 0;      // recovery_code: until then the user enrolls at login, with no skip
 };
 
 // One login attempt (or proof of possession).
@@ -152,6 +162,7 @@ struct AttemptOutcome {
     bool by_backup_code = false;
     int backup_remaining = 0;
     ChallengeState challenge = ChallengeState::none;
+    bool recovered = false;  // a recovery code spent: every factor and backup code is gone
     std::vector<AuditEntry> audited;  // the rows written, for the journal
 };
 
@@ -200,6 +211,31 @@ struct ChallengeIssued {
 };
 
 enum class FactorChange { changed, no_such_factor, not_active };
+
+// Codes sent by email: one to verify a new recovery address, one to recover.
+enum class MailPurpose { verify, recover };
+
+struct MailCodeRequest {
+    std::string user;
+    MailPurpose purpose = MailPurpose::verify;
+    std::vector<std::uint8_t> code_hash;       // keyed: the code itself is never stored
+    std::vector<std::uint8_t> destination;     // keyed hash of the canonical address, for the per-address cap
+    std::vector<std::uint8_t> sealed_address;  // verify: the address, kept pending until confirmed
+    std::int64_t now = 0;
+    std::int64_t expires_at = 0;
+    int tries = 3;
+    int max_per_user_per_day = 3;  // of this purpose
+    int max_per_destination_per_day = 3;
+};
+
+enum class MailCodeIssue { issued, user_day, destination_day, locked, no_address };
+
+inline const char* mail_code_issue_name(MailCodeIssue issue) {
+    static constexpr const char* kNames[] = {"ok", "user_daily_cap", "address_daily_cap", "locked", "no_address"};
+    return kNames[static_cast<int>(issue)];
+}
+
+enum class MailCodeCheck { confirmed, wrong, none };
 
 enum class AdminActionKind { unlock, reset };
 
@@ -306,6 +342,28 @@ public:
     virtual Result<AttemptOutcome> record_attempt(const Attempt& attempt) = 0;
 
     virtual Result<void> append_audit(const AuditEntry& entry, std::int64_t now) = 0;
+
+    // The first login mfad saw of a user without a factor, recorded once
+    // (making the user's row) and returned ever after: the grace counts from it.
+    virtual Result<std::int64_t> note_first_login(std::string_view user, std::int64_t now) = 0;
+    // mfactl admin grace: the user may put enrollment off until `until`
+    // (0: back to the configured grace). Audited as grace.
+    virtual Result<void> set_grace(std::string_view user, std::int64_t until, std::int64_t now,
+                                   const AuditEntry& audit) = 0;
+
+    // Records a code to email, replacing the user's unspent one of that
+    // purpose, within the daily caps; a recovery code only for an unlocked
+    // user with a verified address. Refusals are audited too (the event is
+    // the caller's: recovery_email_set or recovery_requested).
+    virtual Result<MailCodeIssue> issue_mail_code(const MailCodeRequest& request, const AuditEntry& audit) = 0;
+    // The email never left: the code is dropped (its send still counts).
+    virtual Result<void> cancel_mail_code(std::string_view user, MailPurpose purpose, const AuditEntry& audit,
+                                          std::int64_t now) = 0;
+    // The code sent to the pending address: it becomes the recovery address
+    // (replacing the old one). A wrong code uses up one of its tries. Audited
+    // as recovery_email_confirm.
+    virtual Result<MailCodeCheck> confirm_recovery_email(std::string_view user, const std::vector<std::uint8_t>& code_hash,
+                                                         std::int64_t now, const AuditEntry& audit) = 0;
 
     // unlock: clears the failure count and lock. reset: also removes the
     // factors and backup codes and ends a disable, so the next login must enroll. Audited with the reason.

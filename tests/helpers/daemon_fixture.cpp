@@ -1,11 +1,15 @@
 #include "daemon_fixture.hpp"
 
+#include <dirent.h>
+
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstring>
 #include <stdexcept>
 
 namespace mfa::test {
@@ -58,6 +62,7 @@ void DaemonFixture::write_config(const std::string& extra_yaml) {
     std::string sender;
     if (options_.sender) {
         sender = "notify: { socket: " + dir_.file("notify.sock") + ", client_user: root, timeout: 3s }\n";
+        sender += "email: { sendmail: [\"" + dir_.file("sendmail") + "\", \"-t\", \"-i\"], from: mfa@example.com, timeout: 2s }\n";
         sender += !options_.sender_yaml.empty()
                       ? options_.sender_yaml
                       : "sms:\n  provider: command\n  command: [\"" + dir_.file("send-sms") + "\", \"{phone}\"]\n  timeout: 2s\n" +
@@ -79,6 +84,27 @@ std::vector<std::string> DaemonFixture::outbox() const {
     return lines;
 }
 
+std::vector<std::string> DaemonFixture::mails() const {
+    std::vector<std::string> names;
+    if (DIR* dir = opendir(dir_.file("mail").c_str())) {
+        while (dirent* entry = readdir(dir))
+            if (std::string name = entry->d_name; name.size() > 4 && name.ends_with(".eml")) names.push_back(name);
+        closedir(dir);
+    }
+    std::sort(names.begin(), names.end());
+    std::vector<std::string> out;
+    for (const auto& name : names) out.push_back(read_or_empty(dir_.file("mail/" + name)));
+    return out;
+}
+
+std::string DaemonFixture::last_mail_code() const {
+    auto all = mails();
+    for (auto it = all.rbegin(); it != all.rend(); ++it)
+        for (const char* marker : {"Recovery code: ", "--code "})
+            if (auto at = it->find(marker); at != std::string::npos) return it->substr(at + strlen(marker), 12);
+    return {};
+}
+
 std::string DaemonFixture::last_sms_code() const {
     auto lines = outbox();
     if (lines.empty()) return {};
@@ -92,6 +118,11 @@ bool DaemonFixture::start() {
         dir_.write("send-sms", "#!/bin/sh\nprintf '%s\\t%s\\n' \"$1\" \"$(cat)\" >> " + dir_.file("outbox") +
                                    "\necho \"id-$$\"\n");
         chmod(dir_.file("send-sms").c_str(), 0755);
+        // sendmail -t -i: each message into mail/, in order, with its argv beside it.
+        mkdir(dir_.file("mail").c_str(), 0700);
+        dir_.write("sendmail", "#!/bin/sh\nf=" + dir_.file("mail") + "/$(date +%s%N)\ncat > \"$f.eml\"\n" +
+                                   "printf '%s\\n' \"$@\" > \"$f.argv\"\n");
+        chmod(dir_.file("sendmail").c_str(), 0755);
         std::string preload = MFA_DAEMON_PRELOAD;
         sender_ = std::make_unique<Child>(std::vector<std::string>{MFA_NOTIFY_BIN, "--config", config_},
                                           std::vector<std::string>{"MFAD_LOG=stderr", "PAM_WRAPPER=0", "LD_PRELOAD=" + preload},

@@ -54,6 +54,9 @@ public:
     std::vector<std::string> outbox() const;
     // The code in the newest message ("" when none was sent).
     std::string last_sms_code() const;
+    // The messages the fake sendmail got, oldest first, and the last code mailed.
+    std::vector<std::string> mails() const;
+    std::string last_mail_code() const;
 
 private:
     DaemonOptions options_;

@@ -113,7 +113,9 @@ void counters_follow_the_events(void**) {
                                    {"mfad_lockouts_total", 1},            {"mfad_backup_code_sets_generated_total", 1},
                                    {"mfad_backup_codes_used_total", 1},   {"mfad_admin_disables_total", 1},
                                    {"mfad_sms_sent_total", 0},            {"mfad_sms_failed_total", 0},
-                                   {"mfad_sms_rate_limited_total", 0}};
+                                   {"mfad_sms_rate_limited_total", 0},    {"mfad_enrollments_skipped_total", 0},
+                                   {"mfad_emails_sent_total", 0},         {"mfad_emails_failed_total", 0},
+                                   {"mfad_recoveries_total", 0}};
     if (nlohmann::json::parse(stats.out) != expected) fail_msg("stats: %s", stats.out.c_str());
     assert_contains(mfactl({"stats"}).out, "mfad_lockouts_total:");
 

@@ -2,7 +2,7 @@
 // the lines that cannot take (or must not get) a text message refused.
 #include "cmocka.hpp"
 #include "factors/sms/phone_number.hpp"
-#include "factors/sms/sent_codes.hpp"
+#include "sender/sent_codes.hpp"
 #include "crypto/master_key.hpp"
 
 using namespace mfa::daemon;

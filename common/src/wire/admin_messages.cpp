@@ -8,6 +8,7 @@ namespace mfa::wire {
 FrameWriter encode(const AdminAction& m, std::uint32_t request_id) {
     FrameWriter w(MessageType::admin_action, request_id);
     w.text(Tag::user, m.user).text(Tag::action, m.action).text(Tag::reason, m.reason);
+    if (m.action == "grace") w.u64(Tag::until, m.until);
     return w;
 }
 
@@ -43,12 +44,15 @@ Result<AuditPage> decode_audit_page(const PayloadReader& p) {
 }
 
 Result<AdminAction> decode_admin_action(const PayloadReader& p) {
-    if (auto ok = p.allow_only({Tag::user, Tag::action, Tag::reason}); !ok) return ok.error();
+    if (auto ok = p.allow_only({Tag::user, Tag::action, Tag::reason, Tag::until}); !ok) return ok.error();
     FieldReader f(p);
-    AdminAction m{f.text(Tag::user, kMaxUser), f.text(Tag::action, kMaxService), f.text(Tag::reason, kMaxMessage, false)};
+    AdminAction m{f.text(Tag::user, kMaxUser), f.text(Tag::action, kMaxService), f.text(Tag::reason, kMaxMessage, false),
+                  p.has(Tag::until) ? f.u64(Tag::until) : 0};
     auto decoded = f.finish(std::move(m));
-    if (decoded && decoded->action != "unlock" && decoded->action != "reset")
+    if (decoded && decoded->action != "unlock" && decoded->action != "reset" && decoded->action != "grace")
         return make_error("payload: unknown admin action");
+    if (decoded && (decoded->action == "grace") != p.has(Tag::until))
+        return make_error("payload: grace, and only grace, takes a time");
     return decoded;
 }
 

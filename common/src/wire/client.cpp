@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "mfa/version.hpp"
+#include "mfa/wire/login_messages.hpp"
 
 namespace mfa::wire {
 namespace {
@@ -187,7 +188,7 @@ Result<Reply> Client::call(FrameWriter& request) {
     if (!bytes) return bytes.error();
     if (pending_hello_.empty()) {
         if (auto sent = write_all(*bytes, deadline); !sent) return sent.error();
-        return read_reply(request.request_id(), deadline);
+        return read_reply_after_notes(request.request_id(), deadline);
     }
     // The first call of an open()ed client: HELLO and the request in one write.
     auto hello = std::exchange(pending_hello_, {});
@@ -196,7 +197,21 @@ Result<Reply> Client::call(FrameWriter& request) {
     auto greeting = read_reply(kHelloRequestId, deadline);
     if (!greeting) return greeting.error();
     if (auto ok = accept_hello(*greeting); !ok) return ok.error();
-    return read_reply(request.request_id(), deadline);
+    return read_reply_after_notes(request.request_id(), deadline);
+}
+
+Result<Reply> Client::read_reply_after_notes(std::uint32_t request_id, Clock::time_point deadline) {
+    constexpr std::size_t kMaxNotes = 8;  // a QR code takes two
+    notes_.clear();
+    for (;;) {
+        auto reply = read_reply(request_id, deadline);
+        if (!reply || reply->type() != MessageType::note) return reply;
+        if (notes_.size() == kMaxNotes) return make_error("daemon sent too many notes");
+        auto fields = reply->fields();
+        auto note = fields ? decode_note(*fields) : Result<Note>(fields.error());
+        if (!note) return make_error("daemon sent a bad note (" + note.error().message + ")");
+        notes_.push_back(std::move(note->text));
+    }
 }
 
 Result<Reply> Client::read_reply(std::uint32_t request_id, Clock::time_point deadline) {

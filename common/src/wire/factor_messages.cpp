@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "field_reader.hpp"
+#include "mfa/email_address.hpp"
 #include "mfa/utf8.hpp"
 
 namespace mfa::wire {
@@ -75,7 +76,37 @@ FrameWriter encode(const FactorsReply& m, std::uint32_t request_id) {
     }
     FrameWriter w(MessageType::factors_reply, request_id);
     w.text(Tag::user, m.user).text(Tag::factor_list, list);
+    if (!m.recovery_email.empty()) w.text(Tag::address, m.recovery_email);
     return w;
+}
+
+FrameWriter encode(const RecoveryEmailSet& m, std::uint32_t request_id) {
+    FrameWriter w(MessageType::recovery_email_set, request_id);
+    w.text(Tag::user, m.user).text(Tag::address, m.address);
+    if (!m.code.empty()) w.text(Tag::code, m.code);
+    return w;
+}
+
+FrameWriter encode(const RecoveryEmailConfirm& m, std::uint32_t request_id) {
+    FrameWriter w(MessageType::recovery_email_confirm, request_id);
+    w.text(Tag::user, m.user).text(Tag::code, m.code);
+    return w;
+}
+
+Result<RecoveryEmailSet> decode_recovery_email_set(const PayloadReader& p) {
+    if (auto ok = p.allow_only({Tag::user, Tag::address, Tag::code}); !ok) return ok.error();
+    FieldReader f(p);
+    auto m = f.finish(RecoveryEmailSet{f.text(Tag::user, kMaxUser), f.text(Tag::address, kMaxEmailAddress),
+                                       f.text(Tag::code, kMaxCode, false)});
+    if (m && !valid_email_address(m->address))
+        return make_error("payload: not a plain email address (user@example.com, no name, no spaces)");
+    return m;
+}
+
+Result<RecoveryEmailConfirm> decode_recovery_email_confirm(const PayloadReader& p) {
+    if (auto ok = p.allow_only({Tag::user, Tag::code}); !ok) return ok.error();
+    FieldReader f(p);
+    return f.finish(RecoveryEmailConfirm{f.text(Tag::user, kMaxUser), f.text(Tag::code, kMaxCode)});
 }
 
 FrameWriter encode(const FactorChangeRequest& m, std::uint32_t request_id) {
@@ -90,6 +121,7 @@ FrameWriter encode(const NotifySend& m, std::uint32_t request_id) {
     FrameWriter w(MessageType::notify_send, request_id);
     w.text(Tag::channel, m.channel).text(Tag::destination, m.destination).text(Tag::message, m.text);
     w.u64(Tag::correlation, m.correlation);
+    if (!m.subject.empty()) w.text(Tag::subject, m.subject);
     return w;
 }
 
@@ -113,9 +145,9 @@ Result<EnrollStart> decode_enroll_start(const PayloadReader& p) {
 }
 
 Result<FactorsReply> decode_factors_reply(const PayloadReader& p) {
-    if (auto ok = p.allow_only({Tag::user, Tag::factor_list}); !ok) return ok.error();
+    if (auto ok = p.allow_only({Tag::user, Tag::factor_list, Tag::address}); !ok) return ok.error();
     FieldReader f(p);
-    auto m = f.finish(FactorsReply{f.text(Tag::user, kMaxUser), {}});
+    auto m = f.finish(FactorsReply{f.text(Tag::user, kMaxUser), {}, f.text(Tag::address, kMaxMessage, false)});
     if (!m) return m;
     auto list = p.text(Tag::factor_list, kMaxPayload);
     if (!list) return list.error();
@@ -141,13 +173,17 @@ Result<FactorChangeRequest> decode_factor_change(const PayloadReader& p) {
 }
 
 Result<NotifySend> decode_notify_send(const PayloadReader& p) {
-    if (auto ok = p.allow_only({Tag::channel, Tag::destination, Tag::message, Tag::correlation}); !ok) return ok.error();
+    if (auto ok = p.allow_only({Tag::channel, Tag::destination, Tag::message, Tag::correlation, Tag::subject}); !ok)
+        return ok.error();
     FieldReader f(p);
     auto m = f.finish(NotifySend{f.text(Tag::channel, kMaxKind), f.text(Tag::destination, kMaxDestination),
-                                 f.text(Tag::message, kMaxNotifyText), f.u64(Tag::correlation)});
+                                 f.text(Tag::message, kMaxNotifyText), f.u64(Tag::correlation),
+                                 f.text(Tag::subject, kMaxSubject, false)});
     if (!m) return m;
     if (m->destination.empty() || !valid_identifier_text(m->destination))
         return make_error("payload: invalid destination");
+    // The subject becomes a header line: no control character at all.
+    if (!valid_identifier_text(m->subject)) return make_error("payload: invalid subject");
     return m;
 }
 

@@ -53,6 +53,7 @@ FrameWriter encode(const UserStatusReply& m, std::uint32_t request_id) {
         .u64(Tag::locked_until, m.locked_until)
         .u32(Tag::backup_remaining, m.backup_remaining)
         .u64(Tag::disabled_until, m.disabled_until);
+    if (!m.recovery_email.empty()) w.text(Tag::address, m.recovery_email);
     return w;
 }
 
@@ -61,7 +62,20 @@ FrameWriter encode(const Begin& m, std::uint32_t request_id) {
     w.text(Tag::user, m.user).text(Tag::service, m.service).text(Tag::rhost, m.rhost).text(Tag::tty, m.tty);
     w.u32(Tag::tries, m.tries);
     if (!m.prompt.empty()) w.text(Tag::prompt, m.prompt);
+    if (m.flags != 0) w.u32(Tag::login_flags, m.flags);  // an mfad before protocol 4 refuses the tag
     return w;
+}
+
+FrameWriter encode(const Note& m, std::uint32_t request_id) {
+    FrameWriter w(MessageType::note, request_id);
+    w.text(Tag::message, m.text);
+    return w;
+}
+
+Result<Note> decode_note(const PayloadReader& p) {
+    if (auto ok = p.allow_only({Tag::message}); !ok) return ok.error();
+    FieldReader f(p);
+    return f.finish(Note{f.text(Tag::message, kMaxPayload)});
 }
 
 FrameWriter encode(const Step& m, std::uint32_t request_id) {
@@ -146,23 +160,25 @@ Result<BackupCodes> decode_backup_codes(const PayloadReader& p) {
 
 Result<UserStatusReply> decode_user_status_reply(const PayloadReader& p) {
     if (auto ok = p.allow_only({Tag::user, Tag::factor, Tag::enrolled_at, Tag::last_verified_at, Tag::failures,
-                                Tag::locked_until, Tag::backup_remaining, Tag::disabled_until});
+                                Tag::locked_until, Tag::backup_remaining, Tag::disabled_until, Tag::address});
         !ok)
         return ok.error();
     FieldReader f(p);
     return f.finish(UserStatusReply{f.text(Tag::user, kMaxUser), f.text(Tag::factor, kMaxMessage),
                                     f.u64(Tag::enrolled_at), f.u64(Tag::last_verified_at), f.u32(Tag::failures),
-                                    f.u64(Tag::locked_until), f.u32(Tag::backup_remaining), f.u64(Tag::disabled_until)});
+                                    f.u64(Tag::locked_until), f.u32(Tag::backup_remaining), f.u64(Tag::disabled_until),
+                                    f.text(Tag::address, kMaxMessage, false)});
 }
 
 Result<Begin> decode_begin(const PayloadReader& p) {
-    if (auto ok = p.allow_only({Tag::user, Tag::service, Tag::rhost, Tag::tty, Tag::tries, Tag::prompt}); !ok)
+    if (auto ok = p.allow_only({Tag::user, Tag::service, Tag::rhost, Tag::tty, Tag::tries, Tag::prompt, Tag::login_flags}); !ok)
         return ok.error();
     FieldReader f(p);
     auto m = f.finish(Begin{f.text(Tag::user, kMaxUser), f.text(Tag::service, kMaxService),
                             f.text(Tag::rhost, kMaxRhost, false), f.text(Tag::tty, kMaxTty, false), f.u32(Tag::tries),
-                            f.text(Tag::prompt, kMaxMessage, false)});
+                            f.text(Tag::prompt, kMaxMessage, false), p.has(Tag::login_flags) ? f.u32(Tag::login_flags) : 0});
     if (m && (m->tries < 1 || m->tries > kMaxTries)) return make_error("payload: tries out of range");
+    if (m && (m->flags & ~kKnownLoginFlags) != 0) return make_error("payload: unknown login flags");
     return m;
 }
 

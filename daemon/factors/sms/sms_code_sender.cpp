@@ -3,7 +3,7 @@
 #include <openssl/crypto.h>
 
 #include "audit/audit_journal.hpp"
-#include "factors/sms/sent_codes.hpp"
+#include "sender/sent_codes.hpp"
 #include "mfa/utf8.hpp"
 #include "sender/notify_client.hpp"
 #include "server/request_handler.hpp"

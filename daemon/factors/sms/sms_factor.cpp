@@ -4,7 +4,7 @@
 
 #include "factors/enroll_start.hpp"
 #include "factors/sms/phone_number.hpp"
-#include "factors/sms/sent_codes.hpp"
+#include "sender/sent_codes.hpp"
 #include "factors/sms/sms_code_sender.hpp"
 #include "sys/log.hpp"
 

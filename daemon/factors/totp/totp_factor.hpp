@@ -2,13 +2,14 @@
 #pragma once
 
 #include "factors/factor.hpp"
+#include "factors/totp/totp_secret.hpp"
 
 namespace mfa::daemon {
 
 class TotpFactor final : public Factor {
 public:
     std::string_view kind() const override { return "totp"; }
-    std::string_view default_name() const override { return "app"; }
+    std::string_view default_name() const override { return kTotpDefaultName; }
     int max_per_user() const override { return 0; }
     Awaitable<Outcome> enroll(const RequestContext& ctx, const wire::EnrollStart& request) const override;
     std::string describe(const DaemonState& state, std::string_view user, const FactorRecord& factor) const override;

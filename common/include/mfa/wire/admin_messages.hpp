@@ -11,8 +11,9 @@ namespace mfa::wire {
 
 struct AdminAction {  // answered by DONE
     std::string user;
-    std::string action;  // "unlock" or "reset"
+    std::string action;  // "unlock", "reset" or "grace"
     std::string reason;  // may be empty; never a real name
+    std::uint64_t until = 0;  // grace: the user may put enrollment off until then (unix seconds); 0: as configured
 };
 
 struct AuditVerifyReply {

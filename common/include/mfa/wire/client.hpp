@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "mfa/result.hpp"
@@ -57,7 +58,11 @@ public:
 
     // Sends one request and reads its reply. An ERROR frame becomes an Error
     // that carries the daemon's message; so does any transport failure.
+    // NOTE frames before the reply are kept for take_notes().
     Result<Reply> call(FrameWriter& request);
+
+    // The texts of the NOTEs that came before the last reply, in order.
+    std::vector<std::string> take_notes() { return std::exchange(notes_, {}); }
 
     std::uint32_t next_request_id() { return ++last_request_id_; }
     // The code of the ERROR frame that failed the last call; nullopt when the
@@ -76,6 +81,8 @@ private:
     // Reads until `n` unread bytes are buffered.
     Result<void> fill(std::size_t n, Clock::time_point deadline);
     Result<Reply> read_reply(std::uint32_t request_id, Clock::time_point deadline);
+    // read_reply, keeping the NOTEs that precede the reply (a few at most).
+    Result<Reply> read_reply_after_notes(std::uint32_t request_id, Clock::time_point deadline);
     Result<void> accept_hello(const Reply& reply);
 
     UniqueFd fd_;
@@ -89,6 +96,7 @@ private:
     std::uint16_t protocol_min_ = kProtocolMin;
     HelloOk server_;
     std::optional<ErrorCode> daemon_error_;
+    std::vector<std::string> notes_;
 };
 
 }  // namespace mfa::wire

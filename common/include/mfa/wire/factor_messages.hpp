@@ -15,6 +15,7 @@ inline constexpr std::size_t kMaxFactorName = 32;
 inline constexpr std::size_t kMaxKind = 16;
 inline constexpr std::size_t kMaxDestination = 254;  // an E.164 number, or an email address
 inline constexpr std::size_t kMaxNotifyText = 1024;
+inline constexpr std::size_t kMaxSubject = 200;
 inline constexpr std::size_t kMaxMessageId = 128;
 
 // 1 to 32 of [A-Za-z0-9._-], starting with a letter or digit: a factor name
@@ -46,6 +47,21 @@ struct FactorInfo {
 struct FactorsReply {
     std::string user;
     std::vector<FactorInfo> factors;
+    std::string recovery_email = {};  // masked; protocol 4
+};
+
+// RECOVERY_EMAIL_SET: the user (or root) names an address; a code goes to it.
+// A user who has a factor proves possession with `code`, as for a new factor.
+struct RecoveryEmailSet {
+    std::string user;
+    std::string address;
+    std::string code;
+};
+
+// RECOVERY_EMAIL_CONFIRM: the code from the mail makes the address the recovery address.
+struct RecoveryEmailConfirm {
+    std::string user;
+    std::string code;
 };
 
 // FACTOR_CHANGE: action "primary" or "remove". A user removing their own
@@ -61,10 +77,11 @@ struct FactorChangeRequest {
 // NOTIFY_SEND: one message for a provider. `correlation` ties the audit row
 // and the sender's log line together; it names no one.
 struct NotifySend {
-    std::string channel;  // "sms"
+    std::string channel;  // "sms" or "email"
     std::string destination;
     std::string text;
     std::uint64_t correlation = 0;
+    std::string subject = {};  // email only: one line, built by mfad, never from user input
 };
 
 struct NotifySent {
@@ -75,6 +92,10 @@ FrameWriter encode(const EnrollStart& m, std::uint32_t request_id);
 FrameWriter encode(const FactorsReply& m, std::uint32_t request_id);
 FrameWriter encode(const FactorChangeRequest& m, std::uint32_t request_id);
 FrameWriter encode(const NotifySend& m, std::uint32_t request_id);
+FrameWriter encode(const RecoveryEmailSet& m, std::uint32_t request_id);
+FrameWriter encode(const RecoveryEmailConfirm& m, std::uint32_t request_id);
+Result<RecoveryEmailSet> decode_recovery_email_set(const PayloadReader& p);
+Result<RecoveryEmailConfirm> decode_recovery_email_confirm(const PayloadReader& p);
 FrameWriter encode(const NotifySent& m, std::uint32_t request_id);
 
 Result<EnrollStart> decode_enroll_start(const PayloadReader& p);

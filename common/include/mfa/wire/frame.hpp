@@ -23,10 +23,14 @@ inline constexpr std::uint32_t kMaxPayload = 4096;
 // kind, name and destination; ENROLL_CONFIRM's factor; FACTORS_LIST and
 // FACTOR_CHANGE). The login is the same in 2 and 3, so pam_mfa.so takes
 // either; mfactl asks for 3 (kFactorsProtocol), so against an mfad that
-// speaks only 2 it hears version_mismatch instead of "malformed".
+// speaks only 2 it hears version_mismatch instead of "malformed". 4: BEGIN's
+// flags, NOTE frames before a reply, and enrollment and recovery at login;
+// mfad offers those only to a module that agreed 4, and an older module's
+// BEGIN (no flags) is answered as before.
 inline constexpr std::uint16_t kProtocolMin = 2;
-inline constexpr std::uint16_t kProtocolMax = 3;
+inline constexpr std::uint16_t kProtocolMax = 4;
 inline constexpr std::uint16_t kFactorsProtocol = 3;
+inline constexpr std::uint16_t kEnrollAtLoginProtocol = 4;
 
 enum class MessageType : std::uint16_t {
     hello = 1,
@@ -77,6 +81,12 @@ enum class MessageType : std::uint16_t {
     // provider's id back (NOTIFY_SENT) or ERROR.
     notify_send = 36,
     notify_sent = 37,
+    // Text to show before the reply that follows it (a QR code at login):
+    // any number of NOTEs (a few), then the reply, all for one request.
+    note = 38,
+    // A user's recovery email (mfactl recovery-email set|confirm).
+    recovery_email_set = 39,
+    recovery_email_confirm = 40,
 };
 
 bool known_message_type(std::uint16_t type);

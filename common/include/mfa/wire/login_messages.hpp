@@ -54,9 +54,17 @@ struct UserStatusReply {
     std::uint64_t locked_until = 0;  // unix seconds, 0 = not locked
     std::uint32_t backup_remaining = 0;  // unused backup codes
     std::uint64_t disabled_until = 0;    // MFA disabled by the help desk until then; 0 = not disabled
+    std::string recovery_email = {};     // masked (a•••@example.com), "(unconfirmed)" after a new one; protocol 4
 };
 
 inline constexpr std::uint32_t kMaxTries = 10;
+
+// BEGIN's flags (protocol 4): what mfad needs to know of the terminal before
+// it offers enrollment at login. Absent (an older module): none set.
+inline constexpr std::uint32_t kEnforceEnrollment = 1;  // the module's enforce_enrollment
+inline constexpr std::uint32_t kSilent = 2;             // PAM_SILENT: nothing is shown
+inline constexpr std::uint32_t kNoTerminal = 4;         // no terminal (cron, a GUI, sudo without a tty)
+inline constexpr std::uint32_t kKnownLoginFlags = 7;
 
 struct Begin {
     std::string user;
@@ -65,6 +73,13 @@ struct Begin {
     std::string tty;    // may be empty
     std::uint32_t tries = 3;  // wrong answers this login allows (1..kMaxTries): the module's tries=
     std::string prompt;       // the module's prompt=, for the code prompt; empty: mfad's own
+    std::uint32_t flags = 0;  // kEnforceEnrollment | kSilent | kNoTerminal
+};
+
+// NOTE: text shown before the reply it precedes (a QR code is larger than
+// one step's frame). Lines, like a step's info.
+struct Note {
+    std::string text;
 };
 
 // One step of the conversation mfad drives: errors and information to show,
@@ -117,6 +132,7 @@ FrameWriter encode(const Answer& m, std::uint32_t request_id);
 FrameWriter encode_answer(std::uint32_t session, std::string_view code, std::uint32_t request_id);
 FrameWriter encode(const BackupCodesRequest& m, std::uint32_t request_id);
 FrameWriter encode(const Deny& m, std::uint32_t request_id);
+FrameWriter encode(const Note& m, std::uint32_t request_id);
 
 Result<UserRequest> decode_user_request(const PayloadReader& p);
 Result<EnrollSecret> decode_enroll_secret(const PayloadReader& p);
@@ -129,6 +145,7 @@ Result<Step> decode_step(const PayloadReader& p);
 Result<Locked> decode_locked(const PayloadReader& p);
 Result<Answer> decode_answer(const PayloadReader& p);
 Result<Deny> decode_deny(const PayloadReader& p);
+Result<Note> decode_note(const PayloadReader& p);
 Result<BackupCodesRequest> decode_backup_codes_request(const PayloadReader& p);
 
 }  // namespace mfa::wire

@@ -69,6 +69,10 @@ enum class Tag : std::uint16_t {
     correlation = 51,
     message_id = 52,
     channel = 53,
+    login_flags = 54,
+    until = 55,
+    address = 56,
+    subject = 57,
 };
 
 inline constexpr std::size_t kMaxFields = 32;

@@ -1,4 +1,4 @@
-// Codes sent to a person (SMS now, email next): random digits, kept only as
+// Codes sent to a person (SMS, email): random digits, kept only as
 // a keyed hash, so the table alone never gives a code away. Destinations are
 // hashed with the same key, so caps can count per number without the number.
 #pragma once
@@ -21,6 +21,8 @@ public:
     // Bound to the user and the factor: a hash copied to another row never matches.
     Result<std::vector<std::uint8_t>> hash_code(std::string_view user, std::int64_t factor_id, std::string_view code) const;
     Result<std::vector<std::uint8_t>> hash_destination(std::string_view destination) const;
+    // An emailed code, bound to the user and what it is for (purpose: 1 verify, 2 recover).
+    Result<std::vector<std::uint8_t>> hash_mail_code(std::string_view user, int purpose, std::string_view code) const;
 
 private:
     Result<std::vector<std::uint8_t>> mac(std::string_view domain, std::string_view a, std::int64_t n,

@@ -1,4 +1,4 @@
-#include "factors/sms/sent_codes.hpp"
+#include "sender/sent_codes.hpp"
 
 #include <openssl/rand.h>
 
@@ -35,6 +35,11 @@ Result<std::vector<std::uint8_t>> SentCodes::hash_code(std::string_view user, st
 
 Result<std::vector<std::uint8_t>> SentCodes::hash_destination(std::string_view destination) const {
     return mac("destination", destination, 0, "");
+}
+
+Result<std::vector<std::uint8_t>> SentCodes::hash_mail_code(std::string_view user, int purpose,
+                                                            std::string_view code) const {
+    return mac("mail code", user, purpose, code);
 }
 
 Result<std::string> random_digits(int count) {

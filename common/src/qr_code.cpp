@@ -1,14 +1,12 @@
-#include "qr_code.hpp"
+#include "mfa/qr_code.hpp"
 
 #include <qrencode.h>
 
 #include <memory>
 #include <string>
 
-namespace mfa::cli {
+namespace mfa {
 namespace {
-
-constexpr int kQuietZone = 4;
 
 struct QrDeleter {
     void operator()(QRcode* q) const { QRcode_free(q); }
@@ -29,8 +27,8 @@ std::string render_terminal(const QrMatrix& qr) {
     // Foreground paints the upper module of the cell, background the lower one.
     static constexpr const char* kUpperHalf = "\u2580";
     std::string out;
-    for (int y = -kQuietZone; y < qr.size + kQuietZone; y += 2) {
-        for (int x = -kQuietZone; x < qr.size + kQuietZone; ++x) {
+    for (int y = -kQrQuietZone; y < qr.size + kQrQuietZone; y += 2) {
+        for (int x = -kQrQuietZone; x < qr.size + kQrQuietZone; ++x) {
             bool top = qr.at(x, y);
             bool bottom = qr.at(x, y + 1);
             out += top ? "\033[30m" : "\033[97m";
@@ -42,4 +40,15 @@ std::string render_terminal(const QrMatrix& qr) {
     return out;
 }
 
-}  // namespace mfa::cli
+std::string render_plain(const QrMatrix& qr) {
+    static constexpr const char* kCells[] = {" ", "\u2584", "\u2580", "\u2588"};  // none, lower, upper, both light
+    std::string out;
+    for (int y = -kQrQuietZone; y < qr.size + kQrQuietZone; y += 2) {
+        for (int x = -kQrQuietZone; x < qr.size + kQrQuietZone; ++x)
+            out += kCells[(qr.at(x, y) ? 0 : 2) + (qr.at(x, y + 1) ? 0 : 1)];
+        out += '\n';
+    }
+    return out;
+}
+
+}  // namespace mfa

@@ -1,0 +1,29 @@
+// An RFC 5322 message for sendmail -t. Every header is built here from
+// checked parts: the address is a plain addr-spec (mfa/email_address.hpp)
+// and the subject has no control character, so nothing in them can end a
+// header line; the body is text after the blank line, where a "Bcc:" is just words.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "mfa/result.hpp"
+
+namespace mfa::notify {
+
+struct MailParts {
+    std::string from;     // email.from
+    std::string to;       // the recipient
+    std::string subject;  // one line
+    std::string body;     // lines
+    std::int64_t date = 0;  // unix seconds
+    std::uint64_t correlation = 0;
+};
+
+// The message, or why the parts cannot make one.
+Result<std::string> build_mail_message(const MailParts& parts);
+
+// The Message-ID that build_mail_message gives these parts.
+std::string mail_message_id(const MailParts& parts);
+
+}  // namespace mfa::notify
