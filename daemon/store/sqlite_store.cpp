@@ -211,7 +211,7 @@ Result<EnrollConfirm> SqliteStore::confirm_enrollment(std::string_view user, std
     auto row = pending->bind(1, user).bind(2, factor_id).bind(3, pending_since).step();
     if (!row) return row.error();
     AuditEntry entry = audit;
-    entry.event = "enroll_confirm";
+    if (entry.event.empty()) entry.event = "enroll_confirm";  // or the caller's: enroll_at_login
     EnrollConfirm result = EnrollConfirm::no_pending;
     if (*row) {
         std::int64_t user_id = pending->int64(0);

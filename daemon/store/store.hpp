@@ -308,7 +308,7 @@ public:
     // a sent code is used up), and drops the user's other pending factors: one
     // started while the account had no factor was started without a code, and
     // proves nothing once the account has one. The first active factor becomes
-    // the primary. Audited as enroll_confirm.
+    // the primary. Audited as `audit.event`, or enroll_confirm if it is empty.
     virtual Result<EnrollConfirm> confirm_enrollment(std::string_view user, std::int64_t factor_id, const Claim& proof,
                                                      std::int64_t now, std::int64_t pending_since,
                                                      const AuditEntry& audit) = 0;

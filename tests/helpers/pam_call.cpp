@@ -15,6 +15,7 @@ struct Conversation {
     const std::vector<std::string>& answers;
     PamCall& out;
     const std::function<void()>& at_prompt;
+    const PamScript* script = nullptr;  // answers from what was shown, when set
 };
 
 int converse(int n, const pam_message** msg, pam_response** resp, void* data) {
@@ -30,7 +31,10 @@ int converse(int n, const pam_message** msg, pam_response** resp, void* data) {
                                           (msg[i]->msg_style == PAM_PROMPT_ECHO_OFF ? "|hidden\n" : "|echo\n");
                 if (conv->at_prompt) conv->at_prompt();
                 auto next = static_cast<std::size_t>(conv->out.prompts++);
-                if (next < conv->answers.size()) (*resp)[i].resp = strdup(conv->answers[next].c_str());
+                if (conv->script != nullptr && conv->script->respond)
+                    (*resp)[i].resp = strdup(conv->script->respond(conv->out, msg[i]->msg).c_str());
+                else if (conv->script == nullptr && next < conv->answers.size())
+                    (*resp)[i].resp = strdup(conv->answers[next].c_str());
                 break;
             }
             case PAM_ERROR_MSG: conv->out.errors += std::string(msg[i]->msg) + "\n"; break;
@@ -60,6 +64,26 @@ PamCall call_pam_mfa(const std::string& user, const std::vector<std::string>& ar
     for (const auto& a : args) argv.push_back(a.c_str());
     out.rc = fn(pamh, flags, static_cast<int>(argv.size()), argv.data());
     if (after_return) after_return();
+    dlclose(module);
+    pam_end(pamh, out.rc);
+    return out;
+}
+
+PamCall run_pam_mfa(const std::string& user, const PamScript& script) {
+    PamCall out;
+    const std::vector<std::string> none;
+    const std::function<void()> nothing;
+    Conversation data{none, out, nothing, &script};
+    pam_conv conv{converse, &data};
+    pam_handle_t* pamh = nullptr;
+    if (pam_start("mfa", user.c_str(), &conv, &pamh) != PAM_SUCCESS) throw std::runtime_error("pam_start failed");
+    if (!script.tty.empty()) pam_set_item(pamh, PAM_TTY, script.tty.c_str());
+    void* module = dlopen(PAM_MFA_PATH, RTLD_NOW | RTLD_LOCAL);
+    if (module == nullptr) throw std::runtime_error(dlerror());
+    auto fn = reinterpret_cast<ModuleFn>(dlsym(module, "pam_sm_authenticate"));
+    std::vector<const char*> argv;
+    for (const auto& a : script.args) argv.push_back(a.c_str());
+    out.rc = fn(pamh, script.flags, static_cast<int>(argv.size()), argv.data());
     dlclose(module);
     pam_end(pamh, out.rc);
     return out;

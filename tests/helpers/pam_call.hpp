@@ -26,4 +26,15 @@ PamCall call_pam_mfa(const std::string& user, const std::vector<std::string>& ar
                      const char* entry = "pam_sm_authenticate", const std::function<void()>& at_prompt = {},
                      const std::function<void()>& after_return = {});
 
+// A conversation that answers from what it was shown: `respond` gets the
+// messages so far and the prompt, and returns the answer (none: no answer).
+struct PamScript {
+    std::vector<std::string> args;
+    int flags = 0;
+    std::string tty;  // PAM_TTY; empty: unset (no terminal, as for cron)
+    std::function<std::string(const PamCall& so_far, const std::string& prompt)> respond;
+};
+
+PamCall run_pam_mfa(const std::string& user, const PamScript& script);
+
 }  // namespace mfa::test

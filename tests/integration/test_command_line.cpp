@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "cmocka.hpp"
+#include "qr_image.hpp"
 #include "daemon_fixture.hpp"
 #include "enrollment.hpp"
 #include "fake_server.hpp"
@@ -133,13 +134,7 @@ std::string terminal_qr_to_pgm(const std::string& text) {
         rows.push_back(bottom);
     }
     if (rows.empty()) fail_msg("no QR code in the output");
-    const int scale = 8;
-    std::size_t width = rows[0].size() * scale;
-    std::string pgm = "P5\n" + std::to_string(width) + " " + std::to_string(rows.size() * scale) + "\n255\n";
-    for (const auto& row : rows)
-        for (int r = 0; r < scale; ++r)
-            for (bool dark : row) pgm += std::string(scale, dark ? '\0' : '\xff');
-    return pgm;
+    return qr_rows_to_pgm(rows);
 }
 
 void mfactl_enroll_shows_a_scannable_code_and_confirms(void**) {
