@@ -84,7 +84,7 @@ std::vector<std::string> DaemonFixture::outbox() const {
     return lines;
 }
 
-std::vector<std::string> DaemonFixture::mails() const {
+std::vector<std::string> DaemonFixture::mail_files() const {
     std::vector<std::string> names;
     if (DIR* dir = opendir(dir_.file("mail").c_str())) {
         while (dirent* entry = readdir(dir))
@@ -92,16 +92,23 @@ std::vector<std::string> DaemonFixture::mails() const {
         closedir(dir);
     }
     std::sort(names.begin(), names.end());
+    for (auto& name : names) name = dir_.file("mail/" + name);
+    return names;
+}
+
+std::vector<std::string> DaemonFixture::mails() const {
     std::vector<std::string> out;
-    for (const auto& name : names) out.push_back(read_or_empty(dir_.file("mail/" + name)));
+    for (const auto& file : mail_files()) out.push_back(read_or_empty(file));
     return out;
 }
 
 std::string DaemonFixture::last_mail_code() const {
-    auto all = mails();
-    for (auto it = all.rbegin(); it != all.rend(); ++it)
+    auto files = mail_files();
+    for (auto it = files.rbegin(); it != files.rend(); ++it) {
+        std::string mail = read_or_empty(*it);
         for (const char* marker : {"Recovery code: ", "--code "})
-            if (auto at = it->find(marker); at != std::string::npos) return it->substr(at + strlen(marker), 12);
+            if (auto at = mail.find(marker); at != std::string::npos) return mail.substr(at + strlen(marker), 12);
+    }
     return {};
 }
 
@@ -120,7 +127,9 @@ bool DaemonFixture::start() {
         chmod(dir_.file("send-sms").c_str(), 0755);
         // sendmail -t -i: each message into mail/, in order, with its argv beside it.
         mkdir(dir_.file("mail").c_str(), 0700);
-        dir_.write("sendmail", "#!/bin/sh\nf=" + dir_.file("mail") + "/$(date +%s%N)\ncat > \"$f.eml\"\n" +
+        // (bash builtins alone: the recovery race sends a thousand of them.)
+        dir_.write("sendmail", "#!/bin/bash\nf=" + dir_.file("mail") + "/${EPOCHREALTIME/./}\n" +
+                                   "while IFS= read -r line; do printf '%s\\n' \"$line\"; done > \"$f.eml\"\n" +
                                    "printf '%s\\n' \"$@\" > \"$f.argv\"\n");
         chmod(dir_.file("sendmail").c_str(), 0755);
         std::string preload = MFA_DAEMON_PRELOAD;

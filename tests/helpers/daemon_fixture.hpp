@@ -57,6 +57,7 @@ public:
     // The messages the fake sendmail got, oldest first, and the last code mailed.
     std::vector<std::string> mails() const;
     std::string last_mail_code() const;
+    std::vector<std::string> mail_files() const;  // paths, oldest first
 
 private:
     DaemonOptions options_;
