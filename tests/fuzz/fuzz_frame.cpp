@@ -83,6 +83,9 @@ void decode_every_message(const PayloadReader& p) {
     (void)decode_factor_change(p);
     (void)decode_notify_send(p);
     (void)decode_notify_sent(p);
+    (void)decode_note(p);
+    (void)decode_recovery_email_set(p);
+    (void)decode_recovery_email_confirm(p);
 }
 
 }  // namespace

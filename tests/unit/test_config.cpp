@@ -96,6 +96,31 @@ void the_sender_sections_refuse_what_cannot_work(void**) {
     assert_contains(error_for("notify: { timeout: 3s }\nsms: { timeout: 5s }\n"),
                     "sms.timeout: must be shorter than notify.timeout");
     assert_contains(error_for("notify: { socket: relative.sock }\n"), "notify.socket: must be an absolute path");
+    assert_contains(error_for("email: { from: \"Mfa <mfa@example.com>\" }\n"), "email.from: must be a plain address");
+    assert_contains(error_for("email: { sendmail: [sendmail, -t] }\n"), "email.sendmail: the program must be an absolute path");
+    assert_contains(error_for("notify: { timeout: 3s }\nsms: { timeout: 2s }\nemail: { timeout: 5s }\n"),
+                    "email.timeout: must be shorter than notify.timeout");
+    assert_contains(error_for("recovery: { email: maybe }\n"), "recovery.email");
+    assert_contains(error_for("recovery: { code_ttl: 1m }\n"), "recovery.code_ttl");
+    assert_contains(error_for("recovery: { max_per_day: 0 }\n"), "recovery.max_per_day");
+    assert_contains(error_for("enrollment: { grace: 400d }\n"), "enrollment.grace");
+    assert_contains(error_for("enrollment: { grace: 14d, skip: yes }\n"), "skip");
+}
+
+void the_recovery_sections_parse(void**) {
+    auto config = parse_config("enrollment: { grace: 14d }\nrecovery: { email: on, code_ttl: 20m, max_per_day: 5 }\n"
+                               "email: { sendmail: [/usr/sbin/sendmail, -t, -i], from: mfa@example.com, timeout: 4s }\n",
+                               "x.yaml");
+    if (!config) fail_msg("%s", config.error().message.c_str());
+    assert_int_equal(config->enrollment.grace.count(), 14 * 86400);
+    assert_true(config->recovery.email);
+    assert_int_equal(config->recovery.code_ttl.count(), 1200);
+    assert_int_equal(config->recovery.max_per_day, 5);
+    assert_str_eq(config->email.from, "mfa@example.com");
+    assert_int_equal(config->email.timeout.count(), 4);
+    auto defaults = parse_config("", "x.yaml");
+    assert_false(defaults->recovery.email);  // off unless turned on
+    assert_int_equal(defaults->enrollment.grace.count(), 0);
 }
 
 void unknown_key(void**) {
@@ -156,6 +181,7 @@ int main() {
         cmocka_unit_test(empty_file_means_defaults), cmocka_unit_test(shipped_config_parses_to_defaults),
         cmocka_unit_test(full_example_parses),       cmocka_unit_test(unknown_key),
         cmocka_unit_test(the_sender_sections_parse), cmocka_unit_test(the_sender_sections_refuse_what_cannot_work),
+        cmocka_unit_test(the_recovery_sections_parse),
         cmocka_unit_test(repeated_key),              cmocka_unit_test(wrong_type),
         cmocka_unit_test(out_of_range),              cmocka_unit_test(bad_values),
         cmocka_unit_test(malformed_yaml),            cmocka_unit_test(missing_file),

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "cmocka.hpp"
+#include "mfa/email_address.hpp"
 #include "mfa/wire/admin_messages.hpp"
 #include "mfa/wire/factor_messages.hpp"
 #include "mfa/wire/login_messages.hpp"
@@ -134,6 +135,58 @@ void factor_messages_round_trip_and_refuse_junk(void**) {
         assert_false(valid_factor_name(name));
 }
 
+void recovery_and_login_messages_round_trip_and_refuse_junk(void**) {
+    std::vector<std::uint8_t> storage;
+    auto set = encode(RecoveryEmailSet{"alice", "alice@example.com", "123456"}, 1);
+    auto back = decode_recovery_email_set(payload_of(set, storage));
+    assert_true(back.ok());
+    assert_str_eq(back->address, "alice@example.com");
+    for (const char* address : {"a@example.com\r\nBcc: b@example.org", "Alice <a@example.com>", "a@b", "-x@example.com"}) {
+        auto bad = encode(RecoveryEmailSet{"alice", address, ""}, 1);
+        if (decode_recovery_email_set(payload_of(bad, storage)).ok()) fail_msg("decoded %s", address);
+    }
+    auto confirm = encode(RecoveryEmailConfirm{"alice", "AbCdEfGh1234"}, 2);
+    assert_str_eq(decode_recovery_email_confirm(payload_of(confirm, storage))->code, "AbCdEfGh1234");
+
+    auto begin = encode(Begin{"alice", "sshd", "", "ssh", 3, "", kSilent | kNoTerminal}, 3);
+    assert_int_equal(decode_begin(payload_of(begin, storage))->flags, kSilent | kNoTerminal);
+    // No flags: the BEGIN of a module before protocol 4, byte for byte.
+    auto plain = encode(Begin{"alice", "sshd", "", "ssh", 3, ""}, 3);
+    assert_false(payload_of(plain, storage).has(Tag::login_flags));
+    auto unknown = encode(Begin{"alice", "sshd", "", "ssh", 3, "", 64}, 3);
+    assert_false(decode_begin(payload_of(unknown, storage)).ok());
+
+    auto note = encode(Note{std::string(3000, 'x')}, 4);
+    assert_int_equal(decode_note(payload_of(note, storage))->text.size(), 3000);
+
+    auto grace = encode(AdminAction{"alice", "grace", "HD-7", 1900000000}, 5);
+    assert_int_equal(decode_admin_action(payload_of(grace, storage))->until, 1900000000);
+    auto unlock_with_time = encode(AdminAction{"alice", "unlock", "", 0}, 5);
+    assert_true(decode_admin_action(payload_of(unlock_with_time, storage)).ok());
+
+    auto mail = encode(NotifySend{"email", "a@example.com", "body", 9, "Your code"}, 6);
+    assert_str_eq(decode_notify_send(payload_of(mail, storage))->subject, "Your code");
+    auto header_in_subject = encode(NotifySend{"email", "a@example.com", "body", 9, "x\r\nBcc: b@example.org"}, 6);
+    assert_false(decode_notify_send(payload_of(header_in_subject, storage)).ok());
+}
+
+void email_addresses_are_plain_and_masked(void**) {
+    for (const char* good : {"a@example.com", "first.last+tag@mail.example.co.uk", "x_y%z-1@a-b.example"})
+        if (!mfa::valid_email_address(good)) fail_msg("refused %s", good);
+    std::string long_local(65, 'a'), long_label(64, 'b');
+    for (const std::string& bad :
+         {std::string(""), std::string("a"), std::string("@example.com"), std::string("a@"), std::string("a@@example.com"),
+          std::string("a@b@example.com"), std::string(".a@example.com"), std::string("a.@example.com"),
+          std::string("a..b@example.com"), std::string("-a@example.com"), std::string("a@-example.com"),
+          std::string("a@example-.com"), std::string("a@localhost"), std::string("a b@example.com"),
+          std::string("a@example.com\n"), std::string("\"a\"@example.com"), std::string("a@[127.0.0.1]"),
+          std::string("A <a@example.com>"), std::string("a@exa\xc3\xa9mple.com"), long_local + "@example.com",
+          "a@" + long_label + ".com", std::string(250, 'a') + "@example.com"})
+        if (mfa::valid_email_address(bad)) fail_msg("accepted %s", bad.c_str());
+    assert_str_eq(mfa::canonical_email_address("Rita.M@EXAMPLE.Com"), "Rita.M@example.com");
+    assert_str_eq(mfa::mask_email_address("alice@example.com"), "a\u2022\u2022\u2022@example.com");
+}
+
 }  // namespace
 
 int main() {
@@ -143,6 +196,8 @@ int main() {
         cmocka_unit_test(disable_requests_need_every_field),
         cmocka_unit_test(stats_and_notices_round_trip),
         cmocka_unit_test(factor_messages_round_trip_and_refuse_junk),
+        cmocka_unit_test(recovery_and_login_messages_round_trip_and_refuse_junk),
+        cmocka_unit_test(email_addresses_are_plain_and_masked),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }
