@@ -71,7 +71,9 @@ int setup(void**) {
     if (run({"chpasswd"}, {}, kUser + ":" + kPassword + "\n").exit_code != 0) return -1;
 
     world->daemon =
-        std::make_unique<DaemonFixture>(DaemonOptions{.config_socket = world->dir.file("mfad.sock"), .sender = true});
+        std::make_unique<DaemonFixture>(DaemonOptions{.extra_yaml = "recovery: { email: on }\n",
+                                                      .config_socket = world->dir.file("mfad.sock"),
+                                                      .sender = true});
     if (!world->daemon->start()) return -1;
     world->secret = enroll_user(world->daemon->socket(), kUser);
 
@@ -193,6 +195,37 @@ void the_menu_over_ssh_chooses_a_text_message_or_the_app(void**) {
     assert_contains(world->daemon->log(), "MFA_EVENT=verify_ok MFA_USER=" + kUser);
 }
 
+// The scenario: the phone broke. The user logs in with the password,
+// chooses "I lost my device", types the code from the mail, enrolls a new
+// authenticator in the same login, and is in; the old phone's codes no longer
+// work, the new one's do, and a notice went to the recovery address.
+void a_lost_device_is_replaced_over_ssh(void**) {
+    std::vector<std::string> mfactl = {MFACTL_BIN, "--socket", world->daemon->socket()};
+    auto set = mfactl;
+    set.insert(set.end(), {"recovery-email", "set", "--user", kUser, "--address", "owner@example.com"});
+    assert_int_equal(run(set).exit_code, 0);
+    auto confirm = mfactl;
+    confirm.insert(confirm.end(), {"recovery-email", "confirm", "--user", kUser, "--code", world->daemon->last_mail_code()});
+    assert_int_equal(run(confirm).exit_code, 0);
+
+    auto result = run({MFA_SSH_RECOVERY_SCRIPT, std::to_string(world->port), kUser, kPassword,
+                       world->daemon->dir().file("mail")},
+                      {"LD_PRELOAD="});
+    if (result.exit_code != 0)
+        print_message("expect said:\n%s\nsshd log:\n%s\n", result.out.c_str(), read_file(world->dir.file("sshd.log")).c_str());
+    assert_int_equal(result.exit_code, 0);
+    assert_contains(world->daemon->mails().back(), "Subject: Your mfad second factor was reset\n");
+    assert_contains(world->daemon->log(), "MFA_EVENT=recovery MFA_USER=" + kUser + " MFA_RESULT=ok");
+    assert_contains(world->daemon->log(), "MFA_EVENT=enroll_at_login MFA_USER=" + kUser + " MFA_RESULT=ok");
+
+    // The old authenticator's codes are refused, the new one's accepted.
+    auto at = result.out.find("NEW-SECRET=");
+    assert_true(at != std::string::npos);
+    std::string secret = result.out.substr(at + 11, 32);
+    assert_int_equal(ssh_login(kPassword, oathtool_code(world->secret, unix_now() + 30)), 1);
+    assert_int_equal(ssh_login(kPassword, oathtool_code(secret, unix_now() + 30)), 0);
+}
+
 }  // namespace
 
 int main() {
@@ -202,6 +235,7 @@ int main() {
         cmocka_unit_test(a_wrong_password_is_refused_before_any_code),
         cmocka_unit_test(the_help_desk_lets_a_locked_out_user_back_in),
         cmocka_unit_test(the_menu_over_ssh_chooses_a_text_message_or_the_app),
+        cmocka_unit_test(a_lost_device_is_replaced_over_ssh),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
