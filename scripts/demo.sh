@@ -4,8 +4,10 @@
 # and sockets), enrolls a user with an authenticator app and an SMS phone, and
 # logs in through the real pam_mfa.so with pamtester under pam_wrapper
 # (private PAM service files: /etc/pam.d is never touched), choosing each
-# factor at the menu. oathtool plays the authenticator app; the SMS command
-# provider is a script that writes each message to a file.
+# factor at the menu. Then a new user enrolls at their first login, and the
+# first user, whose phone is "lost", recovers by email and enrolls anew.
+# oathtool plays the authenticator app; the SMS provider and sendmail are
+# scripts that write each message to a file; expect plays the person.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,7 +44,15 @@ notify: { socket: $work/notify.sock, client_user: $(id -un) }
 sms:
   provider: command
   command: ["$work/send-sms", "{phone}"]
+email: { sendmail: ["$work/sendmail", "-t", "-i"], from: mfa@demo.example }
+enrollment: { grace: 14d }          # users without a factor enroll at login, or put it off for 14 days
+recovery: { email: on }             # "I lost my device": a code by email resets the second factor
 YAML
+# sendmail -t -i: each message into mail/, one file each.
+mkdir "$work/mail"
+printf '#!/bin/sh\ncat > %s/mail/$(date +%%s%%N).eml\n' "$work" > "$work/sendmail"
+chmod 755 "$work/sendmail"
+newest_mail() { cat "$(ls "$work"/mail/*.eml | tail -1)"; }
 # The SMS provider: the number as its argument, the text on stdin, one line each in the outbox.
 printf '#!/bin/sh\nprintf "%%s  %%s\\n" "$1" "$(cat)" >> %s\necho "demo-$$"\n' "$work/outbox" > "$work/send-sms"
 chmod 755 "$work/send-sms"
@@ -55,7 +65,8 @@ notify_pid=$!
 for _ in $(seq 100); do [ -S "$work/notify.sock" ] && break; sleep 0.05; done
 
 step "Start mfad (it looks every user up in NSS: nss_wrapper adds the account 'demo', /etc stays untouched)"
-{ cat /etc/passwd; echo "demo:x:20000:20000::/nonexistent:/usr/sbin/nologin"; } > "$work/passwd"
+{ cat /etc/passwd; echo "demo:x:20000:20000::/nonexistent:/usr/sbin/nologin"
+  echo "newbie:x:20001:20000::/nonexistent:/usr/sbin/nologin"; } > "$work/passwd"
 cp /etc/group "$work/group"
 MFAD_LOG=stderr LD_PRELOAD=libnss_wrapper.so NSS_WRAPPER_PASSWD="$work/passwd" NSS_WRAPPER_GROUP="$work/group" \
   $mfad --config "$work/mfad.yaml" 2> "$work/mfad.log" &
@@ -118,6 +129,47 @@ if grep -q -e "$secret" -e "$now_code" -e 4155550123 "$work/mfad.log" "$work/not
   echo "LEAK: a secret, a code or the phone number was found"; exit 1
 fi
 echo "(neither the secret, a code nor the phone number appears in the logs or the database)"
+
+step "A new user, 'newbie', logs in for the first time: enrollment at login"
+echo "(expect plays newbie: it reads the secret under the QR code and answers with oathtool's code; PAM_TTY=ssh, as sshd sets it)"
+# person.exp USER: answers every prompt the way a person with a phone would.
+cat > "$work/person.exp" <<'TCL'
+set timeout 20
+match_max 100000
+lassign $argv user maildir
+spawn -noecho env LD_PRELOAD=libpam_wrapper.so PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR=$env(PAM_DIR) \
+    pamtester -I tty=ssh mfa-demo $user authenticate
+expect {
+    -re {([0-9])\) I lost my device[^\n]*\n.*or type a code: } { send "$expect_out(1,string)\r"; exp_continue }
+    "Recovery code from the email (r: send a new one): " {
+        set f [open [lindex [lsort [glob -directory $maildir *.eml]] end]]
+        regexp {Recovery code: ([A-Za-z0-9]{12})} [read $f] -> code
+        close $f
+        send "$code\r"; exp_continue
+    }
+    -re {Secret: ([A-Z2-7]{32}).*Code from the app[^:]*: } {
+        send "[exec oathtool --totp -b $expect_out(1,string)]\r"; exp_continue
+    }
+    -ex {[Y/n]: } { send "y\r"; exp_continue }
+    "Press Enter once they are saved: " { send "\r"; exp_continue }
+    "successfully authenticated" { exit 0 }
+    eof { exit 1 }
+    timeout { exit 2 }
+}
+TCL
+if PAM_DIR="$work/pam.d" expect "$work/person.exp" newbie "$work/mail" | grep -v -e PWRAP; then echo "== newbie: ALLOWED"; else echo "== newbie: DENIED"; fi
+$mfactl factors --user newbie
+
+step "demo's phone is lost: a recovery address (checked by a code mailed to it), then 'I lost my device' at login"
+$mfactl recovery-email set --user demo --address demo.user@demo.example
+newest_mail | sed 's/^/     /'
+$mfactl recovery-email confirm --user demo --code "$(newest_mail | sed -n 's/.*--code \([A-Za-z0-9]\{12\}\).*/\1/p')"
+$mfactl admin unlock --user demo --reason "demo: the lock above"
+if PAM_DIR="$work/pam.d" expect "$work/person.exp" demo "$work/mail" | grep -v -e PWRAP; then echo "== demo: ALLOWED"; else echo "== demo: DENIED"; fi
+echo "(the notice sent to the recovery address:)"
+newest_mail | sed 's/^/     /'
+$mfactl factors --user demo
+sqlite3 -column "$work/state/mfad.db" "SELECT id, event, user, result, detail FROM audit WHERE id > (SELECT max(id) - 12 FROM audit)"
 
 step "Reload with a broken config: refused, the running config stays"
 printf 'lockout: { max_failures: 0 }\n' >> "$work/mfad.yaml"

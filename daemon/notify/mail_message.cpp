@@ -1,5 +1,6 @@
 #include "notify/mail_message.hpp"
 
+#include <openssl/rand.h>
 #include <time.h>
 
 #include <array>
@@ -41,10 +42,14 @@ Result<std::string> body_lines(std::string_view body) {
 
 }  // namespace
 
-std::string mail_message_id(const MailParts& parts) {
-    auto at = parts.from.find('@');
-    std::string domain = at == std::string::npos ? "localhost" : parts.from.substr(at + 1);
-    return "<mfad." + std::to_string(parts.correlation) + "." + std::to_string(parts.date) + "@" + domain + ">";
+Result<std::string> new_message_id(const std::string& from) {
+    std::array<unsigned char, 16> random{};
+    if (RAND_bytes(random.data(), static_cast<int>(random.size())) != 1) return make_error("RAND_bytes failed");
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string id = "<mfad.";
+    for (unsigned char byte : random) id += {kHex[byte >> 4], kHex[byte & 15]};
+    auto at = from.find('@');
+    return id + "@" + (at == std::string::npos ? "localhost" : from.substr(at + 1)) + ">";
 }
 
 Result<std::string> build_mail_message(const MailParts& parts) {
@@ -57,7 +62,7 @@ Result<std::string> build_mail_message(const MailParts& parts) {
     for (unsigned char c : parts.subject)
         if (c >= 0x80) return make_error("the subject is not ASCII");
     return "From: " + parts.from + "\n" + "To: " + parts.to + "\n" + "Subject: " + parts.subject + "\n" +
-           "Date: " + rfc5322_date(parts.date) + "\n" + "Message-ID: " + mail_message_id(parts) + "\n" +
+           "Date: " + rfc5322_date(parts.date) + "\n" + "Message-ID: " + parts.message_id + "\n" +
            "MIME-Version: 1.0\n" + "Content-Type: text/plain; charset=utf-8\n" + "Content-Transfer-Encoding: 8bit\n" +
            "Auto-Submitted: auto-generated\n" + "\n" + *body;
 }

@@ -17,13 +17,13 @@ struct MailParts {
     std::string subject;  // one line
     std::string body;     // lines
     std::int64_t date = 0;  // unix seconds
-    std::uint64_t correlation = 0;
+    std::string message_id;  // new_message_id()
 };
 
 // The message, or why the parts cannot make one.
 Result<std::string> build_mail_message(const MailParts& parts);
 
-// The Message-ID that build_mail_message gives these parts.
-std::string mail_message_id(const MailParts& parts);
+// "<mfad.RANDOM@domain-of-from>": 128 random bits, so no two messages share one.
+Result<std::string> new_message_id(const std::string& from);
 
 }  // namespace mfa::notify

@@ -153,16 +153,17 @@ daemon::Awaitable<void> NotifyServer::answer(daemon::Socket& socket) {
     OutgoingMessage message{std::move(request->destination), std::move(request->text)};
     std::string message_id;
     if (email) {
+        auto fresh_id = new_message_id(mail_from_);
         MailParts parts{mail_from_, message.destination, request->subject, message.text,
-                        static_cast<std::int64_t>(time(nullptr)), request->correlation};
-        auto mail = build_mail_message(parts);
+                        static_cast<std::int64_t>(time(nullptr)), fresh_id ? *fresh_id : std::string()};
+        auto mail = fresh_id ? build_mail_message(parts) : Result<std::string>(fresh_id.error());
         explicit_bzero(message.text.data(), message.text.size());
         if (!mail) {
             co_await reply_error(socket, wire::ErrorCode::malformed, mail.error().message, id);
             co_return;
         }
         message.text = std::move(*mail);
-        message_id = mail_message_id(parts);
+        message_id = parts.message_id;
     }
     auto sent = co_await provider->send(message);
     explicit_bzero(message.text.data(), message.text.size());

@@ -10,7 +10,8 @@ namespace {
 
 MailParts parts() {
     return MailParts{"mfa@example.com", "alice@example.com", "Your mfad recovery code",
-                     "Recovery code: AbCd1234EfGh\nBcc: everyone@example.org\n\nTo: x@example.org", 1764460800, 42};
+                     "Recovery code: AbCd1234EfGh\nBcc: everyone@example.org\n\nTo: x@example.org", 1764460800,
+                     "<mfad.0123456789abcdef0123456789abcdef@example.com>"};
 }
 
 std::string headers_of(const std::string& message) { return message.substr(0, message.find("\n\n") + 1); }
@@ -20,7 +21,7 @@ void the_header_block_is_fixed(void**) {
     assert_true(message.ok());
     assert_str_eq(headers_of(*message),
                   "From: mfa@example.com\nTo: alice@example.com\nSubject: Your mfad recovery code\n"
-                  "Date: Sun, 30 Nov 2025 00:00:00 +0000\nMessage-ID: <mfad.42.1764460800@example.com>\n"
+                  "Date: Sun, 30 Nov 2025 00:00:00 +0000\nMessage-ID: <mfad.0123456789abcdef0123456789abcdef@example.com>\n"
                   "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n"
                   "Auto-Submitted: auto-generated\n");
     // "Bcc:" in the body is words after the blank line, not a header.
@@ -47,12 +48,20 @@ void parts_that_could_add_a_header_are_refused(void**) {
     assert_false(build_mail_message(p).ok());
 }
 
+void message_ids_are_unique(void**) {
+    auto a = mfa::notify::new_message_id("mfa@example.com"), b = mfa::notify::new_message_id("mfa@example.com");
+    assert_true(a.ok() && b.ok());
+    assert_true(*a != *b);
+    assert_int_equal(a->size(), std::string("<mfad.@example.com>").size() + 32);
+}
+
 }  // namespace
 
 int main() {
     const CMUnitTest tests[] = {
         cmocka_unit_test(the_header_block_is_fixed),
         cmocka_unit_test(parts_that_could_add_a_header_are_refused),
+        cmocka_unit_test(message_ids_are_unique),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }
