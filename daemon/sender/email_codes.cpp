@@ -97,7 +97,12 @@ Awaitable<MailCodeSent> send_mail_code(const RequestContext& ctx, const std::str
     }
     std::string code = std::move(codes->front());
     auto hash = ctx.state.codes->hash_mail_code(user, purpose == MailPurpose::verify ? 1 : 2, code);
-    auto destination = ctx.state.codes->hash_destination(canonical_email_address(address));
+    // The per-address cap counts one mailbox however its letters are cased.
+    std::string mailbox = address;
+    std::transform(mailbox.begin(), mailbox.end(), mailbox.begin(),
+                   [](unsigned char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c); });
+    auto destination = ctx.state.codes->hash_destination(mailbox);
+    OPENSSL_cleanse(mailbox.data(), mailbox.size());
     if (!hash || !destination) {
         OPENSSL_cleanse(code.data(), code.size());
         log::error("no email was sent", {{"MFA_REASON", (!hash ? hash.error() : destination.error()).message}});

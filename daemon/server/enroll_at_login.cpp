@@ -134,20 +134,41 @@ Awaitable<Outcome> show_backup_codes(const RequestContext& ctx, LoginSession& lo
     co_return Outcome{std::move(frame), {}};
 }
 
+// The authenticator a recovery's login set up and did not confirm (the
+// connection dropped): pending, made after the recovery, not yet stale.
+const FactorRecord* pending_after_recovery(const UserRecord& record, std::int64_t now) {
+    for (const auto& f : record.factors)
+        if (f.state == FactorState::pending && f.kind == "totp" && f.created_at > now - kPendingEnrollmentSeconds)
+            return &f;
+    return nullptr;
+}
+
 }  // namespace
 
 Awaitable<Outcome> begin_without_factor(const RequestContext& ctx, const wire::Begin& request, const std::string& user,
                                         const UserRecord* record) {
     std::int64_t now = DaemonState::now();
+    // A recovery whose login ended before its new authenticator was confirmed:
+    // the next login confirms that one, and never shows a secret again, so the
+    // password alone cannot enroll a device of its own in the meantime.
+    if (record != nullptr && record->enroll_by > now) {
+        const FactorRecord* pending = pending_after_recovery(*record, now);
+        if (pending == nullptr || !cannot_show(ctx, request).empty())
+            co_return not_enrolled(ctx, "Your recovery was not finished in time; ask your help desk.");
+        auto& login = open_login(ctx, request, user, now, {}, record);
+        login.enrolling = *pending;
+        login.at = LoginSession::kEnrollCode;
+        co_return login_step(ctx, login, "", "Finish your recovery: type a code from the authenticator you set up.",
+                             enroll_prompt(login, now), true);
+    }
     auto until = co_await grace_end(ctx, user, record, now);
     if (!until) co_return internal_error(ctx, until.error());
     bool in_grace = *until > now;
-    bool owed = record != nullptr && record->enroll_by > now;  // after a recovery: no skip
     bool enforced = (request.flags & wire::kEnforceEnrollment) != 0;
-    if (!in_grace && !owed && !enforced)
+    if (!in_grace && !enforced)
         co_return not_enrolled(ctx, *until == 0 ? "" : "The time to set up a second factor ended on " + utc_time(*until) +
                                                             ". Ask your administrator.");
-    std::int64_t skip_until = in_grace && !owed ? *until : 0;
+    std::int64_t skip_until = in_grace ? *until : 0;
     if (auto reason = cannot_show(ctx, request); !reason.empty()) {
         LoginSession shown;  // for the audit row only: no login is opened
         shown.user = user;

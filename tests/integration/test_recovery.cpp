@@ -172,6 +172,35 @@ void a_lost_device_is_replaced_at_login(void**) {
     assert_contains(again.last_message(), "Wrong code");
 }
 
+// The recovery's login ends after the secret was shown and before its code:
+// the next login confirms that authenticator and shows no secret, so a
+// password alone cannot enroll another in the meantime.
+void an_unfinished_recovery_is_finished_with_the_device_set_up(void**) {
+    prepare("ronja");
+    std::string secret;
+    {
+        LoginClient login(fx->socket());
+        at_recovery_prompt(login, "ronja");
+        assert_true(login.answer(fx->last_mail_code()) == MessageType::step);
+        secret = field(login.last_info(), "Secret: ");
+    }  // the connection drops
+    LoginClient next(fx->socket());
+    assert_true(next.begin("ronja") == MessageType::step);
+    assert_contains(next.last_info(), "Finish your recovery");
+    assert_true(next.last_info().find("Secret") == std::string::npos);
+    assert_true(next.answer("123456") == MessageType::step);  // not the set-up device's code
+    assert_true(next.answer(code_at(secret)) == MessageType::step);
+    assert_true(next.answer("n") == MessageType::allow);
+
+    // The same, but the set-up device's time runs out: no second chance without the help desk.
+    LoginClient again(fx->socket());
+    at_recovery_prompt(again, "ronja");
+    assert_true(again.answer(fx->last_mail_code()) == MessageType::step);
+    shift(11 * 60);
+    LoginClient late(fx->socket());
+    assert_true(late.begin("ronja") == MessageType::not_enrolled);
+}
+
 void a_recovery_code_expires_counts_toward_the_lock_and_is_capped(void**) {
     prepare("rosa");
     {
@@ -257,6 +286,7 @@ int main() {
         cmocka_unit_test(the_address_is_checked_before_it_counts),
         cmocka_unit_test(addresses_that_could_add_a_header_are_refused),
         cmocka_unit_test(a_lost_device_is_replaced_at_login),
+        cmocka_unit_test(an_unfinished_recovery_is_finished_with_the_device_set_up),
         cmocka_unit_test(a_recovery_code_expires_counts_toward_the_lock_and_is_capped),
         cmocka_unit_test(two_logins_racing_with_one_recovery_code_reset_once),
         cmocka_unit_test(no_address_code_or_secret_reaches_a_log),
