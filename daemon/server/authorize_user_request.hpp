@@ -3,6 +3,8 @@
 // that user.
 #pragma once
 
+#include <openssl/crypto.h>
+
 #include <optional>
 #include <string_view>
 
@@ -32,6 +34,17 @@ Awaitable<std::optional<Outcome>> decode_and_authorize(const RequestContext& ctx
         co_return std::nullopt;
     }
     co_return co_await refuse_user_request(ctx, request->user, allowed, event);
+}
+
+// decode_and_authorize, then the peer's write budget, for a request that
+// carries a code (a proof, or one mailed): the code is wiped when refused.
+template <class T>
+Awaitable<std::optional<Outcome>> admit_write(const RequestContext& ctx, Result<T>& request, Action action,
+                                              std::string_view event) {
+    auto refused = co_await decode_and_authorize(ctx, request, action, event);
+    if (!refused) refused = over_write_budget(ctx);
+    if (refused && request) OPENSSL_cleanse(request->code.data(), request->code.size());
+    co_return refused;
 }
 
 }  // namespace mfa::daemon

@@ -26,14 +26,8 @@ Outcome refused(const RequestContext& ctx, const std::string& message) {
 
 Awaitable<Outcome> handle_backup_codes_generate(const RequestContext& ctx, const wire::PayloadReader& payload) {
     auto request = wire::decode_backup_codes_request(payload);
-    if (auto refused = co_await decode_and_authorize(ctx, request, Action::mint_codes, "backup_codes_generate")) {
-        if (request) OPENSSL_cleanse(request->code.data(), request->code.size());
+    if (auto refused = co_await admit_write(ctx, request, Action::mint_codes, "backup_codes_generate"))
         co_return std::move(*refused);
-    }
-    if (auto busy = over_write_budget(ctx)) {
-        OPENSSL_cleanse(request->code.data(), request->code.size());
-        co_return std::move(*busy);
-    }
     if (ctx.peer.uid != 0)
         if (auto refused = co_await check_possession(ctx, request->user, request->code, "", false, "backup_codes"))
             co_return std::move(*refused);

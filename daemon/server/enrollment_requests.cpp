@@ -49,14 +49,7 @@ Awaitable<std::optional<Outcome>> may_add_factor(const RequestContext& ctx, cons
 
 Awaitable<Outcome> handle_enroll_start(const RequestContext& ctx, const wire::PayloadReader& payload) {
     auto request = wire::decode_enroll_start(payload);
-    if (auto refused = co_await decode_and_authorize(ctx, request, Action::enroll, "enroll_start")) {
-        if (request) OPENSSL_cleanse(request->code.data(), request->code.size());
-        co_return std::move(*refused);
-    }
-    if (auto busy = over_write_budget(ctx)) {
-        OPENSSL_cleanse(request->code.data(), request->code.size());
-        co_return std::move(*busy);
-    }
+    if (auto refused = co_await admit_write(ctx, request, Action::enroll, "enroll_start")) co_return std::move(*refused);
     if (auto refused = co_await may_add_factor(ctx, request->user, request->code, "enroll_start")) co_return std::move(*refused);
     const Factor* factor = find_factor(request->kind);
     if (factor == nullptr)
@@ -67,8 +60,7 @@ Awaitable<Outcome> handle_enroll_start(const RequestContext& ctx, const wire::Pa
 
 Awaitable<Outcome> handle_enroll_confirm(const RequestContext& ctx, const wire::PayloadReader& payload) {
     auto request = wire::decode_enroll_confirm(payload);
-    if (auto refused = co_await decode_and_authorize(ctx, request, Action::enroll, "enroll_confirm")) co_return std::move(*refused);
-    if (auto busy = over_write_budget(ctx)) co_return std::move(*busy);
+    if (auto refused = co_await admit_write(ctx, request, Action::enroll, "enroll_confirm")) co_return std::move(*refused);
     // An admin's pending factor for a user who has enrolled since: not confirmed.
     // The user's own confirmation needs no code: the start was proven.
     if (ctx.peer.uid != 0) {

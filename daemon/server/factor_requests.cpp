@@ -94,14 +94,7 @@ Awaitable<Outcome> handle_factors_list(const RequestContext& ctx, const wire::Pa
 
 Awaitable<Outcome> handle_factor_change(const RequestContext& ctx, const wire::PayloadReader& payload) {
     auto request = wire::decode_factor_change(payload);
-    if (auto refused = co_await decode_and_authorize(ctx, request, Action::enroll, "factor_change")) {
-        if (request) OPENSSL_cleanse(request->code.data(), request->code.size());
-        co_return std::move(*refused);
-    }
-    if (auto busy = over_write_budget(ctx)) {
-        OPENSSL_cleanse(request->code.data(), request->code.size());
-        co_return std::move(*busy);
-    }
+    if (auto refused = co_await admit_write(ctx, request, Action::enroll, "factor_change")) co_return std::move(*refused);
     if (request->action == "primary") {
         OPENSSL_cleanse(request->code.data(), request->code.size());
         co_return co_await set_primary(ctx, *request);

@@ -40,14 +40,7 @@ std::string shown_recovery_email(const DaemonState& state, const UserRecord& use
 
 Awaitable<Outcome> handle_recovery_email_set(const RequestContext& ctx, const wire::PayloadReader& payload) {
     auto request = wire::decode_recovery_email_set(payload);
-    if (auto no = co_await decode_and_authorize(ctx, request, Action::mint_codes, "recovery_email_set")) {
-        if (request) OPENSSL_cleanse(request->code.data(), request->code.size());
-        co_return std::move(*no);
-    }
-    if (auto busy = over_write_budget(ctx)) {
-        OPENSSL_cleanse(request->code.data(), request->code.size());
-        co_return std::move(*busy);
-    }
+    if (auto no = co_await admit_write(ctx, request, Action::mint_codes, "recovery_email_set")) co_return std::move(*no);
     const auto config = ctx.state.config;
     if (!config->recovery.email) {
         OPENSSL_cleanse(request->code.data(), request->code.size());
@@ -77,14 +70,7 @@ Awaitable<Outcome> handle_recovery_email_set(const RequestContext& ctx, const wi
 
 Awaitable<Outcome> handle_recovery_email_confirm(const RequestContext& ctx, const wire::PayloadReader& payload) {
     auto request = wire::decode_recovery_email_confirm(payload);
-    if (auto no = co_await decode_and_authorize(ctx, request, Action::mint_codes, "recovery_email_confirm")) {
-        if (request) OPENSSL_cleanse(request->code.data(), request->code.size());
-        co_return std::move(*no);
-    }
-    if (auto busy = over_write_budget(ctx)) {
-        OPENSSL_cleanse(request->code.data(), request->code.size());
-        co_return std::move(*busy);
-    }
+    if (auto no = co_await admit_write(ctx, request, Action::mint_codes, "recovery_email_confirm")) co_return std::move(*no);
     auto hash = ctx.state.codes->hash_mail_code(request->user, 1, request->code);
     OPENSSL_cleanse(request->code.data(), request->code.size());
     if (!hash) co_return internal_error(ctx, hash.error());
