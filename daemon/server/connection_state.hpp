@@ -51,6 +51,7 @@ struct LoginSession {
     // and the end of the recovery code sent to it, if one is outstanding.
     std::vector<std::uint8_t> recovery_email;
     std::int64_t recovery_code_expires = 0;
+    int recovery_requests = 0;  // in this login: each writes a row, so there are few
 };
 
 struct ConnectionState {

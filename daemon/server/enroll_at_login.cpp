@@ -25,20 +25,21 @@ std::string days_left(std::int64_t until, std::int64_t now) {
 }
 
 // Until when the user may put enrollment off: an admin's grace, or the
-// configured grace from the first login mfad saw (recorded now if this is it).
-// 0: no grace.
+// configured grace from the first login mfad saw (recorded now if this is it),
+// for a user who never had a factor. 0: no grace.
 Awaitable<Result<std::int64_t>> grace_end(const RequestContext& ctx, const std::string& user, const UserRecord* record,
                                           std::int64_t now) {
     const auto config = ctx.state.config;
     if (record != nullptr && record->grace_until != 0) co_return record->grace_until;
-    if (config->enrollment.grace.count() == 0) co_return std::int64_t{0};
     std::int64_t first = record != nullptr ? record->first_login_at : 0;
+    if (config->enrollment.grace.count() == 0 || first == kEverEnrolled) co_return std::int64_t{0};
     if (first == 0) {
         auto note = [user, now](Store& store) { return store.note_first_login(user, now); };
         auto noted = co_await ctx.state.writes->submit<std::int64_t>(note);
         if (!noted) co_return noted.error();
         first = *noted;
     }
+    if (first == kEverEnrolled) co_return std::int64_t{0};
     co_return first + config->enrollment.grace.count();
 }
 
@@ -90,29 +91,45 @@ Awaitable<Outcome> skip(const RequestContext& ctx, const LoginSession& login, st
     co_return co_await login_exempt(ctx, entry, message);
 }
 
+// A wrong code at enrollment counts toward the lockout like any wrong code:
+// the authenticator a recovery set up must not be guessable online.
+Awaitable<Result<AttemptOutcome>> count_failure(const RequestContext& ctx, const LoginSession& login, std::int64_t now) {
+    const auto config = ctx.state.config;
+    Attempt attempt{login.user, {}, {}, now, config->lockout.max_failures, config->lockout.duration.count(),
+                    AuditEntry{"", "", "", login.service, login.rhost, ctx.peer.uid, "enroll_at_login factor=" + login.enrolling->name}};
+    auto record = [attempt = std::move(attempt)](Store& store) { return store.record_attempt(attempt); };
+    auto outcome = co_await ctx.state.writes->submit<AttemptOutcome>(record);
+    if (!outcome) co_return outcome.error();
+    for (const auto& entry : outcome->audited) journal_audit(entry);
+    ctx.state.counters.add(Counter::verify_fail);
+    if (outcome->result != AttemptResult::locked && outcome->locked_until > now) ctx.state.counters.add(Counter::lockouts);
+    co_return outcome;
+}
+
 Awaitable<Outcome> confirm(const RequestContext& ctx, LoginSession& login, std::string& code, std::int64_t now) {
     const FactorRecord& pending = *login.enrolling;
     auto claim = find_factor(pending.kind)->verify(ctx.state, login.user, pending, code, now);
     OPENSSL_cleanse(code.data(), code.size());
     if (!claim) co_return internal_error(ctx, claim.error());
-    AuditEntry entry{"enroll_at_login", login.user, "fail", login.service, login.rhost, ctx.peer.uid,
-                     "factor=" + pending.name};
     EnrollConfirm result = EnrollConfirm::wrong_code;
     if (*claim) {
+        AuditEntry entry{"enroll_at_login", login.user, "", login.service, login.rhost, ctx.peer.uid, ""};
         auto store = [user = login.user, id = pending.id, proof = std::move(**claim), now, entry](Store& s) {
             return s.confirm_enrollment(user, id, proof, now, now - kPendingEnrollmentSeconds, entry);
         };
         auto confirmed = co_await ctx.state.writes->submit<EnrollConfirm>(store);
         if (!confirmed) co_return internal_error(ctx, confirmed.error());
         result = *confirmed;
-    } else if (auto rc = co_await audit(ctx, entry); !rc) {
-        co_return internal_error(ctx, rc.error());
+        entry.result = enroll_confirm_name(result);
+        entry.detail = "factor=" + pending.name;
+        journal_audit(entry);
     }
-    entry.result = enroll_confirm_name(result);
-    journal_audit(entry);
     if (result == EnrollConfirm::no_pending)
         co_return login_denied(ctx, "The new authenticator could not be confirmed; log in again to start over.");
     if (result == EnrollConfirm::wrong_code) {
+        auto counted = co_await count_failure(ctx, login, now);
+        if (!counted) co_return internal_error(ctx, counted.error());
+        if (counted->locked_until > now) co_return login_locked(ctx, counted->locked_until);
         if (--login.tries_left == 0)
             co_return login_denied(ctx, "Wrong code; the authenticator was not set up. Log in again to start over.", true);
         co_return ask_for_code(ctx, login, "Wrong code, try again (is the phone's clock right?).");
@@ -148,6 +165,12 @@ const FactorRecord* pending_after_recovery(const UserRecord& record, std::int64_
 Awaitable<Outcome> begin_without_factor(const RequestContext& ctx, const wire::Begin& request, const std::string& user,
                                         const UserRecord* record) {
     std::int64_t now = DaemonState::now();
+    // Wrong enrollment codes lock like wrong login codes.
+    if (record != nullptr && record->locked_until > now) co_return login_locked(ctx, record->locked_until);
+    // Every path below may write (the grace's start, an audit row, a pending
+    // factor): a peer other than root, within its budget. A verdict, not an
+    // error, so that fail_mode=open never reads it as "mfad unavailable".
+    if (over_write_budget(ctx)) co_return login_denied(ctx, "Too many requests from this user; try again in a minute.");
     // A recovery whose login ended before its new authenticator was confirmed:
     // the next login confirms that one, and never shows a secret again, so the
     // password alone cannot enroll a device of its own in the meantime.
@@ -177,14 +200,14 @@ Awaitable<Outcome> begin_without_factor(const RequestContext& ctx, const wire::B
         if (skip_until != 0) co_return co_await skip(ctx, shown, reason, skip_until);
         co_return not_enrolled(ctx, "A second factor must be set up first, and that needs a terminal: log in over ssh or at a console.");
     }
-    if (auto busy = over_write_budget(ctx)) co_return std::move(*busy);
     auto& login = open_login(ctx, request, user, now, {}, record);
     co_return co_await offer_enrollment(ctx, login, skip_until, "");
 }
 
 Awaitable<Outcome> offer_enrollment(const RequestContext& ctx, LoginSession& login, std::int64_t skip_until,
                                     std::string_view intro) {
-    auto started = co_await start_totp_enrollment(ctx, login.user, std::string(kTotpDefaultName));
+    const std::string name(kTotpDefaultName);  // named: g++ 12 destroys a temporary in a co_await expression twice
+    auto started = co_await start_totp_enrollment(ctx, login.user, name);
     // mfad is judging this login now: a refusal (too many pending factors,
     // the store failing) is a verdict, never "mfad unavailable" for fail_mode.
     if (started.refusal)

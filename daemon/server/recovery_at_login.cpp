@@ -6,6 +6,7 @@
 #include "mfa/utc_time.hpp"
 #include "sender/email_codes.hpp"
 #include "sender/sent_codes.hpp"
+#include "server/authorize_user_request.hpp"
 #include "server/enroll_at_login.hpp"
 #include "server/login_common.hpp"
 #include "server/login_menu.hpp"
@@ -14,6 +15,15 @@ namespace mfa::daemon {
 namespace {
 
 constexpr std::string_view kPrompt = "Recovery code from the email (r: send a new one): ";
+// Requests (each audited, sent or refused) one login may make: a new code
+// and a resend. More would let one login write rows without limit.
+constexpr int kRequestsPerLogin = 2;
+
+// Where the login is, again, with `errors`: the menu, or the code's prompt.
+Outcome refuse_here(const RequestContext& ctx, const LoginSession& login, std::string errors) {
+    if (login.at == LoginSession::kRecoveryCode) return login_step(ctx, login, std::move(errors), "", login.step_prompt, false);
+    return Outcome{wire::encode(menu_step(ctx.state, login, std::move(errors)), ctx.request_id), {}};
+}
 
 // The recovery address, opened for one send; empty when it cannot be.
 std::string open_address(const DaemonState& state, const LoginSession& login) {
@@ -32,10 +42,7 @@ Awaitable<Outcome> request_recovery(const RequestContext& ctx, LoginSession& log
     const auto config = ctx.state.config;
     std::int64_t now = DaemonState::now();
     std::string address = open_address(ctx.state, login);
-    if (address.empty())
-        co_return Outcome{wire::encode(menu_step(ctx.state, login, "The recovery address cannot be read; call your help desk."),
-                                       ctx.request_id),
-                          {}};
+    if (address.empty()) co_return refuse_here(ctx, login, "The recovery address cannot be read; call your help desk.");
     std::string masked = mask_email_address(address);
     if (!resend && login.recovery_code_expires > now) {
         login.at = LoginSession::kRecoveryCode;
@@ -44,15 +51,16 @@ Awaitable<Outcome> request_recovery(const RequestContext& ctx, LoginSession& log
                            utc_time(login.recovery_code_expires) + ".";
         co_return login_step(ctx, login, "", info, login.step_prompt, false);
     }
+    if (login.recovery_requests >= kRequestsPerLogin || over_write_budget(ctx)) {
+        OPENSSL_cleanse(address.data(), address.size());
+        co_return refuse_here(ctx, login, "No more recovery codes in this login; log in again later.");
+    }
+    ++login.recovery_requests;
     AuditEntry where{"recovery_requested", login.user, "", login.service, login.rhost, ctx.peer.uid, ""};
     std::vector<std::uint8_t> no_pending_address;
     auto sent = co_await send_mail_code(ctx, login.user, MailPurpose::recover, address, no_pending_address, where);
     OPENSSL_cleanse(address.data(), address.size());
-    if (!sent.sent) {
-        if (login.at == LoginSession::kRecoveryCode)
-            co_return login_step(ctx, login, sent.refusal, "", login.step_prompt, false);
-        co_return Outcome{wire::encode(menu_step(ctx.state, login, sent.refusal), ctx.request_id), {}};
-    }
+    if (!sent.sent) co_return refuse_here(ctx, login, sent.refusal);
     login.at = LoginSession::kRecoveryCode;
     login.step_prompt = std::string(kPrompt);
     login.recovery_code_expires = now + config->recovery.code_ttl.count();

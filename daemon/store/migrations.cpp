@@ -120,8 +120,9 @@ CREATE INDEX sends_user_time ON sends (user_id, time);
 CREATE INDEX sends_destination_time ON sends (destination, time);
 CREATE INDEX sends_time ON sends (time);
 )sql",
-    // 4 -> 5: enrollment at login (when the grace began, an admin's grace,
-    // the enrollment a recovery owes), the recovery email (sealed; a pending
+    // 4 -> 5: enrollment at login (when the grace began, -1 for a user who
+    // has had a factor and so gets none; an admin's grace; the enrollment a
+    // recovery owes), the recovery email (sealed; a pending
     // one waits beside the active one until confirmed), and the codes sent by
     // email (only their keyed hash).
     R"sql(
@@ -146,6 +147,8 @@ CREATE TABLE mail_codes (
     used_at    INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (user_id, purpose)
 ) WITHOUT ROWID;
+UPDATE users SET first_login_at = -1
+    WHERE disabled_until != 0 OR EXISTS (SELECT 1 FROM factors WHERE user_id = users.id AND state = 'active');
 )sql",
 };
 

@@ -177,10 +177,15 @@ Result<EnrollStarted> SqliteStore::start_enrollment(std::string_view user, const
     entry.event = "enroll_start";
     entry.detail = "factor=" + factor.name + " kind=" + factor.kind;
     if (started.result == EnrollStart::started) {
+        // A new row, never the old one updated: a confirmation of the replaced
+        // pending factor (its id) must find nothing, or a second start would
+        // swap the secret under a person who is about to confirm the first.
+        auto drop = db_.prepare("DELETE FROM factors WHERE user_id = ?1 AND name = ?2 AND state = 'pending'");
+        if (!drop) return drop.error();
+        if (auto rc = drop->bind(1, *user_id).bind(2, factor.name).run(); !rc) return rc.error();
         auto put = db_.prepare(
             "INSERT INTO factors (user_id, kind, name, state, sealed_secret, created_at) VALUES (?1, ?2, ?3, 'pending', ?4, ?5) "
-            "ON CONFLICT (user_id, name) DO UPDATE SET kind = excluded.kind, sealed_secret = excluded.sealed_secret, "
-            "created_at = excluded.created_at RETURNING id");
+            "RETURNING id");
         if (!put) return put.error();
         put->bind(1, *user_id).bind(2, factor.kind).bind(3, factor.name);
         put->bind(4, std::span<const std::uint8_t>(factor.sealed_secret)).bind(5, now);
@@ -225,10 +230,13 @@ Result<EnrollConfirm> SqliteStore::confirm_enrollment(std::string_view user, std
             if (!activate) return activate.error();
             std::int64_t step = proof.spend == Claim::Spend::time_step ? proof.step : -1;
             if (auto rc = activate->bind(1, factor_id).bind(2, now).bind(3, step).run(); !rc) return rc.error();
-            // Enrolled again: a help-desk disable ends here. The first factor is the primary.
+            // Enrolled again: a help-desk disable ends here. The first factor is
+            // the primary. A user who has had a factor never gets an enrollment
+            // grace again (kEverEnrolled), nor keeps an admin's.
             auto enable = db_.prepare(
-                "UPDATE users SET disabled_until = 0, primary_factor = CASE WHEN EXISTS (SELECT 1 FROM factors "
-                "WHERE id = users.primary_factor AND state = 'active') THEN primary_factor ELSE ?2 END WHERE id = ?1");
+                "UPDATE users SET disabled_until = 0, first_login_at = -1, grace_until = 0, primary_factor = CASE WHEN "
+                "EXISTS (SELECT 1 FROM factors WHERE id = users.primary_factor AND state = 'active') THEN primary_factor "
+                "ELSE ?2 END WHERE id = ?1");
             if (!enable) return enable.error();
             if (auto rc = enable->bind(1, user_id).bind(2, factor_id).run(); !rc) return rc.error();
             // Other pending factors may have been started without a code (the

@@ -59,7 +59,7 @@ struct UserRecord {
     std::int64_t backup_created_at = 0;
     std::int64_t backup_last_used_at = 0;
     // Enrollment at login, for a user without a factor.
-    std::int64_t first_login_at = 0;  // the first login mfad saw while the grace applied; 0: none yet
+    std::int64_t first_login_at = 0;  // the first login mfad saw while the grace applied; 0: none yet; kEverEnrolled
     std::int64_t grace_until = 0;     // an admin's grace (mfactl admin grace); 0: first_login_at + enrollment.grace
     std::int64_t enroll_by = 0;       // after a recovery: enrollment at login, with no skip, until then
     // The verified recovery address (sealed), and whether a new one waits for its code.
@@ -88,6 +88,10 @@ struct NewFactor {
     std::vector<std::uint8_t> sealed_secret;
     int max_of_kind = 0;
 };
+
+// UserRecord::first_login_at of a user who has had a factor: the enrollment
+// grace is for users who never enrolled, not for one whose factors were reset.
+inline constexpr std::int64_t kEverEnrolled = -1;
 
 // Factors per user, pending ones included: the menu has one digit per entry.
 inline constexpr int kMaxFactors = 8;

@@ -9,6 +9,7 @@
 #include "cmocka.hpp"
 #include "daemon_fixture.hpp"
 #include "enrollment.hpp"
+#include "login_client.hpp"
 #include "mfa/utc_time.hpp"
 #include "pam_call.hpp"
 #include "qr_image.hpp"
@@ -24,7 +25,7 @@ long shifted = 0;  // how far mfad's clock was moved
 
 int start(void**) {
     fixture = new DaemonFixture({.extra_yaml = "enrollment: { grace: 14d }\nissuer: \"Example Corp\"\n",
-                                 .users = {"newbie", "clumsy", "later", "quiet", "cronjob", "late", "old"},
+                                 .users = {"newbie", "clumsy", "later", "quiet", "cronjob", "late", "old", "twice", "wiped"},
                                  .fake_clock = true});
     return fixture->start() ? 0 : -1;
 }
@@ -103,9 +104,35 @@ void three_wrong_codes_leave_no_active_factor(void**) {
     assert_contains(factors, "\"state\":\"pending\"");
     assert_true(factors.find("\"state\":\"active\"") == std::string::npos);
     assert_contains(mfactl({"status", "--user", "clumsy"}), "none (not enrolled)");
+    assert_contains(mfactl({"status", "--user", "clumsy"}), "failures:         3");  // they count toward the lock
     // A conversation that ends (no answer at all) leaves only a pending factor too.
     assert_int_equal(run_pam_mfa("clumsy", PamScript{base_args(), 0, "ssh", {}}).rc, PAM_CONV_ERR);
     assert_contains(mfactl({"status", "--user", "clumsy"}), "none (not enrolled)");
+}
+
+// A second login's enrollment replaces the first's pending authenticator
+// with a new row: the first login's code then confirms nothing, so nobody can
+// swap the secret under a person about to confirm.
+void a_newer_enrollment_voids_the_older_one(void**) {
+    LoginClient first(fixture->socket()), second(fixture->socket());
+    assert_true(first.begin("twice") == mfa::wire::MessageType::step);
+    assert_true(second.begin("twice") == mfa::wire::MessageType::step);
+    auto s1 = field(first.last_info(), "Secret: "), s2 = field(second.last_info(), "Secret: ");
+    assert_true(s1 != s2);
+    assert_true(first.answer(mfad_now_code(s1)) == mfa::wire::MessageType::deny);
+    assert_contains(first.last_message(), "could not be confirmed");
+    assert_true(second.answer(mfad_now_code(s2)) == mfa::wire::MessageType::step);
+    assert_true(second.answer("n") == mfa::wire::MessageType::allow);
+}
+
+// The grace is for users who never enrolled: after a reset there is none.
+void a_reset_user_gets_no_grace(void**) {
+    enroll_user(fixture->socket(), "wiped");
+    mfactl({"admin", "reset", "--user", "wiped", "--reason", "test"});
+    PamScript skip{base_args(), 0, "ssh", [](const PamCall&, const std::string&) { return std::string(); }};
+    auto denied = run_pam_mfa("wiped", skip);
+    assert_int_equal(denied.rc, PAM_AUTH_ERR);
+    assert_int_equal(denied.prompts, 0);
 }
 
 void enter_puts_enrollment_off_within_the_grace(void**) {
@@ -171,6 +198,8 @@ int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_new_user_enrolls_at_login_and_gets_backup_codes),
         cmocka_unit_test(three_wrong_codes_leave_no_active_factor),
+        cmocka_unit_test(a_newer_enrollment_voids_the_older_one),
+        cmocka_unit_test(a_reset_user_gets_no_grace),
         cmocka_unit_test(enter_puts_enrollment_off_within_the_grace),
         cmocka_unit_test(pam_silent_and_no_terminal_skip_within_the_grace),
         cmocka_unit_test(after_the_grace_the_login_is_denied_unless_nullok),
