@@ -26,6 +26,7 @@ constexpr const char* kRecoveryYaml =
 
 DaemonFixture* fx = nullptr;
 long shifted = 0;  // how far mfad's clock was moved
+std::vector<std::string> secrets;  // every TOTP secret shown: none may reach a log
 
 int start(void**) {
     fx = new DaemonFixture({.extra_yaml = kRecoveryYaml,
@@ -68,6 +69,7 @@ std::string enroll_now(const std::string& user) {
     auto started = mfactl({"--json", "enroll", "totp", "--user", user});
     if (started.exit_code != 0) fail_msg("enroll totp: %s", started.err.c_str());
     auto secret = nlohmann::json::parse(started.out).at("secret").get<std::string>();
+    secrets.push_back(secret);
     auto confirmed = mfactl({"enroll", "confirm", "--user", user, "--code", code_at(secret, -30)});
     if (confirmed.exit_code != 0) fail_msg("enroll confirm: %s", confirmed.err.c_str());
     return secret;
@@ -149,6 +151,7 @@ void a_lost_device_is_replaced_at_login(void**) {
     assert_contains(login.last_info(), "Your factors and backup codes were removed.");
     std::string secret = field(login.last_info(), "Secret: ");
     assert_int_equal(secret.size(), 32);
+    secrets.push_back(secret);
     assert_true(login.answer(code_at(secret)) == MessageType::step);
     assert_true(login.answer("n") == MessageType::allow);
 
@@ -280,6 +283,9 @@ void no_address_code_or_secret_reaches_a_log(void**) {
             if (logs.find(code) != std::string::npos) fail_msg("a mailed code is in a log: %s", code.c_str());
         }
     }
+    for (const auto& secret : secrets)
+        if (logs.find(secret) != std::string::npos) fail_msg("a secret is in a log");
+    assert_false(secrets.empty());
     auto metrics = mfactl({"stats"}).out;
     assert_true(metrics.find("@example.com") == std::string::npos);
     assert_contains(metrics, "mfad_recoveries_total:");
