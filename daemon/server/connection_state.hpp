@@ -40,6 +40,7 @@ struct LoginSession {
     int at = kMenu;
     std::string step_info;     // what the current prompt came with
     std::string step_prompt;   // shown again after a wrong answer
+    std::uint32_t tries = 1;       // the module's tries=
     std::uint32_t tries_left = 1;  // wrong answers still allowed in this login
     std::string prompt;            // the authenticator code prompt (the module's prompt=, or mfad's)
     PendingLogins::Ticket place;   // this login's place among the user's pending logins

@@ -27,6 +27,7 @@ LoginSession& open_login(const RequestContext& ctx, const wire::Begin& request, 
         login.backup = record->backup;
         login.backup_remaining = record->backup_remaining;
     }
+    login.tries = request.tries;
     login.tries_left = request.tries;
     login.prompt = std::move(prompt);
     login.place = std::move(place);

@@ -98,6 +98,7 @@ Awaitable<Outcome> recovered(const RequestContext& ctx, LoginSession& login) {
     login.backup.reset();
     login.backup_remaining = 0;
     login.recovery_email.clear();
+    login.tries_left = login.tries;  // the new authenticator's code gets its own tries
     co_return co_await offer_enrollment(ctx, login, 0, "Your factors and backup codes were removed.");
 }
 
