@@ -54,6 +54,8 @@ getent passwd mfad >/dev/null || fail "no mfad user"
 [ "$(stat -c '%a %U' /etc/mfad/mfad.key)" = "600 mfad" ] || fail "the key is $(stat -c '%a %U' /etc/mfad/mfad.key)"
 [ -L /etc/systemd/system/sockets.target.wants/mfad.socket ] || fail "mfad.socket is not enabled"
 [ -z "$(pam_lines)" ] || fail "installing enabled pam_mfa by itself: $(pam_lines)"
+bash -n /usr/share/bash-completion/completions/mfactl || fail "no bash completion for mfactl"
+[ -f /usr/share/doc/mfad/admin-guide.md ] || fail "the admin guide is not installed"
 dpkg -L mfad libpam-mfa | sort -u > "$work/files"
 
 say "start mfad-notify as its units would"
@@ -152,6 +154,7 @@ apt-get purge -y -qq mfad libpam-mfa >/dev/null
 left=""
 while read -r path; do
     case "$path" in /.|/etc|/lib|/usr|/usr/*bin|/usr/share|/usr/share/doc|/usr/share/man|/usr/share/man/man?|\
+        /usr/share/bash-completion|/usr/share/bash-completion/completions|\
         /usr/lib|/usr/lib/sysusers.d|/usr/lib/tmpfiles.d|/lib/systemd|/lib/systemd/system|/lib/*-linux-gnu|\
         /lib/*-linux-gnu/security|/usr/share/pam-configs) continue ;;
     esac

@@ -6,6 +6,9 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <set>
+#include <sstream>
+#include <utility>
 
 #include "cmocka.hpp"
 #include "qr_image.hpp"
@@ -256,10 +259,74 @@ void audit_list_escapes_what_it_prints(void**) {
                      std::stoi(run({"sqlite3", d.dir().file("state/mfad.db"), "SELECT count(*) FROM audit"}).out));
 }
 
+// The subcommands `mfactl --help` lists, one level down: "ping", "enroll totp", ...
+std::vector<std::string> mfactl_commands() {
+    auto names = [](const std::string& help) {
+        std::vector<std::string> out;
+        auto at = help.find("Subcommands:\n");
+        if (at == std::string::npos) return out;
+        std::istringstream lines(help.substr(at + 13));
+        std::string line;
+        while (std::getline(lines, line) && line.rfind("  ", 0) == 0) {
+            auto name = line.substr(2, line.find(' ', 2) - 2);
+            if (!name.empty() && name[0] != '-') out.push_back(name);
+        }
+        return out;
+    };
+    std::vector<std::string> commands;
+    for (const auto& top : names(run({MFACTL_BIN, "--help"}).out)) {
+        auto subs = names(run({MFACTL_BIN, top, "--help"}).out);
+        if (subs.empty()) commands.push_back(top);
+        for (const auto& sub : subs) commands.push_back(top + " " + sub);
+    }
+    return commands;
+}
+
+// Every command mfactl has is in mfactl.1 (an item "NAME SUB ..." or
+// "NAME A|B ...") and in the bash completion; nothing is documented twice over.
+void every_command_is_in_the_man_page_and_the_completion(void**) {
+    auto commands = mfactl_commands();
+    assert_true(commands.size() >= 18);  // a parse that found nothing must not pass
+    std::string man = read_file(MFACTL_MAN_PAGE);
+    for (const char* markup : {"\\fB", "\\fR", "\\fI"})
+        for (auto at = man.find(markup); at != std::string::npos; at = man.find(markup)) man.erase(at, 3);
+    for (auto at = man.find("\\-"); at != std::string::npos; at = man.find("\\-")) man.erase(at, 1);
+    // The completion's words: runs of letters and '-'.
+    std::set<std::string> offered;
+    std::string word;
+    for (char c : read_file(MFACTL_COMPLETION) + " ") {
+        if ((c >= 'a' && c <= 'z') || c == '-') word += c;
+        else if (!word.empty()) offered.insert(std::exchange(word, {}));
+    }
+    for (const auto& command : commands) {
+        auto space = command.find(' ');
+        std::string top = command.substr(0, space), sub = space == std::string::npos ? "" : command.substr(space + 1);
+        bool documented = false;
+        std::istringstream lines(man);
+        for (std::string line; std::getline(lines, line) && !documented;) {
+            if (line.rfind(".B " + top + (sub.empty() ? "" : " "), 0) != 0 && line != ".B " + top) continue;
+            std::istringstream words(line.substr(3));
+            std::string first, second;
+            words >> first >> second;
+            if (sub.empty()) documented = first == top;
+            for (std::size_t at = 0; !sub.empty() && at <= second.size();) {
+                auto bar = second.find('|', at);
+                if (second.substr(at, bar == std::string::npos ? std::string::npos : bar - at) == sub) documented = true;
+                if (bar == std::string::npos) break;
+                at = bar + 1;
+            }
+        }
+        if (!documented) fail_msg("mfactl %s is not in mfactl.1", command.c_str());
+        for (const auto& name : {top, sub})
+            if (!name.empty() && offered.count(name) == 0) fail_msg("the bash completion does not offer %s", name.c_str());
+    }
+}
+
 }  // namespace
 
 int main() {
     const CMUnitTest tests[] = {
+        cmocka_unit_test(every_command_is_in_the_man_page_and_the_completion),
         cmocka_unit_test(mfad_version_and_usage), cmocka_unit_test(mfad_check_config),
         cmocka_unit_test(mfad_generate_key),      cmocka_unit_test(mfactl_ping),
         cmocka_unit_test(mfactl_failures_and_usage), cmocka_unit_test(mfactl_refuses_a_socket_of_another_user),
