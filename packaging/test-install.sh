@@ -55,7 +55,7 @@ getent passwd mfad >/dev/null || fail "no mfad user"
 [ -L /etc/systemd/system/sockets.target.wants/mfad.socket ] || fail "mfad.socket is not enabled"
 [ -z "$(pam_lines)" ] || fail "installing enabled pam_mfa by itself: $(pam_lines)"
 bash -n /usr/share/bash-completion/completions/mfactl || fail "no bash completion for mfactl"
-[ -f /usr/share/doc/mfad/admin-guide.md ] || fail "the admin guide is not installed"
+compgen -G "/usr/share/doc/mfad/admin-guide.md*" >/dev/null || fail "the admin guide is not installed"
 dpkg -L mfad libpam-mfa | sort -u > "$work/files"
 
 say "start mfad-notify as its units would"
