@@ -101,6 +101,14 @@ struct Config {
         int max_per_day = 3;  // codes (and address verifications) per user per day
     } recovery;
 
+    // Who is asked for a second factor: members of exempt_groups never are
+    // (break-glass, service accounts); with require_groups, only members are.
+    struct Policy {
+        std::vector<std::string> require_groups;
+        std::vector<std::string> exempt_groups;
+        Seconds group_cache{60};  // how long NSS's answer about a membership is kept
+    } policy;
+
     struct Metrics {
         std::string textfile;  // empty: no textfile
         Seconds interval{30};

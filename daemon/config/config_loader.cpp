@@ -234,6 +234,32 @@ void read_recovery(const Reader& r, const YAML::Node& n, Config::Recovery& out) 
     if (n["max_per_day"]) out.max_per_day = r.integer(n["max_per_day"], "recovery.max_per_day", 1, 20);
 }
 
+void check_group_name(const Reader& r, const YAML::Node& n, const std::string& group,
+                      const std::string& path = "admin_group") {
+    bool ok = !group.empty() && group.size() <= 32 && group.front() != '-' &&
+              std::all_of(group.begin(), group.end(), [](char c) {
+                  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                         c == '-' || c == '.';
+              });
+    if (!ok) r.fail(n, path, "is not a valid group name");
+}
+
+void read_group_list(const Reader& r, const YAML::Node& n, const std::string& path, std::vector<std::string>& out) {
+    if (!n.IsSequence()) r.fail(n, path, "must be a list of group names");
+    for (const auto& item : n) {
+        auto group = r.text(item, path);
+        check_group_name(r, item, group, path);
+        out.push_back(group);
+    }
+}
+
+void read_policy(const Reader& r, const YAML::Node& n, Config::Policy& out) {
+    r.only_keys(n, "policy", {"require_groups", "exempt_groups", "group_cache"});
+    if (n["require_groups"]) read_group_list(r, n["require_groups"], "policy.require_groups", out.require_groups);
+    if (n["exempt_groups"]) read_group_list(r, n["exempt_groups"], "policy.exempt_groups", out.exempt_groups);
+    if (n["group_cache"]) out.group_cache = r.duration(n["group_cache"], "policy.group_cache", Seconds(0), Seconds(3600));
+}
+
 void read_metrics(const Reader& r, const YAML::Node& n, Config::Metrics& out) {
     r.only_keys(n, "metrics", {"textfile", "interval"});
     if (n["textfile"]) out.textfile = r.absolute_path(n["textfile"], "metrics.textfile");
@@ -258,21 +284,12 @@ void check_issuer(const Reader& r, const YAML::Node& n, const std::string& issue
     if (issuer.find(':') != std::string::npos) r.fail(n, "issuer", "must not contain ':'");
 }
 
-void check_group_name(const Reader& r, const YAML::Node& n, const std::string& group) {
-    bool ok = !group.empty() && group.size() <= 32 && group.front() != '-' &&
-              std::all_of(group.begin(), group.end(), [](char c) {
-                  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-                         c == '-' || c == '.';
-              });
-    if (!ok) r.fail(n, "admin_group", "is not a valid group name");
-}
-
 Config read_root(const Reader& r, const YAML::Node& root) {
     Config c;
     if (root.IsNull()) return c;  // an empty file means every default
     r.only_keys(root, "",
                 {"socket", "database", "key_file", "issuer", "admin_group", "totp", "backup_codes", "lockout", "disable",
-                 "notify", "sms", "enrollment", "email", "recovery", "metrics", "connections", "durability"});
+                 "notify", "sms", "enrollment", "email", "recovery", "policy", "metrics", "connections", "durability"});
     if (root["socket"]) c.socket = r.absolute_path(root["socket"], "socket");
     if (root["database"]) c.database = r.absolute_path(root["database"], "database");
     if (root["key_file"]) c.key_file = r.absolute_path(root["key_file"], "key_file");
@@ -295,6 +312,7 @@ Config read_root(const Reader& r, const YAML::Node& root) {
     if (root["enrollment"]) read_enrollment(r, root["enrollment"], c.enrollment);
     if (root["email"]) read_email(r, root["email"], c.email);
     if (root["recovery"]) read_recovery(r, root["recovery"], c.recovery);
+    if (root["policy"]) read_policy(r, root["policy"], c.policy);
     if (c.email.timeout >= c.notify.timeout)
         r.fail(root, "email.timeout", "must be shorter than notify.timeout, so mfad hears how a send ended");
     if (root["metrics"]) read_metrics(r, root["metrics"], c.metrics);

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <memory>
 
+#include "auth/group_cache.hpp"
 #include "config/config.hpp"
 #include "crypto/secret_box.hpp"
 #include "sender/sent_codes.hpp"
@@ -38,6 +39,7 @@ struct DaemonState {
     UidRateLimiter self_service{30, std::chrono::minutes(1)};
     // "Older pending logins ended" lines: a flood of su sessions is one user's.
     RateLimiter eviction_log{10, std::chrono::seconds(10)};
+    GroupCache groups;  // policy.*_groups, asked of NSS once per policy.group_cache
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
     static std::int64_t now() {

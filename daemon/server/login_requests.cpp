@@ -10,6 +10,7 @@
 #include "server/enroll_at_login.hpp"
 #include "server/login_common.hpp"
 #include "server/login_menu.hpp"
+#include "server/login_policy.hpp"
 #include "server/recovery_at_login.hpp"
 #include "sys/log.hpp"
 
@@ -92,6 +93,7 @@ Awaitable<Outcome> handle_begin(const RequestContext& ctx, const wire::PayloadRe
         co_return co_await refuse_user_request(ctx, request->user, allowed, "verify_fail", request->service,
                                                request->rhost);
     const std::string& name = allowed.user->name;
+    if (auto skipped = co_await policy_exemption(ctx, *request, *allowed.user)) co_return std::move(*skipped);
 
     auto user = ctx.state.store->load_user(name);
     if (!user) co_return internal_error(ctx, user.error());

@@ -49,7 +49,9 @@ DaemonFixture::DaemonFixture(DaemonOptions options)
     for (const std::vector<std::string>* list : {&test_users(), static_cast<const std::vector<std::string>*>(&options_.users)})
         for (const auto& name : *list) passwd += name + ":x:" + std::to_string(uid++) + ":20000::/nonexistent:/usr/sbin/nologin\n";
     dir_.write("passwd", passwd);
-    dir_.write("group", read_or_empty("/etc/group"));
+    std::string groups = read_or_empty("/etc/group");
+    for (const auto& line : options_.groups) groups += line + "\n";
+    dir_.write("group", groups);
     dir_.write("faketime", "+0\n");
 }
 

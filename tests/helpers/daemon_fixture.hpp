@@ -17,6 +17,7 @@ struct DaemonOptions {
     std::string socket_override;           // where to wait for the socket, when a wrapper makes it
     std::string config_socket;             // the config's socket, when not the private dir's
     std::vector<std::string> users;        // known to mfad's NSS besides the system's and test_users()
+    std::vector<std::string> groups = {};  // /etc/group lines mfad's NSS adds: "name:x:gid:member,member"
     bool fake_clock = false;               // mfad's wall clock can be moved with shift_clock()
     // Also runs mfad-notify. Its `sms:` section: sender_yaml, or by default the
     // command provider with a script that appends each message to outbox and

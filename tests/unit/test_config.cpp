@@ -105,6 +105,9 @@ void the_sender_sections_refuse_what_cannot_work(void**) {
     assert_contains(error_for("recovery: { max_per_day: 0 }\n"), "recovery.max_per_day");
     assert_contains(error_for("enrollment: { grace: 400d }\n"), "enrollment.grace");
     assert_contains(error_for("enrollment: { grace: 14d, skip: yes }\n"), "skip");
+    assert_contains(error_for("policy: { exempt_groups: [\"bad group\"] }\n"), "policy.exempt_groups: is not a valid group name");
+    assert_contains(error_for("policy: { require_groups: staff }\n"), "policy.require_groups: must be a list");
+    assert_contains(error_for("policy: { group_cache: 2h }\n"), "policy.group_cache");
 }
 
 void the_recovery_sections_parse(void**) {

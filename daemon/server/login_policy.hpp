@@ -1,0 +1,18 @@
+// Who is asked for a second factor at all: policy.exempt_groups (break-glass
+// and service accounts never are) and policy.require_groups (only members are).
+#pragma once
+
+#include <optional>
+
+#include "auth/authority.hpp"
+#include "mfa/wire/login_messages.hpp"
+#include "server/request_context.hpp"
+
+namespace mfa::daemon {
+
+// A login that asks no second factor: EXEMPT (PAM_IGNORE), audited as
+// exempt_group or not_required with the group. nullopt: the policy asks for one.
+Awaitable<std::optional<Outcome>> policy_exemption(const RequestContext& ctx, const wire::Begin& request,
+                                                   const SystemUser& user);
+
+}  // namespace mfa::daemon
