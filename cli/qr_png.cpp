@@ -16,7 +16,6 @@ namespace {
 
 constexpr int kScale = 8;
 
-
 struct FileCloser {
     void operator()(FILE* f) const { fclose(f); }
 };
