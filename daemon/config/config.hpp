@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "auth/ip_network.hpp"
 #include "mfa/otp.hpp"
 
 namespace mfa::daemon {
@@ -102,11 +103,14 @@ struct Config {
     } recovery;
 
     // Who is asked for a second factor: members of exempt_groups never are
-    // (break-glass, service accounts); with require_groups, only members are.
+    // (break-glass, service accounts); with require_groups, only members are;
+    // logins from a trusted network to one of its services are not.
     struct Policy {
         std::vector<std::string> require_groups;
         std::vector<std::string> exempt_groups;
         Seconds group_cache{60};  // how long NSS's answer about a membership is kept
+        // Logins from these numeric networks, to these services, skip it (off when empty).
+        std::vector<TrustedNetwork> trusted_networks;
     } policy;
 
     struct Metrics {

@@ -253,8 +253,44 @@ void read_group_list(const Reader& r, const YAML::Node& n, const std::string& pa
     }
 }
 
+// A PAM service name as it appears in /etc/pam.d (compared exactly).
+void check_service_name(const Reader& r, const YAML::Node& n, const std::string& service, const std::string& path) {
+    bool ok = !service.empty() && service.size() <= 64 && service.front() != '.' &&
+              std::all_of(service.begin(), service.end(), [](char c) {
+                  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                         c == '-' || c == '.';
+              });
+    if (!ok) r.fail(n, path, "is not a PAM service name");
+}
+
+void read_trusted_networks(const Reader& r, const YAML::Node& n, std::vector<TrustedNetwork>& out) {
+    const std::string path = "policy.trusted_networks";
+    if (!n.IsSequence()) r.fail(n, path, "must be a list of { cidr: NETWORK, services: [SERVICE, ...] }");
+    for (std::size_t i = 0; i < n.size(); ++i) {
+        const YAML::Node& item = n[i];
+        const std::string where = path + "[" + std::to_string(i) + "]";
+        r.only_keys(item, where, {"cidr", "services"});
+        if (!item["cidr"]) r.fail(item, where + ".cidr", "is required");
+        // Every service named: a rule meant for sshd must not also open su or sudo.
+        if (!item["services"] || !item["services"].IsSequence() || item["services"].size() == 0)
+            r.fail(item, where + ".services", "must list the PAM services it applies to, like [sshd]");
+        TrustedNetwork rule;
+        rule.cidr = r.text(item["cidr"], where + ".cidr");
+        std::string why;
+        auto network = IpNetwork::parse(rule.cidr, why);
+        if (!network) r.fail(item["cidr"], where + ".cidr", why);
+        rule.network = *network;
+        for (const auto& service : item["services"]) {
+            rule.services.push_back(r.text(service, where + ".services"));
+            check_service_name(r, service, rule.services.back(), where + ".services");
+        }
+        out.push_back(std::move(rule));
+    }
+}
+
 void read_policy(const Reader& r, const YAML::Node& n, Config::Policy& out) {
-    r.only_keys(n, "policy", {"require_groups", "exempt_groups", "group_cache"});
+    r.only_keys(n, "policy", {"require_groups", "exempt_groups", "group_cache", "trusted_networks"});
+    if (n["trusted_networks"]) read_trusted_networks(r, n["trusted_networks"], out.trusted_networks);
     if (n["require_groups"]) read_group_list(r, n["require_groups"], "policy.require_groups", out.require_groups);
     if (n["exempt_groups"]) read_group_list(r, n["exempt_groups"], "policy.exempt_groups", out.exempt_groups);
     if (n["group_cache"]) out.group_cache = r.duration(n["group_cache"], "policy.group_cache", Seconds(0), Seconds(3600));

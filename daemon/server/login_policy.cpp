@@ -9,7 +9,8 @@ Awaitable<std::optional<Outcome>> policy_exemption(const RequestContext& ctx, co
                                                    const SystemUser& user) {
     const auto config = ctx.state.config;
     const auto& policy = config->policy;
-    if (policy.exempt_groups.empty() && policy.require_groups.empty()) co_return std::nullopt;
+    if (policy.exempt_groups.empty() && policy.require_groups.empty() && policy.trusted_networks.empty())
+        co_return std::nullopt;
     std::int64_t now = DaemonState::now();
     auto in = [&](const std::string& group) {
         return ctx.state.groups.member(user.uid, group, now, policy.group_cache.count());
@@ -22,6 +23,15 @@ Awaitable<std::optional<Outcome>> policy_exemption(const RequestContext& ctx, co
             entry.detail = "group=" + group;
             message = "No second factor is asked of members of " + group + ".";
         }
+    // PAM_RHOST is the application's word: only a root peer (sshd, login) sets
+    // one the user cannot choose.
+    const TrustedNetwork* network =
+        ctx.peer.uid == 0 ? trusted_network_of(policy.trusted_networks, request.service, request.rhost) : nullptr;
+    if (entry.event.empty() && network != nullptr) {
+        entry.event = "trusted_network";
+        entry.detail = "network=" + network->cidr;
+        message = "No second factor is asked for logins from this network.";
+    }
     if (entry.event.empty() && !policy.require_groups.empty()) {
         bool required = false;
         for (const auto& group : policy.require_groups) required = required || in(group);

@@ -1,5 +1,6 @@
 // Who is asked for a second factor at all: policy.exempt_groups (break-glass
-// and service accounts never are) and policy.require_groups (only members are).
+// and service accounts never are), policy.trusted_networks (logins from them
+// to their services are not) and policy.require_groups (only members are).
 #pragma once
 
 #include <optional>
@@ -11,7 +12,7 @@
 namespace mfa::daemon {
 
 // A login that asks no second factor: EXEMPT (PAM_IGNORE), audited as
-// exempt_group or not_required with the group. nullopt: the policy asks for one.
+// exempt_group, trusted_network or not_required with the reason. nullopt: the policy asks for one.
 Awaitable<std::optional<Outcome>> policy_exemption(const RequestContext& ctx, const wire::Begin& request,
                                                    const SystemUser& user);
 

@@ -14,8 +14,17 @@ LoginClient::LoginClient(const std::string& socket, std::chrono::milliseconds ti
 }
 
 std::optional<wire::MessageType> LoginClient::begin(const std::string& user, std::uint32_t tries) {
+    return send_begin(wire::Begin{user, "test", "192.0.2.7", "pts/1", tries, ""});
+}
+
+std::optional<wire::MessageType> LoginClient::begin_from(const std::string& user, const std::string& service,
+                                                         const std::string& rhost) {
+    return send_begin(wire::Begin{user, service, rhost, "pts/1", wire::kMaxTries, ""});
+}
+
+std::optional<wire::MessageType> LoginClient::send_begin(const wire::Begin& begin) {
     if (!client_) return std::nullopt;
-    auto frame = wire::encode(wire::Begin{user, "test", "192.0.2.7", "pts/1", tries, ""}, client_->next_request_id());
+    auto frame = wire::encode(begin, client_->next_request_id());
     auto reply = client_->call(frame);
     if (reply && reply->type() == wire::MessageType::step) session_ = wire::decode_step(*reply->fields())->session;
     return record(reply);

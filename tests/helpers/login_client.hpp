@@ -17,6 +17,9 @@ public:
     // The reply type to BEGIN (STEP, NOT_ENROLLED, LOCKED, EXEMPT) or nullopt on
     // error. `tries`: the wrong answers the login allows before its final DENY.
     std::optional<wire::MessageType> begin(const std::string& user, std::uint32_t tries = wire::kMaxTries);
+    // The same, as a login to `service` from `rhost` (PAM_SERVICE, PAM_RHOST).
+    std::optional<wire::MessageType> begin_from(const std::string& user, const std::string& service,
+                                                const std::string& rhost);
     // The reply type to ANSWER (ALLOW; STEP after a wrong answer with tries
     // left; DENY, LOCKED) or nullopt on error.
     std::optional<wire::MessageType> answer(const std::string& code);
@@ -34,6 +37,7 @@ private:
     std::string message_;
     std::string info_;
     std::string prompt_;
+    std::optional<wire::MessageType> send_begin(const wire::Begin& begin);
     std::optional<wire::MessageType> record(const Result<wire::Reply>& reply);
 };
 

@@ -1,6 +1,14 @@
-// policy.exempt_groups and policy.require_groups against a real mfad whose
-// NSS (nss_wrapper) holds the groups: who is asked for a second factor, the
-// audit row of each skip, and how long a membership is remembered.
+// policy.exempt_groups, policy.require_groups and policy.trusted_networks
+// against a real mfad whose NSS (nss_wrapper) holds the groups: who is asked
+// for a second factor, the audit row of each skip, and how long a membership
+// is remembered.
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <grp.h>
+#include <unistd.h>
+
+#include <sstream>
+
 #include "cmocka.hpp"
 #include "daemon_fixture.hpp"
 #include "enrollment.hpp"
@@ -14,7 +22,8 @@ namespace {
 DaemonFixture* fx = nullptr;
 
 int start(void**) {
-    fx = new DaemonFixture({.extra_yaml = "policy: { exempt_groups: [t-breakglass], require_groups: [t-staff, t-ops], group_cache: 60s }\n",
+    fx = new DaemonFixture({.extra_yaml = "policy:\n  exempt_groups: [t-breakglass]\n  require_groups: [t-staff, t-ops]\n  group_cache: 60s\n"
+                                           "  trusted_networks: [{ cidr: 203.0.113.0/24, services: [sshd] }]\n",
                             .users = {"glass", "staffer", "outsider"},
                             .groups = {"t-breakglass:x:30001:glass", "t-staff:x:30002:staffer,glass", "t-ops:x:30003:"},
                             .fake_clock = true});
@@ -53,6 +62,48 @@ void outside_every_required_group_no_factor_is_asked(void**) {
     assert_contains(audit("outsider"), "not_required  outsider  ok");
 }
 
+void a_login_from_a_trusted_network_skips_the_second_factor_and_is_audited(void**) {
+    LoginClient trusted(fx->socket());
+    assert_true(trusted.begin_from("staffer", "sshd", "203.0.113.5") == MessageType::exempt);
+    assert_contains(trusted.last_message(), "from this network");
+    auto rows = audit("staffer");
+    assert_contains(rows, "trusted_network  staffer  ok");
+    assert_contains(rows, "detail=network=203.0.113.0/24");
+    // Outside the network, to another service, from a name or a console: asked.
+    const char* asked[][2] = {{"sshd", "203.0.114.5"}, {"su", "203.0.113.5"}, {"sshd", ""}, {"sshd", "gw.example.com"}};
+    for (const auto& [service, rhost] : asked) {
+        LoginClient login(fx->socket());
+        if (login.begin_from("staffer", service, rhost) != MessageType::step)
+            fail_msg("%s from \"%s\" was not asked for a code", service, rhost);
+    }
+}
+
+uid_t uid_of(const std::string& user) {
+    std::istringstream passwd(read_file(fx->dir().file("passwd")));
+    for (std::string line; std::getline(passwd, line);)
+        if (line.rfind(user + ":x:", 0) == 0) return static_cast<uid_t>(std::stoul(line.substr(user.size() + 3)));
+    fail_msg("no %s in the test passwd", user.c_str());
+    return 0;
+}
+
+// PAM_RHOST from a process the user runs is the user's to choose: it trusts nothing.
+void a_trusted_rhost_from_an_unprivileged_peer_is_not_believed(void**) {
+    uid_t uid = uid_of("staffer");
+    chmod(fx->dir().path().c_str(), 0711);  // the socket is in the private dir
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (setgroups(0, nullptr) != 0 || setgid(20000) != 0 || setuid(uid) != 0) _exit(3);
+        LoginClient login(fx->socket());
+        auto reply = login.begin_from("staffer", "sshd", "203.0.113.5");
+        _exit(reply == MessageType::step ? 0 : reply == MessageType::exempt ? 1 : 2);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    chmod(fx->dir().path().c_str(), 0700);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 void a_membership_is_remembered_for_group_cache(void**) {
     std::string groups = read_file(fx->dir().file("group"));
     auto at = groups.find("t-breakglass:x:30001:glass");
@@ -72,6 +123,8 @@ int main() {
         cmocka_unit_test(members_of_a_required_group_are_asked),
         cmocka_unit_test(an_exempt_group_skips_the_second_factor_and_is_audited),
         cmocka_unit_test(outside_every_required_group_no_factor_is_asked),
+        cmocka_unit_test(a_login_from_a_trusted_network_skips_the_second_factor_and_is_audited),
+        cmocka_unit_test(a_trusted_rhost_from_an_unprivileged_peer_is_not_believed),
         cmocka_unit_test(a_membership_is_remembered_for_group_cache),
     };
     return cmocka_run_group_tests(tests, start, stop);

@@ -108,6 +108,77 @@ void the_sender_sections_refuse_what_cannot_work(void**) {
     assert_contains(error_for("policy: { exempt_groups: [\"bad group\"] }\n"), "policy.exempt_groups: is not a valid group name");
     assert_contains(error_for("policy: { require_groups: staff }\n"), "policy.require_groups: must be a list");
     assert_contains(error_for("policy: { group_cache: 2h }\n"), "policy.group_cache");
+    assert_contains(error_for("policy: { trusted_networks: 10.0.0.0/8 }\n"), "policy.trusted_networks: must be a list");
+    assert_contains(error_for("policy: { trusted_networks: [{ cidr: 10.0.0.0/8 }] }\n"),
+                    "policy.trusted_networks[0].services: must list the PAM services");
+    assert_contains(error_for("policy: { trusted_networks: [{ cidr: 10.0.0.0/8, services: [] }] }\n"),
+                    "policy.trusted_networks[0].services");
+    assert_contains(error_for("policy: { trusted_networks: [{ cidr: 10.0.0.0/8, services: [\"ssh d\"] }] }\n"),
+                    "is not a PAM service name");
+    assert_contains(error_for("policy: { trusted_networks: [{ cidr: 10.0.0.0/8, services: [sshd], port: 22 }] }\n"),
+                    "policy.trusted_networks[0].port: unknown key");
+    const char* wrong[][2] = {
+        {"10.0.0.1", "must be ADDRESS/PREFIX"},
+        {"10.0.0.1/8", "has host bits set after /8"},
+        {"10.0.0.0/0", "the prefix must be 1 to 32"},
+        {"10.0.0.0/33", "the prefix must be 1 to 32"},
+        {"10.0.0.0/+8", "the prefix must be 1 to 32"},
+        {"10.0.0.0/8x", "the prefix must be 1 to 32"},
+        {"2001:db8::/129", "the prefix must be 1 to 128"},
+        {"::/0", "the prefix must be 1 to 128"},
+        {"2001:db8::1/32", "has host bits set"},
+        {"\"::ffff:10.0.0.0/104\"", "write an IPv4-mapped network as IPv4"},
+        {"intranet.example.com/24", "is not a numeric IPv4 or IPv6 address"},
+        {"010.0.0.0/8", "is not a numeric"},
+        {"10.0.0/8", "is not a numeric"},
+    };
+    for (const auto& [cidr, reason] : wrong)
+        assert_contains(error_for(std::string("policy: { trusted_networks: [{ cidr: ") + cidr + ", services: [sshd] }] }\n"),
+                        reason);
+}
+
+// Only a numeric PAM_RHOST inside the network, to a listed service, matches.
+void a_trusted_network_matches_only_numeric_addresses_inside_it(void**) {
+    auto config = parse_config("policy:\n  trusted_networks:\n"
+                               "    - { cidr: 192.0.2.0/25, services: [sshd] }\n"
+                               "    - { cidr: \"2001:db8:10::/48\", services: [sshd, login] }\n"
+                               "    - { cidr: 198.51.100.7/32, services: [login] }\n",
+                               "x.yaml");
+    if (!config) fail_msg("%s", config.error().message.c_str());
+    const auto& rules = config->policy.trusted_networks;
+    assert_int_equal(rules.size(), 3);
+    auto match = [&](const char* service, const char* rhost) {
+        const auto* rule = mfa::daemon::trusted_network_of(rules, service, rhost);
+        return rule == nullptr ? std::string("-") : rule->cidr;
+    };
+    assert_string_equal(match("sshd", "192.0.2.0").c_str(), "192.0.2.0/25");
+    assert_string_equal(match("sshd", "192.0.2.127").c_str(), "192.0.2.0/25");
+    assert_string_equal(match("sshd", "::ffff:192.0.2.9").c_str(), "192.0.2.0/25");  // sshd on a dual-stack socket
+    assert_string_equal(match("sshd", "2001:db8:10:ffff::1").c_str(), "2001:db8:10::/48");
+    assert_string_equal(match("sshd", "2001:DB8:10::1").c_str(), "2001:db8:10::/48");
+    assert_string_equal(match("login", "198.51.100.7").c_str(), "198.51.100.7/32");
+    const char* outside[][2] = {
+        {"sshd", "192.0.2.128"},        // just past the /25
+        {"sshd", "198.51.100.7"},       // a rule for login only
+        {"su", "192.0.2.9"},            // no rule names su
+        {"SSHD", "192.0.2.9"},          // service names are exact
+        {"sshd", ""},                   // a local console
+        {"sshd", "localhost"},          // a name never matches
+        {"sshd", "192.0.2.9.evil.example"},
+        {"sshd", "192.0.2.9 "},
+        {"sshd", " 192.0.2.9"},
+        {"sshd", "0192.0.2.9"},
+        {"sshd", "192.0.2.011"},
+        {"sshd", "3221225993"},         // 192.0.2.9 as one number: inet_aton would take it
+        {"sshd", "0xc0.0.2.9"},
+        {"sshd", "192.0.2"},
+        {"sshd", "fe80::1%eth0"},
+        {"sshd", "2001:db8:11::1"},
+        {"sshd", "::192.0.2.9"},        // IPv4-compatible, not mapped
+        {"login", "::ffff:198.51.100.8"},
+    };
+    for (const auto& [service, rhost] : outside)
+        if (match(service, rhost) != "-") fail_msg("%s from \"%s\" matched %s", service, rhost, match(service, rhost).c_str());
 }
 
 void the_recovery_sections_parse(void**) {
@@ -185,6 +256,7 @@ int main() {
         cmocka_unit_test(full_example_parses),       cmocka_unit_test(unknown_key),
         cmocka_unit_test(the_sender_sections_parse), cmocka_unit_test(the_sender_sections_refuse_what_cannot_work),
         cmocka_unit_test(the_recovery_sections_parse),
+        cmocka_unit_test(a_trusted_network_matches_only_numeric_addresses_inside_it),
         cmocka_unit_test(repeated_key),              cmocka_unit_test(wrong_type),
         cmocka_unit_test(out_of_range),              cmocka_unit_test(bad_values),
         cmocka_unit_test(malformed_yaml),            cmocka_unit_test(missing_file),
