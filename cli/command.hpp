@@ -12,6 +12,7 @@ namespace mfa::cli {
 struct Output {
     nlohmann::json json;
     std::string text;
+    int exit_code = 0;  // 1: printed, but something was refused (an import's users)
 };
 
 using CommandResult = Result<Output>;

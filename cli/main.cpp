@@ -8,12 +8,14 @@
 #include "disable_command.hpp"
 #include "enroll_commands.hpp"
 #include "factor_commands.hpp"
+#include "import_commands.hpp"
 #include "recovery_email_commands.hpp"
 #include "mfa/utf8.hpp"
 #include "mfa/wire/factor_messages.hpp"
 #include "ping_command.hpp"
 #include "stats_command.hpp"
 #include "status_command.hpp"
+#include "token_commands.hpp"
 
 int main(int argc, char** argv) {
     using namespace mfa::cli;
@@ -50,6 +52,17 @@ int main(int argc, char** argv) {
     enroll_sms->add_option("--phone", sms.phone, "the number in international form, e.g. +14155550123")->required();
     enroll_sms->add_option("--name", sms.name, "a name for this phone (default: sms)")->check(factor_name);
     enroll_sms->add_option("--user", sms.user, "the user (root and admin_group only; default: you)");
+    EnrollHotpOptions hotp;
+    auto* enroll_hotp = enroll->add_subcommand("hotp", "add an OATH event token (RFC 4226) from its key file: root and admin_group only");
+    enroll_hotp->add_option("--secret-file", hotp.secret_file, "the token's key, as its vendor ships it")->required();
+    enroll_hotp->add_option("--encoding", hotp.encoding, "how the file writes the key")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"hex", "base32"}));
+    enroll_hotp->add_option("--digits", hotp.digits, "digits per code")->capture_default_str()->check(CLI::Range(6, 8));
+    enroll_hotp->add_option("--counter", hotp.counter, "the counter its next code comes from (a new token: 0)")
+        ->capture_default_str();
+    enroll_hotp->add_option("--name", hotp.name, "a name for this token (default: token)")->check(factor_name);
+    enroll_hotp->add_option("--user", hotp.user, "the user (default: you)");
     EnrollConfirmOptions confirm;
     auto* enroll_confirm = enroll->add_subcommand("confirm", "activate a pending factor with a code from it");
     enroll_confirm->add_option("--code", confirm.code,
@@ -95,6 +108,31 @@ int main(int argc, char** argv) {
     grace->add_option("--until", grace_until, "2026-12-31, 2026-12-31T18:00:00Z, a duration from now like 14d, or none")
         ->required();
     grace->add_option("--reason", admin_reason, reason_help);
+
+    ResyncOptions resync;
+    auto* resync_cmd = admin->add_subcommand(
+        "resync", "bring an OATH token's counter forward: two consecutive codes, up to 1000 presses ahead");
+    resync_cmd->add_option("--user", resync.user, "the user")->required();
+    resync_cmd->add_option("--code", resync.codes,
+                           "a code, then the next one (twice; leave both out to be asked, so they stay out of ps)")
+        ->expected(0, 2);
+    resync_cmd->add_option("--factor", resync.factor, "the token's name (default: the user's only token)")->check(factor_name);
+    resync_cmd->add_option("--reason", resync.reason, reason_help);
+
+    ImportOptions import;
+    auto* import_cmd = app.add_subcommand("import", "bring tokens over from another PAM module (root only); a dry run unless --commit");
+    import_cmd->require_subcommand(1);
+    auto* import_ga = import_cmd->add_subcommand(
+        "google-authenticator", "import ~USER/.google_authenticator: the secret, its settings, used codes and scratch codes");
+    auto* ga_user = import_ga->add_option("--user", import.user, "one user");
+    auto* ga_all = import_ga->add_flag("--all", import.all, "every account NSS lists that has the file");
+    ga_user->excludes(ga_all);
+    import_ga->add_option("--file", import.file, "read this file for --user (pam_google_authenticator's secret=)");
+    auto* import_oath = import_cmd->add_subcommand("oath", "import pam_oath's usersfile: HOTP and TOTP tokens with their counters");
+    import_oath->add_option("--usersfile", import.usersfile, "the usersfile")->required();
+    import_oath->add_option("--user", import.user, "only this user");
+    for (auto* sub : {import_ga, import_oath})
+        sub->add_flag("--commit", import.commit, "import (one transaction per user); without it nothing changes");
 
     RecoveryEmailOptions recovery;
     auto* recovery_email = app.add_subcommand("recovery-email", "the address that can reset your second factor if you lose it");
@@ -160,6 +198,10 @@ int main(int argc, char** argv) {
     if (*enroll_totp) result = run_enroll_totp(options, totp);
     if (*enroll_sms) result = run_enroll_sms(options, sms);
     if (*enroll_confirm) result = run_enroll_confirm(options, confirm);
+    if (*enroll_hotp) result = run_enroll_hotp(options, hotp);
+    if (*resync_cmd) result = run_admin_resync(options, resync);
+    if (*import_ga) result = run_import_google_authenticator(options, import);
+    if (*import_oath) result = run_import_oath(options, import);
     if (*factors) result = run_factors_list(options, factors_user);
     if (*factor_primary) result = run_factor_primary(options, change);
     if (*factor_remove) result = run_factor_remove(options, change);
@@ -183,5 +225,5 @@ int main(int argc, char** argv) {
         std::cout << result->json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     else
         std::cout << result->text;
-    return 0;
+    return result->exit_code;
 }

@@ -29,6 +29,12 @@ struct Config {
         otp::Algorithm algorithm = otp::Algorithm::sha1;
     } totp;
 
+    // OATH tokens (RFC 4226): how many codes ahead of the last one used a
+    // code may be (presses that never reached a login).
+    struct Hotp {
+        int window = 10;
+    } hotp;
+
     struct BackupCodes {
         int count = 8;
         int length = 10;

@@ -111,6 +111,11 @@ void read_totp(const Reader& r, const YAML::Node& n, Config::Totp& out) {
             {{"SHA1", otp::Algorithm::sha1}, {"SHA256", otp::Algorithm::sha256}, {"SHA512", otp::Algorithm::sha512}});
 }
 
+void read_hotp(const Reader& r, const YAML::Node& n, Config::Hotp& out) {
+    r.only_keys(n, "hotp", {"window"});
+    if (n["window"]) out.window = r.integer(n["window"], "hotp.window", 1, 100);
+}
+
 void read_backup_codes(const Reader& r, const YAML::Node& n, Config::BackupCodes& out) {
     r.only_keys(n, "backup_codes", {"count", "length"});
     if (n["count"]) out.count = r.integer(n["count"], "backup_codes.count", 1, 64);
@@ -324,7 +329,7 @@ Config read_root(const Reader& r, const YAML::Node& root) {
     Config c;
     if (root.IsNull()) return c;  // an empty file means every default
     r.only_keys(root, "",
-                {"socket", "database", "key_file", "issuer", "admin_group", "totp", "backup_codes", "lockout", "disable",
+                {"socket", "database", "key_file", "issuer", "admin_group", "totp", "hotp", "backup_codes", "lockout", "disable",
                  "notify", "sms", "enrollment", "email", "recovery", "policy", "metrics", "connections", "durability"});
     if (root["socket"]) c.socket = r.absolute_path(root["socket"], "socket");
     if (root["database"]) c.database = r.absolute_path(root["database"], "database");
@@ -338,6 +343,7 @@ Config read_root(const Reader& r, const YAML::Node& root) {
         check_group_name(r, root["admin_group"], c.admin_group);
     }
     if (root["totp"]) read_totp(r, root["totp"], c.totp);
+    if (root["hotp"]) read_hotp(r, root["hotp"], c.hotp);
     if (root["backup_codes"]) read_backup_codes(r, root["backup_codes"], c.backup_codes);
     if (root["lockout"]) read_lockout(r, root["lockout"], c.lockout);
     if (root["disable"]) read_disable(r, root["disable"], c.disable);

@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "factors/hotp/hotp_factor.hpp"
 #include "factors/sms/sms_factor.hpp"
 #include "factors/totp/totp_factor.hpp"
 
@@ -10,7 +11,8 @@ namespace {
 
 const TotpFactor kTotp;
 const SmsFactor kSms;
-const std::array<const Factor*, 2> kFactors = {&kTotp, &kSms};
+const HotpFactor kHotp;
+const std::array<const Factor*, 3> kFactors = {&kTotp, &kSms, &kHotp};
 
 }  // namespace
 

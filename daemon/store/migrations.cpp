@@ -10,7 +10,7 @@ namespace mfa::daemon {
 namespace {
 
 // Step N takes the schema from version N to N+1. Never edit a shipped step: add one.
-constexpr std::array<std::string_view, 5> kSteps = {
+constexpr std::array<std::string_view, 6> kSteps = {
     R"sql(
 CREATE TABLE users (
     id         INTEGER PRIMARY KEY,
@@ -149,6 +149,13 @@ CREATE TABLE mail_codes (
 ) WITHOUT ROWID;
 UPDATE users SET first_login_at = -1
     WHERE disabled_until != 0 OR EXISTS (SELECT 1 FROM factors WHERE user_id = users.id AND state = 'active');
+)sql",
+    // 5 -> 6: HOTP tokens and imported authenticators keep their own digits,
+    // period and window (0, -1: the config's, as for every factor before).
+    R"sql(
+ALTER TABLE factors ADD COLUMN otp_digits INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE factors ADD COLUMN otp_period INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE factors ADD COLUMN otp_window INTEGER NOT NULL DEFAULT -1;
 )sql",
 };
 

@@ -21,6 +21,18 @@ Result<BackupCodesOutcome> SqliteStore::replace_backup_codes(std::string_view us
 
     auto voided = unused_backup_codes(user_id);
     if (!voided) return voided.error();
+    if (auto rc = put_backup_code_set(user_id, set, now); !rc) return rc.error();
+    AuditEntry entry = audit;
+    entry.event = "backup_codes_generate";
+    entry.user = std::string(user);
+    entry.result = "ok";
+    entry.detail = "count=" + std::to_string(set.hashes.size()) + " voided=" + std::to_string(*voided);
+    if (auto rc = append_audit_row(db_, seal_, entry, now); !rc) return rc.error();
+    if (auto rc = tx->commit(); !rc) return rc.error();
+    return BackupCodesOutcome{BackupCodesStored::stored, *voided};
+}
+
+Result<void> SqliteStore::put_backup_code_set(std::int64_t user_id, const BackupCodeSet& set, std::int64_t now) {
     // The old set goes with its codes (ON DELETE CASCADE).
     auto drop = db_.prepare("DELETE FROM backup_code_sets WHERE user_id = ?1");
     auto add_set = db_.prepare("INSERT INTO backup_code_sets (user_id, salt, iterations, created_at) VALUES (?1, ?2, ?3, ?4)");
@@ -36,14 +48,7 @@ Result<BackupCodesOutcome> SqliteStore::replace_backup_codes(std::string_view us
         add_code->bind(1, user_id).bind(2, static_cast<std::int64_t>(slot)).bind(3, std::span<const std::uint8_t>(set.hashes[slot]));
         if (auto rc = add_code->run(); !rc) return rc.error();
     }
-    AuditEntry entry = audit;
-    entry.event = "backup_codes_generate";
-    entry.user = std::string(user);
-    entry.result = "ok";
-    entry.detail = "count=" + std::to_string(set.hashes.size()) + " voided=" + std::to_string(*voided);
-    if (auto rc = append_audit_row(db_, seal_, entry, now); !rc) return rc.error();
-    if (auto rc = tx->commit(); !rc) return rc.error();
-    return BackupCodesOutcome{BackupCodesStored::stored, *voided};
+    return {};
 }
 
 Result<int> SqliteStore::unused_backup_codes(std::int64_t user_id) {

@@ -123,8 +123,8 @@ Result<std::optional<UserRecord>> SqliteStore::load_user(std::string_view user) 
     }
 
     auto factors = db_.prepare(
-        "SELECT id, kind, name, state, sealed_secret, created_at, confirmed_at, last_step, last_used_at "
-        "FROM factors WHERE user_id = ?1 ORDER BY id");
+        "SELECT id, kind, name, state, sealed_secret, created_at, confirmed_at, last_step, last_used_at, "
+        "otp_digits, otp_period, otp_window FROM factors WHERE user_id = ?1 ORDER BY id");
     if (!factors) return factors.error();
     factors->bind(1, id);
     for (;;) {
@@ -134,7 +134,9 @@ Result<std::optional<UserRecord>> SqliteStore::load_user(std::string_view user) 
         record.factors.push_back(FactorRecord{factors->int64(0), factors->text(1), factors->text(2),
                                               factors->text(3) == "active" ? FactorState::active : FactorState::pending,
                                               factors->blob(4), factors->int64(5), factors->int64(6),
-                                              factors->int64(7), factors->int64(8), false});
+                                              factors->int64(7), factors->int64(8), false,
+                                              OtpShape{static_cast<int>(factors->int64(9)), static_cast<int>(factors->int64(10)),
+                                                       static_cast<int>(factors->int64(11))}});
     }
     // The primary as chosen, or else the oldest active factor: removing the
     // primary never leaves a user without a default.
@@ -184,11 +186,12 @@ Result<EnrollStarted> SqliteStore::start_enrollment(std::string_view user, const
         if (!drop) return drop.error();
         if (auto rc = drop->bind(1, *user_id).bind(2, factor.name).run(); !rc) return rc.error();
         auto put = db_.prepare(
-            "INSERT INTO factors (user_id, kind, name, state, sealed_secret, created_at) VALUES (?1, ?2, ?3, 'pending', ?4, ?5) "
-            "RETURNING id");
+            "INSERT INTO factors (user_id, kind, name, state, sealed_secret, created_at, last_step, otp_digits, otp_period, "
+            "otp_window) VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id");
         if (!put) return put.error();
         put->bind(1, *user_id).bind(2, factor.kind).bind(3, factor.name);
-        put->bind(4, std::span<const std::uint8_t>(factor.sealed_secret)).bind(5, now);
+        put->bind(4, std::span<const std::uint8_t>(factor.sealed_secret)).bind(5, now).bind(6, factor.last_step);
+        put->bind(7, std::int64_t{factor.otp.digits}).bind(8, std::int64_t{factor.otp.period}).bind(9, std::int64_t{factor.otp.window});
         auto row = put->step();
         if (!row) return row.error();
         started.factor_id = put->int64(0);

@@ -41,6 +41,9 @@ public:
     Result<BackupCodesOutcome> replace_backup_codes(std::string_view user, const BackupCodeSet& set, std::int64_t now,
                                                     const AuditEntry& audit) override;
     Result<AttemptOutcome> record_attempt(const Attempt& attempt) override;
+    Result<ImportResult> import_factor(const FactorImport& import) override;
+    Result<ResyncResult> resync_factor(std::string_view user, std::int64_t factor_id, std::int64_t counter,
+                                       std::int64_t now, const AuditEntry& audit) override;
     Result<void> append_audit(const AuditEntry& entry, std::int64_t now) override;
     Result<std::int64_t> note_first_login(std::string_view user, std::int64_t now) override;
     Result<void> set_grace(std::string_view user, std::int64_t until, std::int64_t now, const AuditEntry& audit) override;
@@ -64,6 +67,8 @@ private:
     enum class BackupUse { used, already_used, no_match };
     Result<BackupUse> use_backup_code(std::int64_t user_id, const std::vector<std::uint8_t>& hash, std::int64_t now);
     Result<int> unused_backup_codes(std::int64_t user_id);
+    // Replaces the user's backup code set, inside the caller's transaction.
+    Result<void> put_backup_code_set(std::int64_t user_id, const BackupCodeSet& set, std::int64_t now);
     // What spending a claim came to, inside the caller's write transaction.
     enum class Spent { spent, replayed, no_match, wrong_code, used_up, expired };
     Result<Spent> spend(std::int64_t user_id, const Claim& claim, std::int64_t now);

@@ -20,6 +20,15 @@ namespace mfa::daemon {
 
 enum class FactorState { pending, active };
 
+// How one OTP factor's codes are made and matched, where it differs from the
+// config (totp.*, hotp.window): a token imported from google-authenticator or
+// pam_oath keeps its own. 0 (window -1): the config's.
+struct OtpShape {
+    int digits = 0;
+    int period = 0;
+    int window = -1;
+};
+
 // One factor as stored: an authenticator app ("totp") or a phone for SMS
 // codes ("sms"). Its secret (the TOTP key, the phone number) is sealed
 // (crypto/secret_box.hpp): the store never sees plaintext.
@@ -31,9 +40,10 @@ struct FactorRecord {
     std::vector<std::uint8_t> sealed_secret;
     std::int64_t created_at = 0;    // unix seconds
     std::int64_t confirmed_at = 0;  // 0 while pending
-    std::int64_t last_step = -1;    // the last accepted time step of this authenticator (replay guard)
+    std::int64_t last_step = -1;    // the last accepted TOTP time step or HOTP counter (replay guard)
     std::int64_t last_used_at = 0;  // 0: never
     bool primary = false;           // the menu's default (one active factor per user)
+    OtpShape otp = {};              // an imported token's own digits, period and window
 };
 
 // How a user's current backup codes are hashed (factors/backup_codes), and
@@ -88,7 +98,32 @@ struct NewFactor {
     std::string name;
     std::vector<std::uint8_t> sealed_secret;
     int max_of_kind = 0;
+    OtpShape otp = {};
+    std::int64_t last_step = -1;  // an HOTP token's counter so far, an imported authenticator's replay state
 };
+
+// A factor brought over from another system (mfactl import): active at once,
+// with its replay state and, optionally, its backup codes; one transaction.
+struct FactorImport {
+    std::string user;
+    NewFactor factor;
+    std::optional<BackupCodeSet> backup_codes;
+    bool commit = false;  // false: decide and report, write nothing
+    std::int64_t now = 0;
+    AuditEntry audit;     // its detail names the source
+};
+
+// `has_factors`: the user enrolled in mfad already; an import never adds to that.
+enum class ImportResult { imported, would_import, already_imported, has_factors };
+
+inline const char* import_result_name(ImportResult result) {
+    static constexpr const char* kNames[] = {"ok", "dry_run", "already_imported", "has_factors"};
+    return kNames[static_cast<int>(result)];
+}
+
+// An HOTP token moved forward to `counter` (mfactl admin resync). `moved`:
+// the token's counter is already at or past it.
+enum class ResyncResult { resynced, moved, no_factor };
 
 // UserRecord::first_login_at of a user who has had a factor: the enrollment
 // grace is for users who never enrolled, not for one whose factors were reset.
@@ -320,6 +355,10 @@ public:
     // count, lock, replay state, the spent code and the factor's last use,
     // and appends the audit rows, atomically.
     virtual Result<AttemptOutcome> record_attempt(const Attempt& attempt) = 0;
+    virtual Result<ImportResult> import_factor(const FactorImport& import) = 0;
+    // Compare-and-set: only forward, never back to codes already used.
+    virtual Result<ResyncResult> resync_factor(std::string_view user, std::int64_t factor_id, std::int64_t counter,
+                                               std::int64_t now, const AuditEntry& audit) = 0;
 
     virtual Result<void> append_audit(const AuditEntry& entry, std::int64_t now) = 0;
 

@@ -54,7 +54,9 @@ void hashes_are_salted_and_repeatable(void**) {
 
 void only_code_shaped_answers_are_hashed(void**) {
     assert_true(looks_like_backup_code("Abcdef1234"));
-    assert_false(looks_like_backup_code("12345678"));  // digits only: a TOTP code
+    assert_true(looks_like_backup_code("12345678"));    // an imported google-authenticator scratch code
+    assert_false(looks_like_backup_code("1234567"));    // other all-digit lengths: OTP codes
+    assert_false(looks_like_backup_code("123456789"));
     assert_false(looks_like_backup_code("123456"));
     assert_false(looks_like_backup_code("Abc1234"));    // too short
     assert_false(looks_like_backup_code(std::string(33, 'a')));

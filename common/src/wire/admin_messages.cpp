@@ -1,6 +1,7 @@
 #include "mfa/wire/admin_messages.hpp"
 
 #include "field_reader.hpp"
+#include "mfa/wire/factor_messages.hpp"
 #include "mfa/wire/login_messages.hpp"
 
 namespace mfa::wire {
@@ -9,6 +10,10 @@ FrameWriter encode(const AdminAction& m, std::uint32_t request_id) {
     FrameWriter w(MessageType::admin_action, request_id);
     w.text(Tag::user, m.user).text(Tag::action, m.action).text(Tag::reason, m.reason);
     if (m.action == "grace") w.u64(Tag::until, m.until);
+    if (m.action == "resync") {
+        w.text(Tag::code, m.code).text(Tag::next_code, m.next_code);
+        if (!m.factor.empty()) w.text(Tag::factor, m.factor);
+    }
     return w;
 }
 
@@ -44,15 +49,23 @@ Result<AuditPage> decode_audit_page(const PayloadReader& p) {
 }
 
 Result<AdminAction> decode_admin_action(const PayloadReader& p) {
-    if (auto ok = p.allow_only({Tag::user, Tag::action, Tag::reason, Tag::until}); !ok) return ok.error();
+    if (auto ok = p.allow_only({Tag::user, Tag::action, Tag::reason, Tag::until, Tag::code, Tag::next_code, Tag::factor}); !ok)
+        return ok.error();
     FieldReader f(p);
+    bool resync = p.has(Tag::code) || p.has(Tag::next_code);
     AdminAction m{f.text(Tag::user, kMaxUser), f.text(Tag::action, kMaxService), f.text(Tag::reason, kMaxMessage, false),
-                  p.has(Tag::until) ? f.u64(Tag::until) : 0};
+                  p.has(Tag::until) ? f.u64(Tag::until) : 0, f.text(Tag::code, kMaxCode, resync),
+                  f.text(Tag::next_code, kMaxCode, resync), f.text(Tag::factor, kMaxFactorName, false)};
     auto decoded = f.finish(std::move(m));
-    if (decoded && decoded->action != "unlock" && decoded->action != "reset" && decoded->action != "grace")
+    if (decoded && decoded->action != "unlock" && decoded->action != "reset" && decoded->action != "grace" &&
+        decoded->action != "resync")
         return make_error("payload: unknown admin action");
     if (decoded && (decoded->action == "grace") != p.has(Tag::until))
         return make_error("payload: grace, and only grace, takes a time");
+    if (decoded && (decoded->action == "resync") != resync)
+        return make_error("payload: resync, and only resync, takes codes");
+    if (decoded && decoded->action != "resync" && p.has(Tag::factor))
+        return make_error("payload: only resync names a factor");
     return decoded;
 }
 

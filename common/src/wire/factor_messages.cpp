@@ -62,6 +62,7 @@ FrameWriter encode(const EnrollStart& m, std::uint32_t request_id) {
     if (!m.name.empty()) w.text(Tag::name, m.name);
     if (!m.destination.empty()) w.text(Tag::destination, m.destination);
     if (!m.code.empty()) w.text(Tag::code, m.code);
+    if (!m.secret.empty()) w.text(Tag::secret, m.secret).u32(Tag::digits, m.digits).u64(Tag::counter, m.counter);
     return w;
 }
 
@@ -132,12 +133,20 @@ FrameWriter encode(const NotifySent& m, std::uint32_t request_id) {
 }
 
 Result<EnrollStart> decode_enroll_start(const PayloadReader& p) {
-    if (auto ok = p.allow_only({Tag::user, Tag::kind, Tag::name, Tag::destination, Tag::code}); !ok) return ok.error();
+    if (auto ok = p.allow_only({Tag::user, Tag::kind, Tag::name, Tag::destination, Tag::code, Tag::secret, Tag::digits,
+                                Tag::counter});
+        !ok)
+        return ok.error();
     FieldReader f(p);
+    bool token = p.has(Tag::secret);
+    if (token != p.has(Tag::digits) || token != p.has(Tag::counter))
+        return make_error("payload: a token's secret comes with its digits and counter");
     auto m = f.finish(EnrollStart{f.text(Tag::user, kMaxUser), f.text(Tag::kind, kMaxKind, false),
                                   f.text(Tag::name, kMaxFactorName, false), f.text(Tag::destination, kMaxDestination, false),
-                                  f.text(Tag::code, kMaxCode, false)});
+                                  f.text(Tag::code, kMaxCode, false), f.text(Tag::secret, kMaxSecretText, false),
+                                  token ? f.u32(Tag::digits) : 0, token ? f.u64(Tag::counter) : 0});
     if (!m) return m;
+    if (!valid_identifier_text(m->secret)) return make_error("payload: invalid secret");
     if (m->kind.empty()) m->kind = "totp";  // mfactl before several factors sent the user alone
     if (!m->name.empty() && !valid_factor_name(m->name)) return make_error("payload: invalid factor name");
     if (!valid_identifier_text(m->destination)) return make_error("payload: invalid destination");
@@ -191,6 +200,50 @@ Result<NotifySent> decode_notify_sent(const PayloadReader& p) {
     if (auto ok = p.allow_only({Tag::message_id}); !ok) return ok.error();
     FieldReader f(p);
     return f.finish(NotifySent{f.text(Tag::message_id, kMaxMessageId)});
+}
+
+FrameWriter encode(const ImportFactor& m, std::uint32_t request_id) {
+    std::string codes;
+    for (const auto& code : m.codes) codes += (codes.empty() ? "" : "\n") + code;
+    FrameWriter w(MessageType::import_factor, request_id);
+    w.text(Tag::user, m.user).text(Tag::kind, m.kind).text(Tag::name, m.name).text(Tag::secret, m.secret);
+    w.u32(Tag::digits, m.digits).u32(Tag::period, m.period).u64(Tag::counter, m.counter);
+    if (m.window >= 0) w.u32(Tag::window, static_cast<std::uint32_t>(m.window));
+    if (!codes.empty()) w.text(Tag::codes, codes);
+    w.text(Tag::source, m.source).u32(Tag::commit, m.commit ? 1 : 0);
+    return w;
+}
+
+Result<ImportFactor> decode_import_factor(const PayloadReader& p) {
+    if (auto ok = p.allow_only({Tag::user, Tag::kind, Tag::name, Tag::secret, Tag::digits, Tag::period, Tag::window,
+                                Tag::counter, Tag::codes, Tag::source, Tag::commit});
+        !ok)
+        return ok.error();
+    FieldReader f(p);
+    ImportFactor m{f.text(Tag::user, kMaxUser), f.text(Tag::kind, kMaxKind), f.text(Tag::name, kMaxFactorName),
+                   f.text(Tag::secret, kMaxSecretText), f.u32(Tag::digits), f.u32(Tag::period), -1,
+                   f.u64(Tag::counter), {}, {}, false};
+    if (p.has(Tag::window)) {
+        std::uint32_t window = f.u32(Tag::window);
+        if (window > 1000) return make_error("payload: window out of range");
+        m.window = static_cast<std::int32_t>(window);
+    }
+    std::string codes = f.text(Tag::codes, kMaxBackupCodes * 33, false);
+    m.source = f.text(Tag::source, kMaxSource);
+    m.commit = f.u32(Tag::commit) != 0;
+    auto decoded = f.finish(std::move(m));
+    if (!decoded) return decoded;
+    if (decoded->kind != "totp" && decoded->kind != "hotp") return make_error("payload: only totp and hotp can be imported");
+    if (!valid_factor_name(decoded->name)) return make_error("payload: invalid factor name");
+    if (!valid_identifier_text(decoded->secret)) return make_error("payload: invalid secret");
+    if (!codes.empty())
+        for (auto code : split(codes, kLineSep)) {
+            bool alnum = std::all_of(code.begin(), code.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
+            if (code.empty() || code.size() > 32 || !alnum) return make_error("payload: invalid scratch code");
+            decoded->codes.emplace_back(code);
+        }
+    if (decoded->codes.size() > kMaxBackupCodes) return make_error("payload: too many scratch codes");
+    return decoded;
 }
 
 }  // namespace mfa::wire

@@ -33,6 +33,7 @@ bool names_something(Tag tag) {
         case Tag::name:
         case Tag::channel:
         case Tag::message_id:
+        case Tag::source:
             return true;
         default:
             return false;

@@ -63,8 +63,9 @@ Result<BackupCodeSet> hash_backup_code_set(const std::vector<std::string>& codes
 }
 
 bool looks_like_backup_code(std::string_view answer) {
-    return answer.size() >= 8 && answer.size() <= 32 && has_letter(answer) &&
-           std::all_of(answer.begin(), answer.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
+    bool alnum = std::all_of(answer.begin(), answer.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
+    if (answer.size() == kScratchCodeLength && alnum && !has_letter(answer)) return true;
+    return answer.size() >= 8 && answer.size() <= 32 && has_letter(answer) && alnum;
 }
 
 }  // namespace mfa::daemon

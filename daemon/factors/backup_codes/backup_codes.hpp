@@ -22,8 +22,14 @@ Result<BackupCodeSet> hash_backup_code_set(const std::vector<std::string>& codes
 // The hash of one candidate under a set's salt.
 Result<std::vector<std::uint8_t>> hash_backup_code(std::string_view code, const BackupCodeSalt& salt);
 
-// An answer at the login prompt that could be a backup code: 8 to 32
-// letters and digits with at least one letter.
+// google-authenticator's scratch codes, imported as backup codes: 8 digits.
+inline constexpr std::size_t kScratchCodeLength = 8;
+
+// An answer at the login prompt that could be a backup code: mfad's own (8 to
+// 32 letters and digits with at least one letter), or exactly 8 digits (an
+// imported scratch code). SMS codes have 6 digits and TOTP codes the digits
+// of totp.digits; only with 8-digit authenticators is an 8-digit answer
+// tried as both, as google-authenticator itself does.
 bool looks_like_backup_code(std::string_view answer);
 
 }  // namespace mfa::daemon

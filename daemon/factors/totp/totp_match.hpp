@@ -6,8 +6,13 @@
 #include <string_view>
 
 #include "config/config.hpp"
+#include "store/store.hpp"
 
 namespace mfa::daemon {
+
+// The config's TOTP settings with an imported authenticator's own digits,
+// period and window in place of the config's.
+Config::Totp totp_settings(const Config::Totp& config, const OtpShape& shape);
 
 // The time step within ±window of `now` whose code equals `code`, if any.
 // Every candidate is computed and compared in constant time, so the timing

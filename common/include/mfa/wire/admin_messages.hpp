@@ -11,9 +11,13 @@ namespace mfa::wire {
 
 struct AdminAction {  // answered by DONE
     std::string user;
-    std::string action;  // "unlock", "reset" or "grace"
+    std::string action;  // "unlock", "reset", "grace" or "resync" (protocol 5)
     std::string reason;  // may be empty; never a real name
     std::uint64_t until = 0;  // grace: the user may put enrollment off until then (unix seconds); 0: as configured
+    // resync: two consecutive codes from the user's HOTP token `factor` (empty: the only one).
+    std::string code = {};
+    std::string next_code = {};
+    std::string factor = {};
 };
 
 struct AuditVerifyReply {

@@ -22,16 +22,42 @@ inline constexpr std::size_t kMaxMessageId = 128;
 // is typed on the command line and shown in menus and audit rows.
 bool valid_factor_name(std::string_view name);
 
-// ENROLL_START: a new factor of `kind` ("totp", "sms") named `name` (empty:
-// the kind's default name); `destination` is the phone number for "sms".
-// A user who already has a factor proves it with `code` (from an
-// authenticator app, or a backup code) to add another.
+// ENROLL_START: a new factor of `kind` ("totp", "sms", "hotp") named `name`
+// (empty: the kind's default name); `destination` is the phone number for
+// "sms". A user who already has a factor proves it with `code` (from an
+// authenticator app, or a backup code) to add another. "hotp" (protocol 5)
+// brings its token's key as base32 `secret`, its `digits` and the `counter`
+// its next code is made from.
 struct EnrollStart {
     std::string user;
     std::string kind = "totp";
     std::string name;
     std::string destination;
     std::string code;
+    std::string secret = {};
+    std::uint32_t digits = 0;
+    std::uint64_t counter = 0;
+};
+
+inline constexpr std::size_t kMaxSecretText = 128;  // base32 of a 64-byte key, with room
+inline constexpr std::size_t kMaxSource = 32;
+
+// IMPORT_FACTOR: an authenticator ("totp") or token ("hotp") from another
+// system, active at once. `counter`: the first time step (totp) or counter
+// (hotp) not yet used; `codes`: its scratch codes, which become backup codes.
+// Without `commit`, mfad says what it would do and writes nothing.
+struct ImportFactor {
+    std::string user;
+    std::string kind;
+    std::string name;
+    std::string secret;  // base32
+    std::uint32_t digits = 6;
+    std::uint32_t period = 0;  // totp: seconds per step
+    std::int32_t window = -1;  // totp: steps either side; hotp: counters ahead; -1: mfad's config
+    std::uint64_t counter = 0;
+    std::vector<std::string> codes;
+    std::string source;  // "google-authenticator", "oath": for the audit row
+    bool commit = false;
 };
 
 struct FactorInfo {
@@ -96,6 +122,8 @@ FrameWriter encode(const RecoveryEmailSet& m, std::uint32_t request_id);
 FrameWriter encode(const RecoveryEmailConfirm& m, std::uint32_t request_id);
 Result<RecoveryEmailSet> decode_recovery_email_set(const PayloadReader& p);
 Result<RecoveryEmailConfirm> decode_recovery_email_confirm(const PayloadReader& p);
+FrameWriter encode(const ImportFactor& m, std::uint32_t request_id);
+Result<ImportFactor> decode_import_factor(const PayloadReader& p);
 FrameWriter encode(const NotifySent& m, std::uint32_t request_id);
 
 Result<EnrollStart> decode_enroll_start(const PayloadReader& p);

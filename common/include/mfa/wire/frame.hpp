@@ -26,11 +26,14 @@ inline constexpr std::uint32_t kMaxPayload = 4096;
 // speaks only 2 it hears version_mismatch instead of "malformed". 4: BEGIN's
 // flags, NOTE frames before a reply, and enrollment and recovery at login;
 // mfad offers those only to a module that agreed 4, and an older module's
-// BEGIN (no flags) is answered as before.
+// BEGIN (no flags) is answered as before. 5: HOTP tokens (ENROLL_START's
+// secret, digits, counter), IMPORT_FACTOR and the admin resync: mfactl's
+// alone; a module's conversation is as in 4.
 inline constexpr std::uint16_t kProtocolMin = 2;
-inline constexpr std::uint16_t kProtocolMax = 4;
+inline constexpr std::uint16_t kProtocolMax = 5;
 inline constexpr std::uint16_t kFactorsProtocol = 3;
 inline constexpr std::uint16_t kEnrollAtLoginProtocol = 4;
+inline constexpr std::uint16_t kTokensProtocol = 5;
 
 enum class MessageType : std::uint16_t {
     hello = 1,
@@ -87,6 +90,8 @@ enum class MessageType : std::uint16_t {
     // A user's recovery email (mfactl recovery-email set|confirm).
     recovery_email_set = 39,
     recovery_email_confirm = 40,
+    // An authenticator or token brought over from another system (mfactl import).
+    import_factor = 41,
 };
 
 bool known_message_type(std::uint16_t type);

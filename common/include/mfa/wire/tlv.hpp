@@ -73,6 +73,12 @@ enum class Tag : std::uint16_t {
     until = 55,
     address = 56,
     subject = 57,
+    digits = 58,
+    counter = 59,
+    next_code = 60,
+    period = 61,
+    window = 62,
+    source = 63,
 };
 
 inline constexpr std::size_t kMaxFields = 32;
