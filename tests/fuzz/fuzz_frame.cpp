@@ -86,6 +86,7 @@ void decode_every_message(const PayloadReader& p) {
     (void)decode_note(p);
     (void)decode_recovery_email_set(p);
     (void)decode_recovery_email_confirm(p);
+    (void)decode_import_factor(p);
 }
 
 }  // namespace

@@ -15,10 +15,27 @@ std::int64_t unix_now() {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-std::string oathtool_code(const std::string& base32_secret, std::int64_t when) {
-    auto out = run({"oathtool", "--totp", "-b", "--now=@" + std::to_string(when), base32_secret}, {"LD_PRELOAD="});
+namespace {
+
+std::string oathtool(const std::vector<std::string>& argv) {
+    auto out = run(argv, {"LD_PRELOAD="});
     if (out.exit_code != 0) throw std::runtime_error("oathtool failed: " + out.err);
     return out.out.substr(0, out.out.find('\n'));
+}
+
+}  // namespace
+
+std::string oathtool_code(const std::string& base32_secret, std::int64_t when) {
+    return oathtool_totp(base32_secret, when, 6, 30);
+}
+
+std::string oathtool_totp(const std::string& base32_secret, std::int64_t when, int digits, int step) {
+    return oathtool({"oathtool", "--totp", "-b", "-d", std::to_string(digits), "--time-step-size=" + std::to_string(step) + "s",
+                     "--now=@" + std::to_string(when), base32_secret});
+}
+
+std::string oathtool_hotp(const std::string& hex_key, std::uint64_t counter, int digits) {
+    return oathtool({"oathtool", "--hotp", "-d", std::to_string(digits), "-c", std::to_string(counter), hex_key});
 }
 
 std::string enroll_user(const std::string& socket, const std::string& user, const std::string& name) {

@@ -11,6 +11,10 @@ std::int64_t unix_now();
 
 // A TOTP code for `when`, computed by oathtool (an independent implementation).
 std::string oathtool_code(const std::string& base32_secret, std::int64_t when);
+// The same with other digits and step.
+std::string oathtool_totp(const std::string& base32_secret, std::int64_t when, int digits, int step);
+// An HOTP code (RFC 4226) for `counter`, from oathtool; the key in hex.
+std::string oathtool_hotp(const std::string& hex_key, std::uint64_t counter, int digits = 6);
 
 // Enrolls an authenticator for `user` as root (named `name`; empty: mfad's
 // default) and confirms with the previous step's code, so the current and

@@ -1,4 +1,6 @@
-// match_totp: the window, the step it reports, and malformed codes.
+// match_totp: the window, the step it reports, and malformed codes; and
+// match_counter, which HOTP tokens use, against RFC 4226's vectors.
+#include "factors/otp_match.hpp"
 #include "factors/totp/totp_match.hpp"
 #include "cmocka.hpp"
 
@@ -42,10 +44,45 @@ void refuses_malformed_codes(void**) {
         assert_false(match_totp(kSecret, bad, kNow, totp).has_value());
 }
 
+// RFC 4226 appendix D: the key "12345678901234567890", counters 0 to 9.
+const char* const kRfc4226[] = {"755224", "287082", "359152", "969429", "338314",
+                                "254676", "287922", "162583", "399871", "520489"};
+
+void match_counter_finds_rfc4226_codes_ahead(void**) {
+    for (std::int64_t counter = 0; counter < 10; ++counter) {
+        auto found = match_counter(kSecret, kRfc4226[counter], 0, 9, 6, mfa::otp::Algorithm::sha1);
+        assert_true(found == counter);
+    }
+    // Only inside [first, last]: a code behind the last one used never matches.
+    assert_false(match_counter(kSecret, kRfc4226[3], 4, 14, 6, mfa::otp::Algorithm::sha1).has_value());
+    assert_false(match_counter(kSecret, kRfc4226[9], 0, 8, 6, mfa::otp::Algorithm::sha1).has_value());
+    assert_true(match_counter(kSecret, kRfc4226[9], 9, 9, 6, mfa::otp::Algorithm::sha1) == 9);
+    assert_false(match_counter(kSecret, "75522", 0, 9, 6, mfa::otp::Algorithm::sha1).has_value());
+    assert_false(match_counter(kSecret, "0755224", 0, 9, 6, mfa::otp::Algorithm::sha1).has_value());
+}
+
+void totp_settings_take_a_factors_own_shape(void**) {
+    Config::Totp config;  // 6 digits, 30 s, ±1
+    auto same = totp_settings(config, OtpShape{});
+    assert_int_equal(same.digits, 6);
+    assert_int_equal(same.period, 30);
+    assert_int_equal(same.window, 1);
+    auto own = totp_settings(config, OtpShape{8, 60, 0});
+    assert_int_equal(own.digits, 8);
+    assert_int_equal(own.period, 60);
+    assert_int_equal(own.window, 0);
+    // An 8-digit, 60-second authenticator's code at its own step.
+    auto code = *mfa::otp::totp(kSecret, kNow, 60, 8, mfa::otp::Algorithm::sha1);
+    assert_true(match_totp(kSecret, code, kNow, own) == kNow / 60);
+    assert_false(match_totp(kSecret, code, kNow, config).has_value());
+}
+
 }  // namespace
 
 int main() {
     const CMUnitTest tests[] = {cmocka_unit_test(accepts_within_the_window_and_names_the_step),
-                                cmocka_unit_test(follows_digits_and_algorithm), cmocka_unit_test(refuses_malformed_codes)};
+                                cmocka_unit_test(follows_digits_and_algorithm), cmocka_unit_test(refuses_malformed_codes),
+                                cmocka_unit_test(match_counter_finds_rfc4226_codes_ahead),
+                                cmocka_unit_test(totp_settings_take_a_factors_own_shape)};
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }
