@@ -60,7 +60,8 @@ void release(pam_response* responses, std::size_t n) {
 
 }  // namespace
 
-bool Conversation::converse(std::vector<pam_message>& messages, std::vector<std::string>& texts, TypedAnswer* answer) {
+bool Conversation::converse(std::vector<pam_message>& messages, std::vector<std::string>& texts,
+                            const std::function<void(const char*)>& take_answer) {
     const void* item = nullptr;
     if (pam_get_item(pamh_, PAM_CONV, &item) != PAM_SUCCESS || item == nullptr) return false;
     const auto* conv = static_cast<const pam_conv*>(item);
@@ -73,9 +74,9 @@ bool Conversation::converse(std::vector<pam_message>& messages, std::vector<std:
     pam_response* responses = nullptr;
     int rc = conv->conv(static_cast<int>(pointers.size()), pointers.data(), &responses, conv->appdata_ptr);
     bool answered = rc == PAM_SUCCESS;
-    if (answer != nullptr) {
+    if (take_answer) {
         answered = answered && responses != nullptr && responses[pointers.size() - 1].resp != nullptr;
-        if (answered) answer->assign(responses[pointers.size() - 1].resp);
+        if (answered) take_answer(responses[pointers.size() - 1].resp);
     }
     release(responses, pointers.size());
     return answered;
@@ -92,7 +93,13 @@ bool Conversation::show(const wire::Step& step, TypedAnswer& answer) {
     }
     texts.push_back(printable(step.prompt));
     messages.push_back(pam_message{step.echo ? PAM_PROMPT_ECHO_ON : PAM_PROMPT_ECHO_OFF, nullptr});
-    return converse(messages, texts, &answer);
+    return converse(messages, texts, [&answer](const char* text) { answer.assign(text); });
+}
+
+bool Conversation::ask_hidden(const std::string& prompt, TypedSecret& answer) {
+    std::vector<pam_message> messages{pam_message{PAM_PROMPT_ECHO_OFF, nullptr}};
+    std::vector<std::string> texts{prompt};
+    return converse(messages, texts, [&answer](const char* text) { answer.assign(text); });
 }
 
 void Conversation::say(int style, const std::string& text) {
@@ -100,7 +107,7 @@ void Conversation::say(int style, const std::string& text) {
     std::vector<pam_message> messages;
     std::vector<std::string> texts;
     add_lines(messages, texts, style, text);
-    converse(messages, texts, nullptr);
+    converse(messages, texts, {});
 }
 
 void Conversation::info(const std::string& text) { say(PAM_TEXT_INFO, text); }

@@ -206,9 +206,29 @@ int begin_failed(pam_handle_t* pamh, const ModuleArgs& args, Conversation& conv,
     }
 }
 
+// forward_pass's code answers the first step; the person cannot be asked again.
+int answer_forwarded(pam_handle_t* pamh, const ModuleArgs& args, Conversation& conv, wire::Client& client,
+                     const std::string& user, const wire::Step& step, std::string code) {
+    if (code.empty()) {
+        conv.error("Type your code after the password, or after a comma: password,code");
+        return PAM_AUTH_ERR;
+    }
+    bool usable = valid_identifier_text(code);
+    auto answer_frame = wire::encode_answer(step.session, usable ? std::string_view(code) : std::string_view(),
+                                            client.next_request_id());
+    explicit_bzero(code.data(), code.size());
+    auto reply = client.call(answer_frame);
+    if (!reply) return no_verdict(pamh, conv, user, reply.error().message);
+    show_notes(conv, client);
+    if (reply->type() != wire::MessageType::step) return judge_answer(pamh, args, conv, user, *reply);
+    auto next = decoded<wire::Step>(*reply, wire::decode_step);
+    conv.error(next && !next->errors.empty() ? next->errors : "That code cannot be used here.");
+    return PAM_AUTH_ERR;
+}
+
 }  // namespace
 
-int run_login(pam_handle_t* pamh, int flags, const ModuleArgs& args) {
+int run_login(pam_handle_t* pamh, int flags, const ModuleArgs& args, const std::optional<std::string>& forwarded) {
     Conversation conv(pamh, (flags & PAM_SILENT) != 0);
     const char* name = nullptr;
     if (pam_get_user(pamh, &name, nullptr) != PAM_SUCCESS || name == nullptr || *name == '\0') {
@@ -232,7 +252,9 @@ int run_login(pam_handle_t* pamh, int flags, const ModuleArgs& args) {
                       static_cast<std::uint32_t>(args.tries),
                       args.prompt,
                       (args.enforce_enrollment ? wire::kEnforceEnrollment : 0u) |
-                          ((flags & PAM_SILENT) != 0 ? wire::kSilent : 0u) | (has_terminal(pamh) ? 0u : wire::kNoTerminal)};
+                          ((flags & PAM_SILENT) != 0 ? wire::kSilent : 0u) |
+                          // forward_pass has one prompt, and it was the password's: no enrollment here.
+                          (has_terminal(pamh) && !forwarded ? 0u : wire::kNoTerminal)};
     auto begin_frame = wire::encode(begin, client->next_request_id());
     auto reply = client->call(begin_frame);
     if (!reply) return begin_failed(pamh, args, conv, *client, user, reply.error());
@@ -242,6 +264,7 @@ int run_login(pam_handle_t* pamh, int flags, const ModuleArgs& args) {
     }
     auto step = decoded<wire::Step>(*reply, wire::decode_step);
     if (!step) return unavailable(pamh, args, conv, "malformed STEP");
+    if (forwarded) return answer_forwarded(pamh, args, conv, *client, user, *step, *forwarded);
     with_notes(*step, *client);
 
     // From here on mfad is judging this login: no failure is "unavailable".

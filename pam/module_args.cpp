@@ -42,6 +42,10 @@ bool parse_module_args(int argc, const char** argv, ModuleArgs& args, std::strin
             // mfad refuses a prompt it could not show safely; say so here, at the argument.
             ok = value.size() <= wire::kMaxMessage && valid_identifier_text(value);
             args.prompt = value;
+        } else if (name == "code_digits" && eq != std::string_view::npos) {
+            ok = parse_int(value, 6, 8, args.code_digits);
+        } else if (arg == "forward_pass") {
+            args.forward_pass = true;
         } else if (arg == "nullok") {
             args.nullok = true;
         } else if (arg == "enforce_enrollment") {

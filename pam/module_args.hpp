@@ -1,4 +1,5 @@
-// pam_mfa.so's arguments: socket= timeout= tries= nullok enforce_enrollment fail_mode=secure|open prompt= debug
+// pam_mfa.so's arguments: socket= timeout= tries= nullok enforce_enrollment
+// fail_mode=secure|open prompt= forward_pass code_digits= debug
 #pragma once
 
 #include <chrono>
@@ -16,6 +17,8 @@ struct ModuleArgs {
     bool enforce_enrollment = false;  // a user without a factor enrolls at login, grace or not
     FailMode fail_mode = FailMode::secure;
     std::string prompt;  // empty: the daemon's prompt
+    bool forward_pass = false;  // this line asks for password and code at once (forwarded_code.hpp)
+    int code_digits = 6;        // forward_pass: how many trailing digits are the code
     bool debug = false;
 };
 

@@ -3,6 +3,7 @@
 // short-string buffer on the stack.
 #pragma once
 
+#include <security/_pam_types.h>
 #include <string.h>
 
 #include <array>
@@ -13,12 +14,13 @@
 
 namespace mfa::pam {
 
-class TypedAnswer {
+template <std::size_t Capacity>
+class TypedText {
 public:
-    TypedAnswer() = default;
-    ~TypedAnswer() { explicit_bzero(bytes_.data(), bytes_.size()); }
-    TypedAnswer(const TypedAnswer&) = delete;
-    TypedAnswer& operator=(const TypedAnswer&) = delete;
+    TypedText() = default;
+    ~TypedText() { explicit_bzero(bytes_.data(), bytes_.size()); }
+    TypedText(const TypedText&) = delete;
+    TypedText& operator=(const TypedText&) = delete;
 
     // Takes `text`; one longer than a code can be keeps nothing but that fact.
     void assign(const char* text) {
@@ -33,9 +35,14 @@ public:
     std::string_view view() const { return {bytes_.data(), size_}; }
 
 private:
-    std::array<char, wire::kMaxCode> bytes_{};
+    std::array<char, Capacity> bytes_{};
     std::size_t size_ = 0;
     bool too_long_ = false;
 };
+
+// An answer at mfad's prompt: a code, a menu choice.
+using TypedAnswer = TypedText<wire::kMaxCode>;
+// forward_pass's one answer: a password and a code (PAM's own limit on a reply).
+using TypedSecret = TypedText<PAM_MAX_RESP_SIZE>;
 
 }  // namespace mfa::pam

@@ -89,4 +89,17 @@ PamCall run_pam_mfa(const std::string& user, const PamScript& script) {
     return out;
 }
 
+StackRun run_pam_stack(const std::string& service, const std::string& user, const std::vector<std::string>& answers) {
+    StackRun out;
+    const std::function<void()> nothing;
+    Conversation data{answers, out.shown, nothing};
+    pam_conv conv{converse, &data};
+    pam_handle_t* pamh = nullptr;
+    if (pam_start(service.c_str(), user.c_str(), &conv, &pamh) != PAM_SUCCESS) throw std::runtime_error("pam_start failed");
+    out.auth = pam_authenticate(pamh, 0);
+    if (out.auth == PAM_SUCCESS) out.account = pam_acct_mgmt(pamh, 0);
+    pam_end(pamh, out.auth);
+    return out;
+}
+
 }  // namespace mfa::test

@@ -37,4 +37,13 @@ struct PamScript {
 
 PamCall run_pam_mfa(const std::string& user, const PamScript& script);
 
+// A whole stack, as an application runs it: pam_authenticate, then (on
+// success) pam_acct_mgmt, for `service` under pam_wrapper.
+struct StackRun {
+    int auth = -1;
+    int account = -1;  // -1: not called
+    PamCall shown;     // what the conversation saw (shown.rc unused)
+};
+StackRun run_pam_stack(const std::string& service, const std::string& user, const std::vector<std::string>& answers);
+
 }  // namespace mfa::test
