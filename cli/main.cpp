@@ -10,6 +10,7 @@
 #include "factor_commands.hpp"
 #include "import_commands.hpp"
 #include "recovery_email_commands.hpp"
+#include "rekey_command.hpp"
 #include "mfa/utf8.hpp"
 #include "mfa/wire/factor_messages.hpp"
 #include "ping_command.hpp"
@@ -119,6 +120,15 @@ int main(int argc, char** argv) {
     resync_cmd->add_option("--factor", resync.factor, "the token's name (default: the user's only token)")->check(factor_name);
     resync_cmd->add_option("--reason", resync.reason, reason_help);
 
+    std::string new_key_file;
+    bool rekey_status_only = false;
+    auto* rekey = admin->add_subcommand(
+        "rekey", "re-seal every secret under a new key while logins go on (root only); waits, then says what is next");
+    auto* rekey_key = rekey->add_option("--new-key", new_key_file, "the new key, from mfad --generate-key FILE");
+    auto* rekey_status = rekey->add_flag("--status", rekey_status_only, "how far the rotation under way is");
+    rekey_key->excludes(rekey_status);
+    rekey->require_option(1);
+
     ImportOptions import;
     auto* import_cmd = app.add_subcommand("import", "bring tokens over from another PAM module (root only); a dry run unless --commit");
     import_cmd->require_subcommand(1);
@@ -200,6 +210,7 @@ int main(int argc, char** argv) {
     if (*enroll_confirm) result = run_enroll_confirm(options, confirm);
     if (*enroll_hotp) result = run_enroll_hotp(options, hotp);
     if (*resync_cmd) result = run_admin_resync(options, resync);
+    if (*rekey) result = rekey_status_only ? run_admin_rekey_status(options) : run_admin_rekey(options, new_key_file);
     if (*import_ga) result = run_import_google_authenticator(options, import);
     if (*import_oath) result = run_import_oath(options, import);
     if (*factors) result = run_factors_list(options, factors_user);

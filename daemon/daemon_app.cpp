@@ -9,6 +9,7 @@
 #include "crypto/master_key.hpp"
 #include "crypto/secret_box.hpp"
 #include "metrics/textfile.hpp"
+#include "server/key_rotation.hpp"
 #include "server/listener.hpp"
 #include "server/server.hpp"
 #include "store/sqlite_store.hpp"
@@ -69,6 +70,7 @@ private:
             }
             log::notice("stopping: letting in-flight requests finish");
             systemd::notify_stopping();
+            state_.rotation->stop();
             drain_limit_.expires_after(kDrainLimit);
             drain_limit_.async_wait([this](boost::system::error_code e) {
                 if (!e) {
@@ -160,19 +162,28 @@ int run_daemon(const std::string& config_path) {
         log::error("cannot load the key", {{"MFA_REASON", key.error().message}});
         return 1;
     }
-    auto store = SqliteStore::open(config->database, config->durability, *key);
+    KeyRing keys(std::move(*key));
+    auto store = SqliteStore::open(config->database, config->durability, keys);
     if (!store) {
         log::error("cannot open the store", {{"MFA_REASON", store.error().message}});
         return 1;
     }
 
-    SecretBox box(*key);
+    SecretBox box(keys);
     DaemonState state;
     state.config = std::make_shared<const Config>(std::move(*config));
     state.store = store->get();
     state.box = &box;
-    SentCodes codes(*key);
+    // Codes and destinations are hashed with the key mfad was given, for its
+    // whole run: a rotation does not change them under a code in flight.
+    SentCodes codes(keys.primary());
     state.codes = &codes;
+    KeyRotator rotation(keys, state);
+    state.rotation = &rotation;
+    if (auto rc = rotation.restore(); !rc) {
+        log::error("cannot start with this key", {{"MFA_REASON", rc.error().message}});
+        return 1;
+    }
     // Connections hold places in it until the io_context below is gone.
     PendingLogins logins(state.config->connections.max_logins_per_user);
     state.logins = &logins;
@@ -186,6 +197,7 @@ int run_daemon(const std::string& config_path) {
     }
     WriteQueue writes(io, **store);
     state.writes = &writes;
+    rotation.resume(io.get_executor());
     bool activated = false;
     auto acceptor = open_listener(io, state.config->socket, activated);
     if (!acceptor) {

@@ -7,9 +7,10 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <vector>
 
 #include "audit/audit_hash.hpp"
-#include "crypto/master_key.hpp"
+#include "crypto/key_ring.hpp"
 #include "mfa/keyed_hmac.hpp"
 #include "mfa/result.hpp"
 
@@ -17,14 +18,17 @@ namespace mfa::daemon {
 
 class AuditSeal {
 public:
-    explicit AuditSeal(const MasterKey& key);
+    // Seals with the ring's primary; a head sealed by any key of the ring holds.
+    explicit AuditSeal(const KeyRing& keys);
 
     Result<AuditHash> seal(std::int64_t last_id, std::span<const std::uint8_t> last_hash) const;
     // Compared in constant time.
     bool holds(std::int64_t last_id, std::span<const std::uint8_t> last_hash, std::span<const std::uint8_t> mac) const;
 
 private:
-    std::optional<KeyedHmac> keyed_;  // HMAC-SHA256: every audit row seals the head
+    Result<AuditHash> seal_with(const std::optional<KeyedHmac>& keyed, std::int64_t last_id,
+                                std::span<const std::uint8_t> last_hash) const;
+    std::vector<std::optional<KeyedHmac>> keyed_;  // HMAC-SHA256 per key, the primary's first
 };
 
 }  // namespace mfa::daemon

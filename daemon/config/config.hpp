@@ -119,6 +119,13 @@ struct Config {
         std::vector<TrustedNetwork> trusted_networks;
     } policy;
 
+    // mfactl admin rekey re-seals this many secrets per transaction, then
+    // pauses, so logins keep the disk on a busy host.
+    struct Rekey {
+        int batch = 200;
+        int pause_ms = 10;
+    } rekey;
+
     struct Metrics {
         std::string textfile;  // empty: no textfile
         Seconds interval{30};

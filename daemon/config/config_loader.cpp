@@ -301,6 +301,12 @@ void read_policy(const Reader& r, const YAML::Node& n, Config::Policy& out) {
     if (n["group_cache"]) out.group_cache = r.duration(n["group_cache"], "policy.group_cache", Seconds(0), Seconds(3600));
 }
 
+void read_rekey(const Reader& r, const YAML::Node& n, Config::Rekey& out) {
+    r.only_keys(n, "rekey", {"batch", "pause_ms"});
+    if (n["batch"]) out.batch = r.integer(n["batch"], "rekey.batch", 1, 10000);
+    if (n["pause_ms"]) out.pause_ms = r.integer(n["pause_ms"], "rekey.pause_ms", 0, 10000);
+}
+
 void read_metrics(const Reader& r, const YAML::Node& n, Config::Metrics& out) {
     r.only_keys(n, "metrics", {"textfile", "interval"});
     if (n["textfile"]) out.textfile = r.absolute_path(n["textfile"], "metrics.textfile");
@@ -330,7 +336,7 @@ Config read_root(const Reader& r, const YAML::Node& root) {
     if (root.IsNull()) return c;  // an empty file means every default
     r.only_keys(root, "",
                 {"socket", "database", "key_file", "issuer", "admin_group", "totp", "hotp", "backup_codes", "lockout", "disable",
-                 "notify", "sms", "enrollment", "email", "recovery", "policy", "metrics", "connections", "durability"});
+                 "notify", "sms", "enrollment", "email", "recovery", "policy", "rekey", "metrics", "connections", "durability"});
     if (root["socket"]) c.socket = r.absolute_path(root["socket"], "socket");
     if (root["database"]) c.database = r.absolute_path(root["database"], "database");
     if (root["key_file"]) c.key_file = r.absolute_path(root["key_file"], "key_file");
@@ -357,6 +363,7 @@ Config read_root(const Reader& r, const YAML::Node& root) {
     if (root["policy"]) read_policy(r, root["policy"], c.policy);
     if (c.email.timeout >= c.notify.timeout)
         r.fail(root, "email.timeout", "must be shorter than notify.timeout, so mfad hears how a send ended");
+    if (root["rekey"]) read_rekey(r, root["rekey"], c.rekey);
     if (root["metrics"]) read_metrics(r, root["metrics"], c.metrics);
     if (root["connections"]) read_connections(r, root["connections"], c.connections);
     if (root["durability"])

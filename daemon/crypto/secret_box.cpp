@@ -47,19 +47,20 @@ int as_int(std::size_t n) { return static_cast<int>(n); }
 Result<std::vector<std::uint8_t>> SecretBox::seal(std::string_view user, std::string_view field,
                                                   std::span<const std::uint8_t> plaintext) const {
     if (plaintext.size() > (1u << 20)) return make_error("secret too large to seal");
+    const MasterKey& key = keys_.primary();
     std::vector<std::uint8_t> out(kOverhead + plaintext.size());
     out[0] = kFormat;
-    std::copy(key_.id().begin(), key_.id().end(), out.begin() + 1);
+    std::copy(key.id().begin(), key.id().end(), out.begin() + 1);
     std::uint8_t* nonce = out.data() + 1 + MasterKey::kIdSize;
     std::uint8_t* body = nonce + kNonceSize;
     std::uint8_t* tag = body + plaintext.size();
     if (RAND_bytes(nonce, kNonceSize) != 1) return make_error("seal: RAND_bytes failed");
 
-    auto ad = associated_data(user, field, key_.id());
+    auto ad = associated_data(user, field, key.id());
     CipherCtx ctx(EVP_CIPHER_CTX_new());
     int len = 0;
     bool ok = ctx && aes_gcm() != nullptr &&
-              EVP_EncryptInit_ex2(ctx.get(), aes_gcm(), key_.bytes().data(), nonce, nullptr) == 1 &&
+              EVP_EncryptInit_ex2(ctx.get(), aes_gcm(), key.bytes().data(), nonce, nullptr) == 1 &&
               EVP_EncryptUpdate(ctx.get(), nullptr, &len, ad.data(), as_int(ad.size())) == 1 &&
               EVP_EncryptUpdate(ctx.get(), body, &len, plaintext.data(), as_int(plaintext.size())) == 1 &&
               EVP_EncryptFinal_ex(ctx.get(), body + len, &len) == 1 &&
@@ -71,9 +72,9 @@ Result<std::vector<std::uint8_t>> SecretBox::seal(std::string_view user, std::st
 Result<SecretBytes> SecretBox::open(std::string_view user, std::string_view field,
                                     std::span<const std::uint8_t> sealed) const {
     if (sealed.size() < kOverhead || sealed[0] != kFormat) return make_error("sealed " + std::string(field) + ": unknown format");
-    MasterKey::Id id{};
-    std::copy_n(sealed.begin() + 1, MasterKey::kIdSize, id.begin());
-    if (id != key_.id()) return make_error("sealed " + std::string(field) + ": made with another key than the one loaded");
+    MasterKey::Id id = *sealing_key_id(sealed);
+    const MasterKey* key = keys_.find(id);
+    if (key == nullptr) return make_error("sealed " + std::string(field) + ": made with a key mfad does not hold");
     const std::uint8_t* nonce = sealed.data() + 1 + MasterKey::kIdSize;
     const std::uint8_t* body = nonce + kNonceSize;
     std::size_t body_size = sealed.size() - kOverhead;
@@ -86,7 +87,7 @@ Result<SecretBytes> SecretBox::open(std::string_view user, std::string_view fiel
     int len = 0;
     int total = 0;
     bool ok = ctx && aes_gcm() != nullptr &&
-              EVP_DecryptInit_ex2(ctx.get(), aes_gcm(), key_.bytes().data(), nonce, nullptr) == 1 &&
+              EVP_DecryptInit_ex2(ctx.get(), aes_gcm(), key->bytes().data(), nonce, nullptr) == 1 &&
               EVP_DecryptUpdate(ctx.get(), nullptr, &len, ad.data(), as_int(ad.size())) == 1 &&
               EVP_DecryptUpdate(ctx.get(), plain.data(), &total, body, as_int(body_size)) == 1 &&
               EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagSize, tag) == 1;
@@ -94,6 +95,20 @@ Result<SecretBytes> SecretBox::open(std::string_view user, std::string_view fiel
     if (!ok || EVP_DecryptFinal_ex(ctx.get(), plain.data() + total, &len) != 1)
         return make_error("sealed " + std::string(field) + ": authentication failed (tampered or moved)");
     return plain;
+}
+
+Result<std::vector<std::uint8_t>> SecretBox::reseal(std::string_view user, std::string_view field,
+                                                    std::span<const std::uint8_t> sealed) const {
+    auto plain = open(user, field, sealed);
+    if (!plain) return plain.error();
+    return seal(user, field, plain->view());
+}
+
+std::optional<MasterKey::Id> sealing_key_id(std::span<const std::uint8_t> sealed) {
+    if (sealed.size() < 1 + MasterKey::kIdSize) return std::nullopt;
+    MasterKey::Id id{};
+    std::copy_n(sealed.begin() + 1, MasterKey::kIdSize, id.begin());
+    return id;
 }
 
 }  // namespace mfa::daemon

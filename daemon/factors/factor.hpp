@@ -30,6 +30,8 @@ public:
     virtual std::string_view default_name() const = 0;
     // Active factors of this kind one user may hold (0: up to kMaxFactors).
     virtual int max_per_user() const = 0;
+    // The associated data its sealed secret is bound to (the key rotation re-seals by it).
+    virtual std::string_view sealed_field() const = 0;
 
     // ENROLL_START for this kind: a pending factor, and what the person needs
     // to confirm it (a secret and QR code; a code sent to the phone).

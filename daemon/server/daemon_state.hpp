@@ -17,6 +17,8 @@
 
 namespace mfa::daemon {
 
+class KeyRotator;
+
 // After a login's time is up its connection stays this much longer, so an
 // answer typed just too late is judged (a failure) instead of meeting a closed socket.
 inline constexpr std::chrono::seconds kLateAnswerGrace{10};
@@ -31,6 +33,7 @@ struct DaemonState {
     const SentCodes* codes = nullptr;  // hashes of codes sent by SMS
     Background* background = nullptr;  // slow reads (audit verify) off the event loop
     PendingLogins* logins = nullptr;
+    KeyRotator* rotation = nullptr;  // mfactl admin rekey
     Counters counters;
     // Refusals write at most 5 audit rows per peer uid per minute.
     UidRateLimiter refusals{5, std::chrono::minutes(1)};

@@ -103,6 +103,7 @@ Awaitable<Outcome> RequestHandler::handle(const Peer& peer, ConnectionState& con
         case MessageType::recovery_email_set: co_return co_await handle_recovery_email_set(ctx, payload);
         case MessageType::recovery_email_confirm: co_return co_await handle_recovery_email_confirm(ctx, payload);
         case MessageType::import_factor: co_return co_await handle_import_factor(ctx, payload);
+        case MessageType::admin_rekey: co_return co_await handle_admin_rekey(ctx, payload);
         case MessageType::stats:
             if (auto ok = wire::decode_empty(payload); !ok) co_return violation(ctx, ok.error().message);
             co_return Outcome{wire::encode(wire::StatsReply{ctx.state.counters.lines()}, header.request_id), {}};

@@ -10,7 +10,7 @@ namespace mfa::daemon {
 namespace {
 
 // Step N takes the schema from version N to N+1. Never edit a shipped step: add one.
-constexpr std::array<std::string_view, 6> kSteps = {
+constexpr std::array<std::string_view, 7> kSteps = {
     R"sql(
 CREATE TABLE users (
     id         INTEGER PRIMARY KEY,
@@ -156,6 +156,19 @@ UPDATE users SET first_login_at = -1
 ALTER TABLE factors ADD COLUMN otp_digits INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE factors ADD COLUMN otp_period INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE factors ADD COLUMN otp_window INTEGER NOT NULL DEFAULT -1;
+)sql",
+    // 6 -> 7: a key rotation under way (mfactl admin rekey): the new key
+    // sealed under the old until every secret is re-sealed.
+    R"sql(
+CREATE TABLE key_rotation (
+    one            INTEGER PRIMARY KEY CHECK (one = 1),
+    old_key_id     BLOB NOT NULL,
+    new_key_id     BLOB NOT NULL,
+    sealed_new_key BLOB,
+    started_at     INTEGER NOT NULL,
+    finished_at    INTEGER NOT NULL DEFAULT 0,
+    resealed       INTEGER NOT NULL DEFAULT 0
+);
 )sql",
 };
 

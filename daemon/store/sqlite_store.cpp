@@ -45,7 +45,7 @@ Result<void> prepare_file(const std::string& path) {
 }  // namespace
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, Durability durability,
-                                                       const MasterKey& key) {
+                                                       const KeyRing& keys) {
     auto slash = path.rfind('/');
     if (slash != std::string::npos && slash > 0)
         if (auto dir = prepare_directory(path.substr(0, slash)); !dir) return dir.error();
@@ -65,7 +65,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, 
 
     auto version = migrate(*db);
     if (!version) return version.error();
-    std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(*db), path, *version, key));
+    std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(*db), path, *version, keys));
     if (auto sealed = seal_unsealed_audit_head(store->db_, store->seal_); !sealed) return sealed.error();
     return store;
 }

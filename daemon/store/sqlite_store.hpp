@@ -20,7 +20,7 @@ public:
     // symlinks and a world-writable directory, applies pending migrations.
     // The audit chain's head is sealed with a key derived from `key`.
     static Result<std::unique_ptr<SqliteStore>> open(const std::string& path, Durability durability,
-                                                     const MasterKey& key);
+                                                     const KeyRing& keys);
 
     // For the writer's connection: WAL checkpoints move to a thread of their own.
     Result<void> checkpoint_in_background(const std::string& path);
@@ -42,6 +42,12 @@ public:
                                                     const AuditEntry& audit) override;
     Result<AttemptOutcome> record_attempt(const Attempt& attempt) override;
     Result<ImportResult> import_factor(const FactorImport& import) override;
+    Result<std::optional<KeyRotation>> key_rotation() override;
+    Result<void> begin_key_rotation(const KeyRotation& rotation, const AuditEntry& audit) override;
+    Result<ResealProgress> reseal_batch(const Resealer& resealer, int limit, std::int64_t now,
+                                        const AuditEntry& audit) override;
+    Result<void> forget_key_rotation() override;
+    void use_keys(const KeyRing& keys) override;
     Result<ResyncResult> resync_factor(std::string_view user, std::int64_t factor_id, std::int64_t counter,
                                        std::int64_t now, const AuditEntry& audit) override;
     Result<void> append_audit(const AuditEntry& entry, std::int64_t now) override;
@@ -82,12 +88,15 @@ private:
     Result<void> fail_attempt(const Attempt& a, std::int64_t user_id, AttemptOutcome& out);
     Result<AttemptOutcome> factor_changed(const Attempt& a, sqlite::Transaction& tx);
 
-    SqliteStore(sqlite::Database db, std::string path, int version, const MasterKey& key)
+    SqliteStore(sqlite::Database db, std::string path, int version, const KeyRing& keys)
         : db_(std::move(db)),
           path_(std::move(path)),
           schema_version_(version),
-          seal_(key),
-          reader_seal_(std::make_shared<const AuditSeal>(key)) {}
+          seal_(keys),
+          reader_seal_(std::make_shared<const AuditSeal>(keys)) {}
+    // One table's blobs under another key than the primary, re-sealed (rekey).
+    Result<std::int64_t> reseal_factors(const Resealer& resealer, int limit);
+    Result<std::int64_t> reseal_recovery_emails(const Resealer& resealer, int limit);
     sqlite::Database db_;
     std::string path_;
     int schema_version_;

@@ -8,11 +8,13 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "audit/audit_entry.hpp"
+#include "crypto/key_ring.hpp"
 #include "store/mail_code_records.hpp"
 #include "mfa/result.hpp"
 
@@ -120,6 +122,33 @@ inline const char* import_result_name(ImportResult result) {
     static constexpr const char* kNames[] = {"ok", "dry_run", "already_imported", "has_factors"};
     return kNames[static_cast<int>(result)];
 }
+
+// mfactl admin rekey: every sealed secret moves from the old key to the new,
+// in batches, while logins go on. The new key waits here sealed under the
+// old, so a restart midway resumes; it is dropped once nothing needs the old.
+struct KeyRotation {
+    std::vector<std::uint8_t> old_key_id;
+    std::vector<std::uint8_t> new_key_id;
+    std::vector<std::uint8_t> sealed_new_key;  // empty once finished
+    std::int64_t started_at = 0;
+    std::int64_t finished_at = 0;  // 0: still re-sealing
+    std::int64_t resealed = 0;
+};
+
+// Opens a blob under whichever key made it and seals it under the primary.
+struct Resealer {
+    std::vector<std::uint8_t> primary_id;
+    std::function<Result<std::vector<std::uint8_t>>(std::string_view user, std::string_view field,
+                                                    std::span<const std::uint8_t> sealed)>
+        reseal;
+    std::function<std::string_view(std::string_view kind)> factor_field;  // "": a kind this mfad cannot open
+    std::string_view recovery_email_field;
+};
+
+struct ResealProgress {
+    std::int64_t resealed = 0;   // in this batch
+    std::int64_t remaining = 0;  // under another key after it; 0: the rotation finished
+};
 
 // An HOTP token moved forward to `counter` (mfactl admin resync). `moved`:
 // the token's counter is already at or past it.
@@ -356,6 +385,15 @@ public:
     // and appends the audit rows, atomically.
     virtual Result<AttemptOutcome> record_attempt(const Attempt& attempt) = 0;
     virtual Result<ImportResult> import_factor(const FactorImport& import) = 0;
+    virtual Result<std::optional<KeyRotation>> key_rotation() = 0;
+    virtual Result<void> begin_key_rotation(const KeyRotation& rotation, const AuditEntry& audit) = 0;
+    // Up to `limit` blobs of each table re-sealed in one transaction; the
+    // batch that leaves none finishes the rotation (audited `rekey_done`).
+    virtual Result<ResealProgress> reseal_batch(const Resealer& resealer, int limit, std::int64_t now,
+                                                const AuditEntry& audit) = 0;
+    virtual Result<void> forget_key_rotation() = 0;
+    // The audit head is sealed with the ring's primary from now on.
+    virtual void use_keys(const KeyRing& keys) = 0;
     // Compare-and-set: only forward, never back to codes already used.
     virtual Result<ResyncResult> resync_factor(std::string_view user, std::int64_t factor_id, std::int64_t counter,
                                                std::int64_t now, const AuditEntry& audit) = 0;

@@ -2,7 +2,7 @@
 
 #include <openssl/rand.h>
 
-#include "crypto/master_key.hpp"
+#include "crypto/key_ring.hpp"
 #include "crypto/secret_box.hpp"
 #include "store/sqlite_handle.hpp"
 #include "store/sqlite_store.hpp"
@@ -14,10 +14,11 @@ std::string bulk_user(std::size_t index) { return "u" + std::to_string(index); }
 Result<void> bulk_enroll(const std::string& db_path, const std::string& key_file, std::size_t count,
                          const std::function<std::string(std::size_t)>& name,
                          const std::function<std::span<const std::uint8_t>(std::size_t)>& secret) {
-    auto key = daemon::MasterKey::load(key_file);
-    if (!key) return key.error();
+    auto loaded = daemon::MasterKey::load(key_file);
+    if (!loaded) return loaded.error();
+    daemon::KeyRing keys(std::move(*loaded));
     // mfad's own open creates the file and the schema; closing it checkpoints.
-    if (auto store = daemon::SqliteStore::open(db_path, daemon::Durability::normal, *key); !store) return store.error();
+    if (auto store = daemon::SqliteStore::open(db_path, daemon::Durability::normal, keys); !store) return store.error();
 
     auto db = daemon::sqlite::Database::open(db_path);
     if (!db) return db.error();
@@ -28,7 +29,7 @@ Result<void> bulk_enroll(const std::string& db_path, const std::string& key_file
         "VALUES (last_insert_rowid(), 'totp', 'app', 'active', ?1, 1, 1, 0)");
     if (!user) return user.error();
     if (!factor) return factor.error();
-    daemon::SecretBox box(*key);
+    daemon::SecretBox box(keys);
     for (std::size_t i = 0; i < count; ++i) {
         auto who = name(i);
         auto sealed = box.seal(who, "totp", secret(i));

@@ -87,6 +87,8 @@ void decode_every_message(const PayloadReader& p) {
     (void)decode_recovery_email_set(p);
     (void)decode_recovery_email_confirm(p);
     (void)decode_import_factor(p);
+    (void)decode_admin_rekey(p);
+    (void)decode_rekey_status(p);
 }
 
 }  // namespace

@@ -140,6 +140,18 @@ bool DaemonFixture::start() {
                                           dir_.file("notify.log"));
         if (!wait_for_socket(dir_.file("notify.sock"), std::chrono::seconds(10))) return false;
     }
+    return start_daemon();
+}
+
+bool DaemonFixture::restart(int sig) {
+    child_->signal(sig);
+    child_->wait(std::chrono::seconds(10));
+    child_.reset();
+    unlink(socket_.c_str());
+    return start_daemon();
+}
+
+bool DaemonFixture::start_daemon() {
     std::vector<std::string> argv = options_.wrapper;
     argv.insert(argv.end(), {MFAD_BIN, "--config", config_});
     // The daemon must not inherit the test's pam_wrapper preload.

@@ -36,6 +36,9 @@ public:
 
     // Starts mfad and waits for its socket; false if it did not come up.
     bool start();
+    // Stops mfad with `sig` (SIGKILL: a crash) and starts it again, the
+    // sender untouched; false if it did not come back.
+    bool restart(int sig);
     const std::string& socket() const { return socket_; }
     const std::string& config_path() const { return config_; }
     std::string log() const { return read_file(log_); }
@@ -61,6 +64,7 @@ public:
     std::vector<std::string> mail_files() const;  // paths, oldest first
 
 private:
+    bool start_daemon();
     DaemonOptions options_;
     TempDir dir_;
     std::string socket_;

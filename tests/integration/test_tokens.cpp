@@ -14,6 +14,7 @@
 #include "enrollment.hpp"
 #include "login_client.hpp"
 #include "mfa/wire/client.hpp"
+#include "mfa/wire/admin_messages.hpp"
 #include "mfa/wire/factor_messages.hpp"
 
 using namespace mfa::test;
@@ -195,6 +196,8 @@ void only_admins_enroll_tokens_and_only_root_imports(void**) {
     mfa::wire::ImportFactor import{"plain", "totp", "google-authenticator", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", 6, 30, 1, 0,
                                    {}, "google-authenticator", true};
     assert_contains(refusal_as("plain", [&] { return mfa::wire::encode(import, 1); }), "only root imports");
+    assert_contains(refusal_as("plain", [] { return mfa::wire::encode(mfa::wire::AdminRekey{std::string(52, 'A')}, 1); }),
+                    "only root rotates");
     assert_contains(audit("plain"), "import  plain  unauthorized");
     LoginClient login(fx->socket());
     assert_true(login.begin("plain") == MessageType::not_enrolled);

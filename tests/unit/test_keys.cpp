@@ -121,7 +121,7 @@ void credentials_directory_wins(void**) {
 }
 
 void seal_round_trip(void**) {
-    auto key = key_of('a');
+    KeyRing key(key_of('a'));
     SecretBox box(key);
     auto sealed = box.seal("alice", "totp", secret());
     assert_true(sealed.ok());
@@ -135,7 +135,7 @@ void seal_round_trip(void**) {
 }
 
 void tamper_swap_and_wrong_key_fail(void**) {
-    auto key = key_of('a');
+    KeyRing key(key_of('a'));
     SecretBox box(key);
     auto sealed = *box.seal("alice", "totp", secret());
     for (std::size_t i = 0; i < sealed.size(); ++i) {
@@ -152,11 +152,11 @@ void tamper_swap_and_wrong_key_fail(void**) {
     assert_false(box.open("alice", "totp", truncated).ok());
     assert_false(box.open("alice", "totp", std::vector<std::uint8_t>{}).ok());
 
-    auto other_key = key_of('b');
+    KeyRing other_key(key_of('b'));
     SecretBox other(other_key);
     auto wrong = other.open("alice", "totp", sealed);
     assert_false(wrong.ok());
-    assert_contains(wrong.error().message, "another key");
+    assert_contains(wrong.error().message, "a key mfad does not hold");
 }
 
 }  // namespace

@@ -19,9 +19,9 @@ using namespace mfa::daemon;
 
 namespace {
 
-MasterKey test_key() {
+KeyRing test_key() {
     std::vector<std::uint8_t> bytes(32, 7);
-    return std::move(*MasterKey::from_bytes(bytes));
+    return KeyRing(std::move(*MasterKey::from_bytes(bytes)));
 }
 
 std::unique_ptr<SqliteStore> open_store(const std::string& path, Durability d = Durability::full) {
@@ -427,7 +427,7 @@ std::string four_rows(const mfa::test::TempDir& dir, const std::string& name) {
     return path;
 }
 
-AuditCheck verify(const std::string& path, const MasterKey& key = test_key()) {
+AuditCheck verify(const std::string& path, const KeyRing& key = test_key()) {
     auto store = SqliteStore::open(path, Durability::full, key);
     assert_true(store.ok());
     auto check = (*store)->verify_audit_chain();
@@ -492,7 +492,7 @@ void a_sealed_head_catches_truncation_and_rewrites(void**) {
 
     // Another key cannot vouch for this head either.
     std::vector<std::uint8_t> other(32, 9);
-    assert_str_eq(verify(four_rows(dir, "other-key.db"), *MasterKey::from_bytes(other)).reason, "the sealed head was forged");
+    assert_str_eq(verify(four_rows(dir, "other-key.db"), KeyRing(std::move(*MasterKey::from_bytes(other)))).reason, "the sealed head was forged");
 }
 
 void unlock_and_reset(void**) {

@@ -1,6 +1,7 @@
 #include "mfa/wire/admin_messages.hpp"
 
 #include "field_reader.hpp"
+#include "mfa/utf8.hpp"
 #include "mfa/wire/factor_messages.hpp"
 #include "mfa/wire/login_messages.hpp"
 
@@ -73,6 +74,38 @@ Result<AuditVerifyReply> decode_audit_verify_reply(const PayloadReader& p) {
     if (auto ok = p.allow_only({Tag::rows, Tag::broken_id, Tag::message}); !ok) return ok.error();
     FieldReader f(p);
     return f.finish(AuditVerifyReply{f.u64(Tag::rows), f.u64(Tag::broken_id), f.text(Tag::message, kMaxMessage)});
+}
+
+FrameWriter encode(const AdminRekey& m, std::uint32_t request_id) {
+    FrameWriter w(MessageType::admin_rekey, request_id);
+    if (!m.key.empty()) w.text(Tag::secret, m.key);
+    return w;
+}
+
+FrameWriter encode(const RekeyStatus& m, std::uint32_t request_id) {
+    FrameWriter w(MessageType::rekey_status, request_id);
+    w.text(Tag::old_key, m.old_key).text(Tag::new_key, m.new_key).u64(Tag::resealed, m.resealed);
+    if (m.remaining) w.u64(Tag::remaining, *m.remaining);
+    w.u32(Tag::finished, m.finished ? 1 : 0).text(Tag::message, m.problem);
+    return w;
+}
+
+Result<AdminRekey> decode_admin_rekey(const PayloadReader& p) {
+    if (auto ok = p.allow_only({Tag::secret}); !ok) return ok.error();
+    FieldReader f(p);
+    auto m = f.finish(AdminRekey{f.text(Tag::secret, kMaxSecretText, false)});
+    if (m && !valid_identifier_text(m->key)) return make_error("payload: invalid key");
+    return m;
+}
+
+Result<RekeyStatus> decode_rekey_status(const PayloadReader& p) {
+    if (auto ok = p.allow_only({Tag::old_key, Tag::new_key, Tag::resealed, Tag::remaining, Tag::finished, Tag::message}); !ok)
+        return ok.error();
+    FieldReader f(p);
+    RekeyStatus m{f.text(Tag::old_key, 64, false), f.text(Tag::new_key, 64, false), f.u64(Tag::resealed), std::nullopt,
+                  f.u32(Tag::finished) != 0, f.text(Tag::message, kMaxMessage, false)};
+    if (p.has(Tag::remaining)) m.remaining = f.u64(Tag::remaining);
+    return f.finish(std::move(m));
 }
 
 }  // namespace mfa::wire

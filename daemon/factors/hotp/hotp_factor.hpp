@@ -18,6 +18,7 @@ public:
     std::string_view kind() const override { return "hotp"; }
     std::string_view default_name() const override { return "token"; }
     int max_per_user() const override { return 0; }
+    std::string_view sealed_field() const override { return kHotpSecretField; }
     // Admins only (root, admin_group): a token's key comes from whoever issued the token.
     Awaitable<Outcome> enroll(const RequestContext& ctx, const wire::EnrollStart& request) const override;
     std::string describe(const DaemonState& state, std::string_view user, const FactorRecord& factor) const override;

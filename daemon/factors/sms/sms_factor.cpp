@@ -11,7 +11,6 @@
 namespace mfa::daemon {
 namespace {
 
-constexpr std::string_view kField = "phone";  // the sealed number's associated data
 constexpr std::size_t kCodeDigits = 6;
 
 Outcome refused(const RequestContext& ctx, const std::string& message) {
@@ -20,7 +19,7 @@ Outcome refused(const RequestContext& ctx, const std::string& message) {
 
 // The number as sealed, back in clear for the sender; wiped by its owner.
 Result<PhoneNumber> open_phone(const DaemonState& state, std::string_view user, const FactorRecord& factor) {
-    auto opened = state.box->open(user, kField, factor.sealed_secret);
+    auto opened = state.box->open(user, kPhoneField, factor.sealed_secret);
     if (!opened) return opened.error();
     std::string e164(reinterpret_cast<const char*>(opened->data()), opened->size());
     PhoneNumber phone{e164, mask_phone_number(e164)};
@@ -38,7 +37,7 @@ Awaitable<Outcome> SmsFactor::enroll(const RequestContext& ctx, const wire::Enro
     auto phone = parse_phone_number(request.destination);
     if (!phone) co_return refused(ctx, phone.error().message);
     auto sealed = ctx.state.box->seal(
-        request.user, kField, std::span(reinterpret_cast<const std::uint8_t*>(phone->e164.data()), phone->e164.size()));
+        request.user, kPhoneField, std::span(reinterpret_cast<const std::uint8_t*>(phone->e164.data()), phone->e164.size()));
     if (!sealed) {
         wipe(*phone);
         co_return internal_error(ctx, sealed.error());

@@ -6,11 +6,14 @@
 
 namespace mfa::daemon {
 
+inline constexpr std::string_view kPhoneField = "phone";  // the sealed number's associated data
+
 class SmsFactor final : public Factor {
 public:
     std::string_view kind() const override { return "sms"; }
     std::string_view default_name() const override { return "sms"; }
     int max_per_user() const override { return 1; }
+    std::string_view sealed_field() const override { return kPhoneField; }
     Awaitable<Outcome> enroll(const RequestContext& ctx, const wire::EnrollStart& request) const override;
     std::string describe(const DaemonState& state, std::string_view user, const FactorRecord& factor) const override;
     bool takes_unprompted_codes() const override { return false; }

@@ -11,6 +11,7 @@ public:
     std::string_view kind() const override { return "totp"; }
     std::string_view default_name() const override { return kTotpDefaultName; }
     int max_per_user() const override { return 0; }
+    std::string_view sealed_field() const override { return kTotpSecretField; }
     Awaitable<Outcome> enroll(const RequestContext& ctx, const wire::EnrollStart& request) const override;
     std::string describe(const DaemonState& state, std::string_view user, const FactorRecord& factor) const override;
     bool takes_unprompted_codes() const override { return true; }

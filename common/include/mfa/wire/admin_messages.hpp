@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "mfa/result.hpp"
@@ -18,6 +19,21 @@ struct AdminAction {  // answered by DONE
     std::string code = {};
     std::string next_code = {};
     std::string factor = {};
+};
+
+// ADMIN_REKEY (root only): `key` is the new master key in base32; empty asks
+// how the rotation under way is doing. Answered by REKEY_STATUS.
+struct AdminRekey {
+    std::string key;
+};
+
+struct RekeyStatus {
+    std::string old_key;  // key ids, hex; empty: no rotation
+    std::string new_key;
+    std::uint64_t resealed = 0;
+    std::optional<std::uint64_t> remaining;  // not counted yet
+    bool finished = false;
+    std::string problem;  // why re-sealing stopped
 };
 
 struct AuditVerifyReply {
@@ -85,6 +101,10 @@ FrameWriter encode(const AdminAction& m, std::uint32_t request_id);
 FrameWriter encode(const AuditVerifyReply& m, std::uint32_t request_id);
 
 Result<AdminAction> decode_admin_action(const PayloadReader& p);
+FrameWriter encode(const AdminRekey& m, std::uint32_t request_id);
+FrameWriter encode(const RekeyStatus& m, std::uint32_t request_id);
+Result<AdminRekey> decode_admin_rekey(const PayloadReader& p);
+Result<RekeyStatus> decode_rekey_status(const PayloadReader& p);
 Result<AuditVerifyReply> decode_audit_verify_reply(const PayloadReader& p);
 
 }  // namespace mfa::wire

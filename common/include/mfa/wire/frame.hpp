@@ -92,6 +92,9 @@ enum class MessageType : std::uint16_t {
     recovery_email_confirm = 40,
     // An authenticator or token brought over from another system (mfactl import).
     import_factor = 41,
+    // mfactl admin rekey: a new key (or none: how far it got) → REKEY_STATUS.
+    admin_rekey = 42,
+    rekey_status = 43,
 };
 
 bool known_message_type(std::uint16_t type);

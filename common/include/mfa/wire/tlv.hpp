@@ -79,6 +79,11 @@ enum class Tag : std::uint16_t {
     period = 61,
     window = 62,
     source = 63,
+    old_key = 64,
+    new_key = 65,
+    resealed = 66,
+    remaining = 67,
+    finished = 68,
 };
 
 inline constexpr std::size_t kMaxFields = 32;

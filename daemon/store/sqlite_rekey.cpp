@@ -1,0 +1,139 @@
+// SqliteStore's key rotation: the rotation's row, and re-sealing in batches.
+#include "store/sqlite_audit.hpp"
+#include "store/sqlite_store.hpp"
+
+namespace mfa::daemon {
+namespace {
+
+// Blobs whose key id (bytes 2-9, after the format byte) is not the primary's.
+constexpr const char* kOtherKey = "substr(%s, 2, 8) != ?1";
+
+std::string other_key(const char* column) {
+    char sql[64];
+    std::snprintf(sql, sizeof sql, kOtherKey, column);
+    return sql;
+}
+
+}  // namespace
+
+Result<std::optional<KeyRotation>> SqliteStore::key_rotation() {
+    auto row = db_.prepare(
+        "SELECT old_key_id, new_key_id, coalesce(sealed_new_key, x''), started_at, finished_at, resealed FROM key_rotation");
+    if (!row) return row.error();
+    auto found = row->step();
+    if (!found) return found.error();
+    if (!*found) return std::optional<KeyRotation>();
+    return std::optional<KeyRotation>(
+        KeyRotation{row->blob(0), row->blob(1), row->blob(2), row->int64(3), row->int64(4), row->int64(5)});
+}
+
+Result<void> SqliteStore::begin_key_rotation(const KeyRotation& rotation, const AuditEntry& audit) {
+    auto tx = sqlite::Transaction::begin(db_);
+    if (!tx) return tx.error();
+    auto put = db_.prepare(
+        "INSERT OR REPLACE INTO key_rotation (one, old_key_id, new_key_id, sealed_new_key, started_at) "
+        "VALUES (1, ?1, ?2, ?3, ?4)");
+    if (!put) return put.error();
+    put->bind(1, std::span<const std::uint8_t>(rotation.old_key_id)).bind(2, std::span<const std::uint8_t>(rotation.new_key_id));
+    put->bind(3, std::span<const std::uint8_t>(rotation.sealed_new_key)).bind(4, rotation.started_at);
+    if (auto rc = put->run(); !rc) return rc.error();
+    if (auto rc = append_audit_row(db_, seal_, audit, rotation.started_at); !rc) return rc.error();
+    return tx->commit();
+}
+
+Result<std::int64_t> SqliteStore::reseal_factors(const Resealer& resealer, int limit) {
+    auto rows = db_.prepare("SELECT f.id, u.name, f.kind, f.sealed_secret FROM factors f JOIN users u ON u.id = f.user_id WHERE " +
+                            other_key("f.sealed_secret") + " LIMIT ?2");
+    auto put = db_.prepare("UPDATE factors SET sealed_secret = ?2 WHERE id = ?1 AND sealed_secret = ?3");
+    if (!rows) return rows.error();
+    if (!put) return put.error();
+    rows->bind(1, std::span<const std::uint8_t>(resealer.primary_id)).bind(2, std::int64_t{limit});
+    std::int64_t done = 0;
+    for (;;) {
+        auto more = rows->step();
+        if (!more) return more.error();
+        if (!*more) break;
+        std::string user = rows->text(1), kind = rows->text(2);
+        auto old = rows->blob(3);
+        std::string_view field = resealer.factor_field(kind);
+        if (field.empty()) return make_error("factor " + std::to_string(rows->int64(0)) + " has a kind this mfad cannot open: " + kind);
+        auto sealed = resealer.reseal(user, field, old);
+        if (!sealed) return make_error("factor " + std::to_string(rows->int64(0)) + ": " + sealed.error().message);
+        put->reset();
+        put->bind(1, rows->int64(0)).bind(2, std::span<const std::uint8_t>(*sealed)).bind(3, std::span<const std::uint8_t>(old));
+        if (auto rc = put->run(); !rc) return rc.error();
+        ++done;
+    }
+    return done;
+}
+
+Result<std::int64_t> SqliteStore::reseal_recovery_emails(const Resealer& resealer, int limit) {
+    auto rows = db_.prepare(
+        "SELECT r.user_id, r.state, u.name, r.sealed_address FROM recovery_emails r JOIN users u ON u.id = r.user_id WHERE " +
+        other_key("r.sealed_address") + " LIMIT ?2");
+    auto put = db_.prepare("UPDATE recovery_emails SET sealed_address = ?3 WHERE user_id = ?1 AND state = ?2 AND sealed_address = ?4");
+    if (!rows) return rows.error();
+    if (!put) return put.error();
+    rows->bind(1, std::span<const std::uint8_t>(resealer.primary_id)).bind(2, std::int64_t{limit});
+    std::int64_t done = 0;
+    for (;;) {
+        auto more = rows->step();
+        if (!more) return more.error();
+        if (!*more) break;
+        auto old = rows->blob(3);
+        auto sealed = resealer.reseal(rows->text(2), resealer.recovery_email_field, old);
+        if (!sealed) return make_error("a recovery address: " + sealed.error().message);
+        put->reset();
+        put->bind(1, rows->int64(0)).bind(2, rows->text(1)).bind(3, std::span<const std::uint8_t>(*sealed));
+        put->bind(4, std::span<const std::uint8_t>(old));
+        if (auto rc = put->run(); !rc) return rc.error();
+        ++done;
+    }
+    return done;
+}
+
+Result<ResealProgress> SqliteStore::reseal_batch(const Resealer& resealer, int limit, std::int64_t now,
+                                                 const AuditEntry& audit) {
+    auto tx = sqlite::Transaction::begin(db_);
+    if (!tx) return tx.error();
+    auto factors = reseal_factors(resealer, limit);
+    if (!factors) return factors.error();
+    auto emails = reseal_recovery_emails(resealer, limit);
+    if (!emails) return emails.error();
+    ResealProgress progress{*factors + *emails, 0};
+    auto left = db_.prepare("SELECT (SELECT count(*) FROM factors WHERE " + other_key("sealed_secret") +
+                            ") + (SELECT count(*) FROM recovery_emails WHERE " + other_key("sealed_address") + ")");
+    if (!left) return left.error();
+    if (auto rc = left->bind(1, std::span<const std::uint8_t>(resealer.primary_id)).step(); !rc) return rc.error();
+    progress.remaining = left->int64(0);
+    auto count = db_.prepare("UPDATE key_rotation SET resealed = resealed + ?1 WHERE finished_at = 0 RETURNING resealed");
+    if (!count) return count.error();
+    auto counted = count->bind(1, progress.resealed).step();
+    if (!counted) return counted.error();
+    if (!*counted) return make_error("no key rotation is under way");
+    std::int64_t total = count->int64(0);
+    if (auto rc = count->step(); !rc) return rc.error();
+    if (progress.remaining == 0) {
+        // Nothing needs the old key now: the new one leaves the table, and the
+        // audit row below seals the chain's head with the new key.
+        auto finish = db_.prepare("UPDATE key_rotation SET finished_at = ?1, sealed_new_key = NULL WHERE finished_at = 0");
+        if (!finish) return finish.error();
+        if (auto rc = finish->bind(1, now).run(); !rc) return rc.error();
+        AuditEntry entry = audit;
+        entry.event = "rekey_done";
+        entry.result = "ok";
+        entry.detail += std::string(entry.detail.empty() ? "" : " ") + "resealed=" + std::to_string(total);
+        if (auto rc = append_audit_row(db_, seal_, entry, now); !rc) return rc.error();
+    }
+    if (auto rc = tx->commit(); !rc) return rc.error();
+    return progress;
+}
+
+Result<void> SqliteStore::forget_key_rotation() { return db_.exec("DELETE FROM key_rotation"); }
+
+void SqliteStore::use_keys(const KeyRing& keys) {
+    seal_ = AuditSeal(keys);
+    reader_seal_ = std::make_shared<const AuditSeal>(keys);
+}
+
+}  // namespace mfa::daemon
