@@ -1,5 +1,7 @@
 #include "import/google_authenticator_file.hpp"
 
+#include "import/text_lines.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <sstream>
@@ -35,17 +37,13 @@ bool all_digits(std::string_view s) {
 Result<GoogleAuthenticatorFile> parse_google_authenticator_file(std::string_view text, const std::string& where) {
     GoogleAuthenticatorFile file;
     bool saw_totp = false, saw_hotp = false;
+    TextLines lines(text);
     int line_number = 0;
     auto fail = [&](const std::string& reason) {
         return make_error(where + (line_number > 0 ? ":" + std::to_string(line_number) : "") + ": " + reason);
     };
-    std::size_t at = 0;
-    while (at < text.size()) {
-        auto end = text.find('\n', at);
-        std::string_view line = text.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at);
-        at = end == std::string_view::npos ? text.size() : end + 1;
-        ++line_number;
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    for (std::string_view line; lines.next(line);) {
+        line_number = lines.number();
         if (line_number == 1) {
             bool base32 = line.size() >= 16 && line.size() <= 128 && std::all_of(line.begin(), line.end(), [](char c) {
                               return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '2' && c <= '7');

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "import/key_text.hpp"
+#include "import/text_lines.hpp"
 
 namespace mfa::cli {
 namespace {
@@ -108,13 +109,9 @@ void read_line(const std::vector<std::string_view>& f, const TokenType& type, Oa
 
 Result<std::map<std::string, OathUser>> parse_oath_usersfile(std::string_view text, const std::string& where) {
     std::map<std::string, OathUser> users;
-    int line_number = 0;
-    std::size_t at = 0;
-    while (at < text.size()) {
-        auto end = text.find('\n', at);
-        std::string_view line = text.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at);
-        at = end == std::string_view::npos ? text.size() : end + 1;
-        ++line_number;
+    TextLines lines(text);
+    for (std::string_view line; lines.next(line);) {
+        int line_number = lines.number();
         auto f = fields(line);
         if (f.empty() || f[0].front() == '#') continue;
         std::string here = where + ":" + std::to_string(line_number) + ": ";

@@ -5,14 +5,8 @@
 namespace mfa::daemon {
 namespace {
 
-// Blobs whose key id (bytes 2-9, after the format byte) is not the primary's.
-constexpr const char* kOtherKey = "substr(%s, 2, 8) != ?1";
-
-std::string other_key(const char* column) {
-    char sql[64];
-    std::snprintf(sql, sizeof sql, kOtherKey, column);
-    return sql;
-}
+// Blobs whose key id (bytes 2-9, after the format byte) is not the primary's (?1).
+std::string other_key(const std::string& column) { return "substr(" + column + ", 2, 8) != ?1"; }
 
 }  // namespace
 
@@ -41,10 +35,9 @@ Result<void> SqliteStore::begin_key_rotation(const KeyRotation& rotation, const 
     return tx->commit();
 }
 
-Result<std::int64_t> SqliteStore::reseal_factors(const Resealer& resealer, int limit) {
-    auto rows = db_.prepare("SELECT f.id, u.name, f.kind, f.sealed_secret FROM factors f JOIN users u ON u.id = f.user_id WHERE " +
-                            other_key("f.sealed_secret") + " LIMIT ?2");
-    auto put = db_.prepare("UPDATE factors SET sealed_secret = ?2 WHERE id = ?1 AND sealed_secret = ?3");
+Result<std::int64_t> SqliteStore::reseal_column(const SealedColumn& column, const Resealer& resealer, int limit) {
+    auto rows = db_.prepare(column.select + " WHERE " + other_key(column.blob) + " LIMIT ?2");
+    auto put = db_.prepare(column.update);
     if (!rows) return rows.error();
     if (!put) return put.error();
     rows->bind(1, std::span<const std::uint8_t>(resealer.primary_id)).bind(2, std::int64_t{limit});
@@ -53,36 +46,12 @@ Result<std::int64_t> SqliteStore::reseal_factors(const Resealer& resealer, int l
         auto more = rows->step();
         if (!more) return more.error();
         if (!*more) break;
-        std::string user = rows->text(1), kind = rows->text(2);
-        auto old = rows->blob(3);
-        std::string_view field = resealer.factor_field(kind);
-        if (field.empty()) return make_error("factor " + std::to_string(rows->int64(0)) + " has a kind this mfad cannot open: " + kind);
-        auto sealed = resealer.reseal(user, field, old);
-        if (!sealed) return make_error("factor " + std::to_string(rows->int64(0)) + ": " + sealed.error().message);
-        put->reset();
-        put->bind(1, rows->int64(0)).bind(2, std::span<const std::uint8_t>(*sealed)).bind(3, std::span<const std::uint8_t>(old));
-        if (auto rc = put->run(); !rc) return rc.error();
-        ++done;
-    }
-    return done;
-}
-
-Result<std::int64_t> SqliteStore::reseal_recovery_emails(const Resealer& resealer, int limit) {
-    auto rows = db_.prepare(
-        "SELECT r.user_id, r.state, u.name, r.sealed_address FROM recovery_emails r JOIN users u ON u.id = r.user_id WHERE " +
-        other_key("r.sealed_address") + " LIMIT ?2");
-    auto put = db_.prepare("UPDATE recovery_emails SET sealed_address = ?3 WHERE user_id = ?1 AND state = ?2 AND sealed_address = ?4");
-    if (!rows) return rows.error();
-    if (!put) return put.error();
-    rows->bind(1, std::span<const std::uint8_t>(resealer.primary_id)).bind(2, std::int64_t{limit});
-    std::int64_t done = 0;
-    for (;;) {
-        auto more = rows->step();
-        if (!more) return more.error();
-        if (!*more) break;
-        auto old = rows->blob(3);
-        auto sealed = resealer.reseal(rows->text(2), resealer.recovery_email_field, old);
-        if (!sealed) return make_error("a recovery address: " + sealed.error().message);
+        std::string kind = rows->text(3);
+        auto old = rows->blob(4);
+        std::string_view field = column.field(resealer, kind);
+        if (field.empty()) return make_error(column.what + " of a kind this mfad cannot open: " + kind);
+        auto sealed = resealer.reseal(rows->text(2), field, old);
+        if (!sealed) return make_error(column.what + " of " + rows->text(2) + ": " + sealed.error().message);
         put->reset();
         put->bind(1, rows->int64(0)).bind(2, rows->text(1)).bind(3, std::span<const std::uint8_t>(*sealed));
         put->bind(4, std::span<const std::uint8_t>(old));
@@ -96,9 +65,18 @@ Result<ResealProgress> SqliteStore::reseal_batch(const Resealer& resealer, int l
                                                  const AuditEntry& audit) {
     auto tx = sqlite::Transaction::begin(db_);
     if (!tx) return tx.error();
-    auto factors = reseal_factors(resealer, limit);
+    // (key, second key, user, kind, blob); updated by (?1, ?2) with ?3 if still ?4.
+    const SealedColumn factor_secrets{
+        "SELECT f.id, f.kind, u.name, f.kind, f.sealed_secret FROM factors f JOIN users u ON u.id = f.user_id",
+        "UPDATE factors SET sealed_secret = ?3 WHERE id = ?1 AND kind = ?2 AND sealed_secret = ?4", "f.sealed_secret",
+        "a factor", [](const Resealer& r, std::string_view kind) { return r.factor_field(kind); }};
+    const SealedColumn recovery_addresses{
+        "SELECT r.user_id, r.state, u.name, '', r.sealed_address FROM recovery_emails r JOIN users u ON u.id = r.user_id",
+        "UPDATE recovery_emails SET sealed_address = ?3 WHERE user_id = ?1 AND state = ?2 AND sealed_address = ?4",
+        "r.sealed_address", "the recovery address", [](const Resealer& r, std::string_view) { return r.recovery_email_field; }};
+    auto factors = reseal_column(factor_secrets, resealer, limit);
     if (!factors) return factors.error();
-    auto emails = reseal_recovery_emails(resealer, limit);
+    auto emails = reseal_column(recovery_addresses, resealer, limit);
     if (!emails) return emails.error();
     ResealProgress progress{*factors + *emails, 0};
     auto left = db_.prepare("SELECT (SELECT count(*) FROM factors WHERE " + other_key("sealed_secret") +

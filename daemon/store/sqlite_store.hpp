@@ -94,9 +94,16 @@ private:
           schema_version_(version),
           seal_(keys),
           reader_seal_(std::make_shared<const AuditSeal>(keys)) {}
-    // One table's blobs under another key than the primary, re-sealed (rekey).
-    Result<std::int64_t> reseal_factors(const Resealer& resealer, int limit);
-    Result<std::int64_t> reseal_recovery_emails(const Resealer& resealer, int limit);
+    // One table's sealed column, for the key rotation.
+    struct SealedColumn {
+        std::string select;  // (key, second key, user, kind, blob), before its WHERE
+        std::string update;  // ?1 key, ?2 second key, ?3 new blob, ?4 the blob read
+        std::string blob;    // the column, for the WHERE
+        std::string what;    // for errors
+        std::function<std::string_view(const Resealer&, std::string_view kind)> field;
+    };
+    // Up to `limit` of its blobs under another key than the primary, re-sealed.
+    Result<std::int64_t> reseal_column(const SealedColumn& column, const Resealer& resealer, int limit);
     sqlite::Database db_;
     std::string path_;
     int schema_version_;

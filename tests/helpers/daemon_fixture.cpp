@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <sstream>
 #include <cstring>
 #include <stdexcept>
 
@@ -53,6 +54,13 @@ DaemonFixture::DaemonFixture(DaemonOptions options)
     for (const auto& line : options_.groups) groups += line + "\n";
     dir_.write("group", groups);
     dir_.write("faketime", "+0\n");
+}
+
+uid_t DaemonFixture::uid_of(const std::string& user) const {
+    std::istringstream passwd(read_or_empty(dir_.file("passwd")));
+    for (std::string line; std::getline(passwd, line);)
+        if (line.rfind(user + ":x:", 0) == 0) return static_cast<uid_t>(std::stoul(line.substr(user.size() + 3)));
+    return 0;
 }
 
 void DaemonFixture::shift_clock(long seconds) {

@@ -44,6 +44,8 @@ public:
     std::string log() const { return read_file(log_); }
     Child& child() { return *child_; }
     TempDir& dir() { return dir_; }
+    // The uid mfad's NSS gives a test user (0 when it names no such user).
+    uid_t uid_of(const std::string& user) const;
     // Rewrites the config file (for SIGHUP tests).
     void write_config(const std::string& extra_yaml);
     // Moves mfad's wall clock (not its monotonic clock) `seconds` from now on;

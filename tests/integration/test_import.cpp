@@ -43,19 +43,12 @@ std::string mfactl_passwd() {
     return out;
 }
 
-uid_t uid_of(const std::string& user) {
-    std::istringstream all(read_file(world->daemon.dir().file("passwd")));
-    for (std::string line; std::getline(all, line);)
-        if (line.rfind(user + ":x:", 0) == 0) return static_cast<uid_t>(std::stoul(line.substr(user.size() + 3)));
-    return 0;
-}
-
 // Writes ~user/.google_authenticator as the user's own file.
 std::string put_ga_file(const std::string& user, const std::string& text, mode_t mode = 0400) {
     std::string path = home(user) + "/.google_authenticator";
     unlink(path.c_str());
     world->homes.write(user + "/.google_authenticator", text, mode);
-    if (chown(path.c_str(), uid_of(user), 20000) != 0) fail_msg("chown %s", path.c_str());
+    if (chown(path.c_str(), world->daemon.uid_of(user), 20000) != 0) fail_msg("chown %s", path.c_str());
     return path;
 }
 
@@ -64,7 +57,7 @@ int start(void**) {
     chmod(world->homes.path().c_str(), 0755);
     for (const auto& user : kUsers) {
         mkdir(home(user).c_str(), 0755);
-        if (chown(home(user).c_str(), uid_of(user), 20000) != 0) return -1;
+        if (chown(home(user).c_str(), world->daemon.uid_of(user), 20000) != 0) return -1;
     }
     world->homes.write("passwd", mfactl_passwd(), 0644);
     return world->daemon.start() ? 0 : -1;

@@ -7,7 +7,6 @@
 #include <grp.h>
 #include <unistd.h>
 
-#include <sstream>
 
 #include "cmocka.hpp"
 #include "daemon_fixture.hpp"
@@ -78,17 +77,9 @@ void a_login_from_a_trusted_network_skips_the_second_factor_and_is_audited(void*
     }
 }
 
-uid_t uid_of(const std::string& user) {
-    std::istringstream passwd(read_file(fx->dir().file("passwd")));
-    for (std::string line; std::getline(passwd, line);)
-        if (line.rfind(user + ":x:", 0) == 0) return static_cast<uid_t>(std::stoul(line.substr(user.size() + 3)));
-    fail_msg("no %s in the test passwd", user.c_str());
-    return 0;
-}
-
 // PAM_RHOST from a process the user runs is the user's to choose: it trusts nothing.
 void a_trusted_rhost_from_an_unprivileged_peer_is_not_believed(void**) {
-    uid_t uid = uid_of("staffer");
+    uid_t uid = fx->uid_of("staffer");
     chmod(fx->dir().path().c_str(), 0711);  // the socket is in the private dir
     pid_t pid = fork();
     if (pid == 0) {

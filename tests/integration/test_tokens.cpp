@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <functional>
-#include <sstream>
 
 #include "cmocka.hpp"
 #include "daemon_fixture.hpp"
@@ -148,14 +147,6 @@ void weak_or_broken_keys_are_refused(void**) {
     assert_int_equal(digits.exit_code, 2);
 }
 
-uid_t uid_of(const std::string& user) {
-    std::istringstream passwd(read_file(fx->dir().file("passwd")));
-    for (std::string line; std::getline(passwd, line);)
-        if (line.rfind(user + ":x:", 0) == 0) return static_cast<uid_t>(std::stoul(line.substr(user.size() + 3)));
-    fail_msg("no %s in the test passwd", user.c_str());
-    return 0;
-}
-
 // A request sent as `user` (not root): the reply's error text, or "" when it was not refused.
 std::string refusal_as(const std::string& user, const std::function<mfa::wire::FrameWriter()>& make_frame) {
     int pipe_fds[2];
@@ -164,7 +155,7 @@ std::string refusal_as(const std::string& user, const std::function<mfa::wire::F
     pid_t pid = fork();
     if (pid == 0) {
         close(pipe_fds[0]);
-        if (setgroups(0, nullptr) != 0 || setgid(20000) != 0 || setuid(uid_of(user)) != 0) _exit(3);
+        if (setgroups(0, nullptr) != 0 || setgid(20000) != 0 || setuid(fx->uid_of(user)) != 0) _exit(3);
         auto client = mfa::wire::Client::connect({fx->socket(), std::chrono::seconds(5), {0}});
         std::string error = !client ? "no connection" : "";
         if (client) {
