@@ -120,6 +120,7 @@ CommandResult run_import_google_authenticator(const GlobalOptions& global, const
         OPENSSL_cleanse(parsed->secret.data(), parsed->secret.size());
         for (auto& code : parsed->scratch_codes) OPENSSL_cleanse(code.data(), code.size());
         request.commit = options.commit;
+        request.uid = static_cast<std::uint32_t>(account.uid);
         send(*client, request, notes, report);
     }
     return report.finish(options.commit);

@@ -1,6 +1,8 @@
 #include "auth/ip_network.hpp"
 
 #include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
 
 #include <algorithm>
 #include <charconv>
@@ -75,6 +77,26 @@ std::optional<IpNetwork> IpNetwork::parse(std::string_view cidr, std::string& wh
 bool IpNetwork::contains(std::string_view rhost) const {
     auto address = parse_address(rhost);
     return address && address->first == v6 && same_prefix(address->second, bytes, prefix);
+}
+
+bool is_this_host(std::string_view rhost) {
+    auto address = parse_address(rhost);
+    if (!address) return false;
+    const auto& [v6, bytes] = *address;
+    static const std::array<std::uint8_t, 16> loopback6 = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    if ((!v6 && bytes[0] == 127) || (v6 && bytes == loopback6)) return true;
+    ifaddrs* list = nullptr;
+    if (getifaddrs(&list) != 0) return true;  // cannot tell: treat it as here, so nothing is skipped
+    bool here = false;
+    for (ifaddrs* i = list; i != nullptr && !here; i = i->ifa_next) {
+        if (i->ifa_addr == nullptr) continue;
+        if (!v6 && i->ifa_addr->sa_family == AF_INET)
+            here = std::memcmp(&reinterpret_cast<sockaddr_in*>(i->ifa_addr)->sin_addr, bytes.data(), 4) == 0;
+        if (v6 && i->ifa_addr->sa_family == AF_INET6)
+            here = std::memcmp(&reinterpret_cast<sockaddr_in6*>(i->ifa_addr)->sin6_addr, bytes.data(), 16) == 0;
+    }
+    freeifaddrs(list);
+    return here;
 }
 
 const TrustedNetwork* trusted_network_of(const std::vector<TrustedNetwork>& rules, std::string_view service,

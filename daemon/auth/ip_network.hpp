@@ -31,6 +31,11 @@ struct TrustedNetwork {
     std::vector<std::string> services;  // PAM service names, compared exactly
 };
 
+// Is `rhost` this host: a loopback address, or one of its interfaces? A
+// login "from" here was made by someone already on the host (a local user
+// running ssh to it), so no network rule may skip the second factor for it.
+bool is_this_host(std::string_view rhost);
+
 // The rule a login from `rhost` to `service` matches, or nullptr.
 const TrustedNetwork* trusted_network_of(const std::vector<TrustedNetwork>& rules, std::string_view service,
                                          std::string_view rhost);

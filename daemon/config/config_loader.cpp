@@ -258,14 +258,14 @@ void read_group_list(const Reader& r, const YAML::Node& n, const std::string& pa
     }
 }
 
-// A PAM service name as it appears in /etc/pam.d (compared exactly).
+// A PAM service name as it appears in /etc/pam.d, compared exactly. Lower
+// case only: Linux-PAM lowercases PAM_SERVICE, so "SSHD" would never match.
 void check_service_name(const Reader& r, const YAML::Node& n, const std::string& service, const std::string& path) {
     bool ok = !service.empty() && service.size() <= 64 && service.front() != '.' &&
               std::all_of(service.begin(), service.end(), [](char c) {
-                  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-                         c == '-' || c == '.';
+                  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
               });
-    if (!ok) r.fail(n, path, "is not a PAM service name");
+    if (!ok) r.fail(n, path, "is not a PAM service name (lower case letters, digits, . _ -)");
 }
 
 void read_trusted_networks(const Reader& r, const YAML::Node& n, std::vector<TrustedNetwork>& out) {
@@ -284,6 +284,8 @@ void read_trusted_networks(const Reader& r, const YAML::Node& n, std::vector<Tru
         std::string why;
         auto network = IpNetwork::parse(rule.cidr, why);
         if (!network) r.fail(item["cidr"], where + ".cidr", why);
+        if (network->contains("127.0.0.1") || network->contains("::1"))
+            r.fail(item["cidr"], where + ".cidr", "holds a loopback address: a local user could skip the second factor");
         rule.network = *network;
         for (const auto& service : item["services"]) {
             rule.services.push_back(r.text(service, where + ".services"));

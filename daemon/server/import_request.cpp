@@ -27,15 +27,25 @@ std::string out_of_range(const wire::ImportFactor& m) {
     if (m.digits < 6 || m.digits > 8) return "codes of " + std::to_string(m.digits) + " digits (mfad takes 6 to 8)";
     if (m.kind == "totp" && (m.period < 15 || m.period > 300))
         return "a time step of " + std::to_string(m.period) + " s (mfad takes 15 to 300)";
-    if (m.kind == "totp" && m.window > 10) return "a window of ±" + std::to_string(m.window) + " steps (mfad takes up to ±10)";
-    if (m.kind == "hotp" && m.window > 100) return "a look-ahead of " + std::to_string(m.window) + " codes (mfad takes up to 100)";
     if (m.counter > static_cast<std::uint64_t>(INT64_MAX) - kHotpResyncWindow - 1) return "a counter out of range";
     return {};
 }
 
-std::string result_message(ImportResult result, const wire::ImportFactor& m, const std::string& user) {
+// An imported window no wider than this host's own: a file the user wrote
+// must not make their factor easier to guess than everyone else's. "" or why.
+std::string cap_window(wire::ImportFactor& m, const Config& config) {
+    int most = m.kind == "totp" ? config.totp.window : config.hotp.window;
+    if (m.window <= most) return {};
+    std::string what = m.kind == "totp" ? "±" + std::to_string(m.window) + " steps" : std::to_string(m.window) + " codes ahead";
+    std::string now = m.kind == "totp" ? "±" + std::to_string(most) + " (totp.window)" : std::to_string(most) + " (hotp.window)";
+    m.window = most;
+    return "; its window of " + what + " becomes " + now;
+}
+
+std::string result_message(ImportResult result, const wire::ImportFactor& m, const std::string& user,
+                           const std::string& narrowed) {
     std::string what = (m.kind == "totp" ? "authenticator \"" : "OATH token \"") + m.name + "\"" +
-                       (m.codes.empty() ? "" : " and " + std::to_string(m.codes.size()) + " scratch codes");
+                       (m.codes.empty() ? "" : " and " + std::to_string(m.codes.size()) + " scratch codes") + narrowed;
     switch (result) {
         case ImportResult::imported: return user + ": imported " + what;
         case ImportResult::would_import: return user + ": would import " + what;
@@ -66,10 +76,17 @@ Awaitable<Outcome> handle_import_factor(const RequestContext& ctx, const wire::P
         co_return co_await refuse_user_request(ctx, request->user, allowed, "import");
     }
     const std::string user = allowed.user->name;
+    if (request->uid && *request->uid != allowed.user->uid) {
+        wipe();
+        co_return refused(ctx, user + ": not imported: NSS gives this name uid " + std::to_string(allowed.user->uid) +
+                                   ", and the file belongs to uid " + std::to_string(*request->uid) +
+                                   ": two accounts share the name");
+    }
     if (auto why = out_of_range(*request); !why.empty()) {
         wipe();
         co_return refused(ctx, user + ": not imported: " + why);
     }
+    const std::string narrowed = cap_window(*request, *ctx.state.config);
     auto key = base32::decode(request->secret);
     OPENSSL_cleanse(request->secret.data(), request->secret.size());
     if (!key || key->size() < kMinImportedKeyBytes || key->size() > kMaxHotpKeyBytes) {
@@ -112,7 +129,7 @@ Awaitable<Outcome> handle_import_factor(const RequestContext& ctx, const wire::P
         journal_audit(entry);
         ctx.state.counters.add(Counter::setups_ok);
     }
-    co_return Outcome{wire::encode(wire::Done{result_message(*result, *request, user)}, ctx.request_id), {}};
+    co_return Outcome{wire::encode(wire::Done{result_message(*result, *request, user, narrowed)}, ctx.request_id), {}};
 }
 
 }  // namespace mfa::daemon

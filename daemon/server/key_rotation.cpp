@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 
 #include "audit/audit_journal.hpp"
+#include "crypto/pending_key_file.hpp"
 #include "factors/factor_registry.hpp"
 #include "sender/email_codes.hpp"
 #include "sys/log.hpp"
@@ -32,10 +33,13 @@ RotationStatus status_of(const KeyRotation& row) {
 
 }  // namespace
 
+std::string KeyRotator::pending_path() const { return state_.config->database + ".newkey"; }
+
 Result<void> KeyRotator::restore() {
     auto row = state_.store->key_rotation();
     if (!row) return row.error();
-    if (!*row) return {};
+    // Written before the row: a crash between the two leaves a file alone.
+    if (!*row) return destroy_pending_key(pending_path());
     const KeyRotation& rotation = **row;
     auto primary = id_bytes(keys_.primary());
     std::string names = "the key rotation from " + hex(rotation.old_key_id) + " to " + hex(rotation.new_key_id);
@@ -43,7 +47,8 @@ Result<void> KeyRotator::restore() {
         if (rotation.finished_at == 0)
             return make_error(names + " is unfinished and mfad was given the new key: give it the old key (" +
                               hex(rotation.old_key_id) + ") until 'mfactl admin rekey --status' says it is done");
-        // The new key is installed: the rotation is over.
+        // The new key is installed: nothing needs the old one, or the waiting copy.
+        if (auto rc = destroy_pending_key(pending_path()); !rc) return rc.error();
         AuditEntry entry{"rekey_installed", "", "ok", "", "", 0, "key=" + hex(rotation.new_key_id)};
         journal_audit(entry);
         if (auto rc = state_.store->append_audit(entry, DaemonState::now()); !rc) return rc.error();
@@ -51,18 +56,28 @@ Result<void> KeyRotator::restore() {
     }
     if (primary != rotation.old_key_id)
         return make_error("mfad was given key " + keys_.primary().id_hex() + ", neither key of " + names);
-    if (rotation.finished_at != 0)
-        return make_error(names + " finished; every secret is sealed under the new key: install it as mfad's key");
-    SecretBox box(keys_);
-    auto bytes = box.open("", kNewKeyField, rotation.sealed_new_key);
-    if (!bytes) return make_error(names + ": the new key does not open: " + bytes.error().message);
+    last_ = status_of(rotation);
+    auto sealed = read_pending_key(pending_path());
+    if (!sealed) return sealed.error();
+    if (!*sealed) {
+        if (rotation.finished_at != 0)
+            return make_error(names + " finished: every secret is sealed under the new key; install it as mfad's key");
+        last_.problem = "the new key is not here (" + pending_path() + " is gone): run mfactl admin rekey --new-key FILE again";
+        log::error("a key rotation waits for its new key; secrets already re-sealed cannot be opened until then",
+                   {{"MFA_REASON", last_.problem}});
+        return {};
+    }
+    auto bytes = SecretBox(keys_).open("", kNewKeyField, **sealed);
+    if (!bytes) return make_error(names + ": the waiting new key does not open: " + bytes.error().message);
     auto key = MasterKey::from_bytes(bytes->view());
     if (!key) return key.error();
-    if (id_bytes(*key) != rotation.new_key_id) return make_error(names + ": the stored new key has another id");
+    if (id_bytes(*key) != rotation.new_key_id) return make_error(names + ": the waiting new key has another id");
     keys_.promote(std::move(*key));
     state_.store->use_keys(keys_);
-    last_ = status_of(rotation);
-    log::notice("resuming the key rotation", {{"MFA_OLD_KEY", hex(rotation.old_key_id)}, {"MFA_NEW_KEY", hex(rotation.new_key_id)}});
+    if (rotation.finished_at != 0)
+        log::warning("the key rotation finished: install the new key as mfad's key", {{"MFA_NEW_KEY", hex(rotation.new_key_id)}});
+    else
+        log::notice("resuming the key rotation", {{"MFA_OLD_KEY", hex(rotation.old_key_id)}, {"MFA_NEW_KEY", hex(rotation.new_key_id)}});
     return {};
 }
 
@@ -74,13 +89,28 @@ void KeyRotator::resume(const asio::any_io_executor& executor) {
 }
 
 Awaitable<Result<void>> KeyRotator::begin(const RequestContext& ctx, MasterKey& key) {
+    // Checked and written without another begin() in between (they interleave at co_await).
+    if (starting_) co_return make_error("a key rotation is being started; try again in a moment");
+    starting_ = true;
+    struct Started {
+        bool& flag;
+        ~Started() { flag = false; }
+    } started{starting_};
     auto row = state_.store->key_rotation();
     if (!row) co_return row.error();
     auto wanted = id_bytes(key);
+    auto executor = co_await asio::this_coro::executor;
     if (*row && (*row)->finished_at == 0) {
         if ((*row)->new_key_id != wanted)
             co_return make_error("a rotation to key " + hex((*row)->new_key_id) + " is unfinished; finish it first");
-        auto executor = co_await asio::this_coro::executor;
+        if (keys_.find(key.id()) == nullptr) {
+            // Its waiting copy was lost: this is the key, so it waits again and the work goes on.
+            auto sealed = SecretBox(keys_).seal("", kNewKeyField, key.bytes());
+            if (!sealed) co_return sealed.error();
+            if (auto rc = write_pending_key(pending_path(), *sealed); !rc) co_return rc.error();
+            keys_.promote(std::move(key));
+            state_.store->use_keys(keys_);
+        }
         resume(executor);  // the same key again: go on (after a stop, too)
         co_return Result<void>{};
     }
@@ -88,16 +118,20 @@ Awaitable<Result<void>> KeyRotator::begin(const RequestContext& ctx, MasterKey& 
     std::int64_t now = DaemonState::now();
     auto sealed = SecretBox(keys_).seal("", kNewKeyField, key.bytes());
     if (!sealed) co_return sealed.error();
-    KeyRotation rotation{id_bytes(keys_.primary()), wanted, std::move(*sealed), now, 0, 0};
+    // The file first: a row without its key could not go on after a restart.
+    if (auto rc = write_pending_key(pending_path(), *sealed); !rc) co_return rc.error();
+    KeyRotation rotation{id_bytes(keys_.primary()), wanted, now, 0, 0};
     AuditEntry entry{"rekey_start", "", "ok", "", "", ctx.peer.uid,
                      "old=" + hex(rotation.old_key_id) + " new=" + hex(rotation.new_key_id)};
     auto save = [rotation, entry](Store& store) { return store.begin_key_rotation(rotation, entry); };
-    if (auto rc = co_await state_.writes->submit<void>(save); !rc) co_return rc.error();
+    if (auto rc = co_await state_.writes->submit<void>(save); !rc) {
+        (void)destroy_pending_key(pending_path());
+        co_return rc.error();
+    }
     journal_audit(entry);
     keys_.promote(std::move(key));
     state_.store->use_keys(keys_);
     last_ = status_of(rotation);
-    auto executor = co_await asio::this_coro::executor;
     resume(executor);
     co_return Result<void>{};
 }

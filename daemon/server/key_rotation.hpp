@@ -1,7 +1,9 @@
 // mfactl admin rekey: the new key joins the ring as primary, and every
 // sealed secret is re-sealed under it in batches on the write queue, so
-// logins go on between them. The rotation's row in the store (the new key
-// sealed under the old) lets a restart midway resume.
+// logins go on between them. The store's row says how far it got; the new
+// key waits beside the database, sealed under the old (pending_key_file.hpp),
+// until mfad first runs with the new key: a restart midway resumes, and one
+// after the end but before the new key is installed still starts.
 #pragma once
 
 #include <string>
@@ -43,7 +45,9 @@ private:
     Awaitable<void> reseal_all();
     KeyRing& keys_;
     DaemonState& state_;
+    std::string pending_path() const;
     bool running_ = false;
+    bool starting_ = false;  // a begin() between its check and its write
     bool stopping_ = false;
     asio::steady_timer* pause_ = nullptr;  // the wait between batches, while there is one
     RotationStatus last_;

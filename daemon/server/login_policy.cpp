@@ -27,6 +27,7 @@ Awaitable<std::optional<Outcome>> policy_exemption(const RequestContext& ctx, co
     // one the user cannot choose.
     const TrustedNetwork* network =
         ctx.peer.uid == 0 ? trusted_network_of(policy.trusted_networks, request.service, request.rhost) : nullptr;
+    if (network != nullptr && is_this_host(request.rhost)) network = nullptr;  // a local user's ssh to this host
     if (entry.event.empty() && network != nullptr) {
         entry.event = "trusted_network";
         entry.detail = "network=" + network->cidr;

@@ -157,17 +157,16 @@ ALTER TABLE factors ADD COLUMN otp_digits INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE factors ADD COLUMN otp_period INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE factors ADD COLUMN otp_window INTEGER NOT NULL DEFAULT -1;
 )sql",
-    // 6 -> 7: a key rotation under way (mfactl admin rekey): the new key
-    // sealed under the old until every secret is re-sealed.
+    // 6 -> 7: a key rotation under way (mfactl admin rekey): which keys, and
+    // how far it got.
     R"sql(
 CREATE TABLE key_rotation (
-    one            INTEGER PRIMARY KEY CHECK (one = 1),
-    old_key_id     BLOB NOT NULL,
-    new_key_id     BLOB NOT NULL,
-    sealed_new_key BLOB,
-    started_at     INTEGER NOT NULL,
-    finished_at    INTEGER NOT NULL DEFAULT 0,
-    resealed       INTEGER NOT NULL DEFAULT 0
+    one         INTEGER PRIMARY KEY CHECK (one = 1),
+    old_key_id  BLOB NOT NULL,
+    new_key_id  BLOB NOT NULL,
+    started_at  INTEGER NOT NULL,
+    finished_at INTEGER NOT NULL DEFAULT 0,
+    resealed    INTEGER NOT NULL DEFAULT 0
 );
 )sql",
 };

@@ -11,26 +11,26 @@ std::string other_key(const std::string& column) { return "substr(" + column + "
 }  // namespace
 
 Result<std::optional<KeyRotation>> SqliteStore::key_rotation() {
-    auto row = db_.prepare(
-        "SELECT old_key_id, new_key_id, coalesce(sealed_new_key, x''), started_at, finished_at, resealed FROM key_rotation");
+    auto row = db_.prepare("SELECT old_key_id, new_key_id, started_at, finished_at, resealed FROM key_rotation");
     if (!row) return row.error();
     auto found = row->step();
     if (!found) return found.error();
     if (!*found) return std::optional<KeyRotation>();
-    return std::optional<KeyRotation>(
-        KeyRotation{row->blob(0), row->blob(1), row->blob(2), row->int64(3), row->int64(4), row->int64(5)});
+    return std::optional<KeyRotation>(KeyRotation{row->blob(0), row->blob(1), row->int64(2), row->int64(3), row->int64(4)});
 }
 
 Result<void> SqliteStore::begin_key_rotation(const KeyRotation& rotation, const AuditEntry& audit) {
     auto tx = sqlite::Transaction::begin(db_);
     if (!tx) return tx.error();
+    // A finished rotation's row gives way; an unfinished one never does.
     auto put = db_.prepare(
-        "INSERT OR REPLACE INTO key_rotation (one, old_key_id, new_key_id, sealed_new_key, started_at) "
-        "VALUES (1, ?1, ?2, ?3, ?4)");
+        "INSERT INTO key_rotation (one, old_key_id, new_key_id, started_at) VALUES (1, ?1, ?2, ?3) "
+        "ON CONFLICT (one) DO UPDATE SET old_key_id = ?1, new_key_id = ?2, started_at = ?3, finished_at = 0, resealed = 0 "
+        "WHERE finished_at != 0");
     if (!put) return put.error();
     put->bind(1, std::span<const std::uint8_t>(rotation.old_key_id)).bind(2, std::span<const std::uint8_t>(rotation.new_key_id));
-    put->bind(3, std::span<const std::uint8_t>(rotation.sealed_new_key)).bind(4, rotation.started_at);
-    if (auto rc = put->run(); !rc) return rc.error();
+    if (auto rc = put->bind(3, rotation.started_at).run(); !rc) return rc.error();
+    if (sqlite3_changes(db_.handle()) != 1) return make_error("another key rotation is unfinished");
     if (auto rc = append_audit_row(db_, seal_, audit, rotation.started_at); !rc) return rc.error();
     return tx->commit();
 }
@@ -92,9 +92,9 @@ Result<ResealProgress> SqliteStore::reseal_batch(const Resealer& resealer, int l
     std::int64_t total = count->int64(0);
     if (auto rc = count->step(); !rc) return rc.error();
     if (progress.remaining == 0) {
-        // Nothing needs the old key now: the new one leaves the table, and the
-        // audit row below seals the chain's head with the new key.
-        auto finish = db_.prepare("UPDATE key_rotation SET finished_at = ?1, sealed_new_key = NULL WHERE finished_at = 0");
+        // Nothing needs the old key now; the audit row below seals the chain's
+        // head with the new key.
+        auto finish = db_.prepare("UPDATE key_rotation SET finished_at = ?1 WHERE finished_at = 0");
         if (!finish) return finish.error();
         if (auto rc = finish->bind(1, now).run(); !rc) return rc.error();
         AuditEntry entry = audit;

@@ -124,12 +124,11 @@ inline const char* import_result_name(ImportResult result) {
 }
 
 // mfactl admin rekey: every sealed secret moves from the old key to the new,
-// in batches, while logins go on. The new key waits here sealed under the
-// old, so a restart midway resumes; it is dropped once nothing needs the old.
+// in batches, while logins go on. The row says which keys and how far; the
+// new key itself waits outside the store (crypto/pending_key_file.hpp).
 struct KeyRotation {
     std::vector<std::uint8_t> old_key_id;
     std::vector<std::uint8_t> new_key_id;
-    std::vector<std::uint8_t> sealed_new_key;  // empty once finished
     std::int64_t started_at = 0;
     std::int64_t finished_at = 0;  // 0: still re-sealing
     std::int64_t resealed = 0;

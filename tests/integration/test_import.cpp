@@ -19,14 +19,16 @@ using mfa::wire::MessageType;
 namespace {
 
 struct World {
-    DaemonFixture daemon{{.users = {"gauser", "gahotp", "gabad", "galink", "gaopen", "gaall", "oathhotp", "oathtotp", "oathpin"}}};
+    DaemonFixture daemon{{.users = {"gauser", "gahotp", "gabad", "galink", "gaopen", "gaall", "gatwin", "oathhotp", "oathtotp", "oathpin"}}};
     TempDir homes;  // 0755, so each user can reach their own home
 };
 World* world = nullptr;
 
 const std::string kKeyHex = "3132333435363738393031323334353637383930";
 const std::string kKeyBase32 = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
-const std::vector<std::string> kUsers = {"gauser", "gahotp", "gabad", "galink", "gaopen", "gaall"};
+const std::vector<std::string> kUsers = {"gauser", "gahotp", "gabad", "galink", "gaopen", "gaall", "gatwin"};
+// gatwin has another uid in mfactl's NSS than in mfad's: two accounts, one name.
+constexpr uid_t kTwinUid = 29999;
 
 std::string home(const std::string& user) { return world->homes.file(user); }
 
@@ -38,17 +40,21 @@ std::string mfactl_passwd() {
         auto name = line.substr(0, line.find(':'));
         if (std::find(kUsers.begin(), kUsers.end(), name) == kUsers.end() && name.rfind("oath", 0) != 0) continue;
         auto at = line.find(":/nonexistent:");
-        out += line.substr(0, at) + ":" + home(name) + line.substr(at + 13) + "\n";
+        std::string entry = line.substr(0, at) + ":" + home(name) + line.substr(at + 13);
+        if (name == "gatwin") entry = "gatwin:x:" + std::to_string(kTwinUid) + ":20000::" + home(name) + ":/usr/sbin/nologin";
+        out += entry + "\n";
     }
     return out;
 }
+
+uid_t owner_of(const std::string& user) { return user == "gatwin" ? kTwinUid : world->daemon.uid_of(user); }
 
 // Writes ~user/.google_authenticator as the user's own file.
 std::string put_ga_file(const std::string& user, const std::string& text, mode_t mode = 0400) {
     std::string path = home(user) + "/.google_authenticator";
     unlink(path.c_str());
     world->homes.write(user + "/.google_authenticator", text, mode);
-    if (chown(path.c_str(), world->daemon.uid_of(user), 20000) != 0) fail_msg("chown %s", path.c_str());
+    if (chown(path.c_str(), owner_of(user), 20000) != 0) fail_msg("chown %s", path.c_str());
     return path;
 }
 
@@ -57,7 +63,7 @@ int start(void**) {
     chmod(world->homes.path().c_str(), 0755);
     for (const auto& user : kUsers) {
         mkdir(home(user).c_str(), 0755);
-        if (chown(home(user).c_str(), world->daemon.uid_of(user), 20000) != 0) return -1;
+        if (chown(home(user).c_str(), owner_of(user), 20000) != 0) return -1;
     }
     world->homes.write("passwd", mfactl_passwd(), 0644);
     return world->daemon.start() ? 0 : -1;
@@ -89,11 +95,13 @@ std::int64_t g_step = 0;  // the step the file says was used last
 
 void a_dry_run_says_what_it_would_do_and_writes_nothing(void**) {
     g_step = unix_now() / 30;
-    put_ga_file("gauser", kKeyBase32 + "\n\" RATE_LIMIT 3 30 " + std::to_string(unix_now()) + "\n\" WINDOW_SIZE 3\n" +
+    put_ga_file("gauser", kKeyBase32 + "\n\" RATE_LIMIT 3 30 " + std::to_string(unix_now()) + "\n\" WINDOW_SIZE 17\n" +
                               "\" DISALLOW_REUSE " + std::to_string(g_step) + "\n\" TOTP_AUTH\n11111111\n22222222\n33333333\n");
     auto dry = mfactl({"import", "google-authenticator", "--user", "gauser"});
     if (dry.exit_code != 0) fail_msg("%s %s", dry.out.c_str(), dry.err.c_str());
     assert_contains(dry.out, "gauser: would import authenticator \"google-authenticator\" and 3 scratch codes");
+    // A window the user wrote into their own file is no wider than this host's.
+    assert_contains(dry.out, "its window of ±8 steps becomes ±1 (totp.window)");
     assert_contains(dry.out, "kept differently: RATE_LIMIT 3 per 30 s");
     assert_contains(dry.out, "A dry run: nothing was written");
     assert_false(enrolled("gauser"));
@@ -157,6 +165,16 @@ void broken_and_planted_files_are_named_and_import_nothing(void**) {
     assert_contains(nofile.out, "no such file");
 }
 
+// The file of one account must never become the factor of another with the same name.
+void a_name_two_accounts_share_is_refused(void**) {
+    put_ga_file("gatwin", kKeyBase32 + "\n\" TOTP_AUTH\n");
+    auto twin = mfactl({"import", "google-authenticator", "--user", "gatwin", "--commit"});
+    assert_int_equal(twin.exit_code, 1);
+    assert_contains(twin.out, "two accounts share the name");
+    assert_false(enrolled("gatwin"));
+    unlink((home("gatwin") + "/.google_authenticator").c_str());
+}
+
 void all_users_imports_each_file_once(void**) {
     put_ga_file("gaall", kKeyBase32 + "\n\" TOTP_AUTH\n\" DISALLOW_REUSE\n");
     auto all = mfactl({"import", "google-authenticator", "--all", "--commit"});
@@ -209,6 +227,7 @@ int main() {
         cmocka_unit_test(a_second_run_changes_nothing),
         cmocka_unit_test(an_hotp_file_becomes_a_token),
         cmocka_unit_test(broken_and_planted_files_are_named_and_import_nothing),
+        cmocka_unit_test(a_name_two_accounts_share_is_refused),
         cmocka_unit_test(all_users_imports_each_file_once),
         cmocka_unit_test(the_oath_usersfile_keeps_counters_and_digits),
     };

@@ -133,6 +133,12 @@ void an_eight_digit_token(void**) {
     assert_true(login_with("tok8", code(1, 8)) == MessageType::allow);
 }
 
+void the_same_token_twice_is_refused(void**) {
+    auto twice = mfactl({"enroll", "hotp", "--user", "tok1", "--name", "again", "--secret-file", fx->dir().file("token.hex")});
+    assert_int_equal(twice.exit_code, 1);
+    assert_contains(twice.err, "this token is already enrolled for tok1 as \"token\"");
+}
+
 void weak_or_broken_keys_are_refused(void**) {
     auto weak = mfactl({"enroll", "hotp", "--user", "plain", "--secret-file", fx->dir().file("short.hex")});
     assert_int_equal(weak.exit_code, 1);
@@ -203,6 +209,7 @@ int main() {
         cmocka_unit_test(racing_logins_with_one_code_let_one_in),
         cmocka_unit_test(resync_moves_the_counter_forward_only),
         cmocka_unit_test(an_eight_digit_token),
+        cmocka_unit_test(the_same_token_twice_is_refused),
         cmocka_unit_test(weak_or_broken_keys_are_refused),
         cmocka_unit_test(only_admins_enroll_tokens_and_only_root_imports),
     };

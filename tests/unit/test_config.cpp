@@ -1,4 +1,8 @@
 // One test per error class; each checks that the message names file, line and key.
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
+
 #include "cmocka.hpp"
 #include "config/config_loader.hpp"
 #include "temp_dir.hpp"
@@ -115,6 +119,8 @@ void the_sender_sections_refuse_what_cannot_work(void**) {
                     "policy.trusted_networks[0].services");
     assert_contains(error_for("policy: { trusted_networks: [{ cidr: 10.0.0.0/8, services: [\"ssh d\"] }] }\n"),
                     "is not a PAM service name");
+    assert_contains(error_for("policy: { trusted_networks: [{ cidr: 10.0.0.0/8, services: [SSHD] }] }\n"),
+                    "is not a PAM service name (lower case");
     assert_contains(error_for("policy: { trusted_networks: [{ cidr: 10.0.0.0/8, services: [sshd], port: 22 }] }\n"),
                     "policy.trusted_networks[0].port: unknown key");
     const char* wrong[][2] = {
@@ -130,6 +136,9 @@ void the_sender_sections_refuse_what_cannot_work(void**) {
         {"\"::ffff:10.0.0.0/104\"", "write an IPv4-mapped network as IPv4"},
         {"intranet.example.com/24", "is not a numeric IPv4 or IPv6 address"},
         {"010.0.0.0/8", "is not a numeric"},
+        {"127.0.0.0/8", "holds a loopback address"},
+        {"0.0.0.0/1", "holds a loopback address"},
+        {"\"::/127\"", "holds a loopback address"},
         {"10.0.0/8", "is not a numeric"},
     };
     for (const auto& [cidr, reason] : wrong)
@@ -179,6 +188,30 @@ void a_trusted_network_matches_only_numeric_addresses_inside_it(void**) {
     };
     for (const auto& [service, rhost] : outside)
         if (match(service, rhost) != "-") fail_msg("%s from \"%s\" matched %s", service, rhost, match(service, rhost).c_str());
+    // This host itself: loopback and its own interfaces.
+    assert_true(mfa::daemon::is_this_host("127.0.0.1"));
+    assert_true(mfa::daemon::is_this_host("127.8.9.10"));
+    assert_true(mfa::daemon::is_this_host("::1"));
+    assert_true(mfa::daemon::is_this_host("::ffff:127.0.0.1"));
+    assert_false(mfa::daemon::is_this_host("192.0.2.9"));
+    assert_false(mfa::daemon::is_this_host("gw.example.com"));
+    // Every address of every interface here (loopback's at least) is this host.
+    ifaddrs* list = nullptr;
+    assert_int_equal(getifaddrs(&list), 0);
+    int seen = 0;
+    for (ifaddrs* i = list; i != nullptr; i = i->ifa_next) {
+        if (i->ifa_addr == nullptr || (i->ifa_addr->sa_family != AF_INET && i->ifa_addr->sa_family != AF_INET6)) continue;
+        char text[INET6_ADDRSTRLEN] = {};
+        const void* raw = i->ifa_addr->sa_family == AF_INET
+                              ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(i->ifa_addr)->sin_addr)
+                              : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(i->ifa_addr)->sin6_addr);
+        inet_ntop(i->ifa_addr->sa_family, raw, text, sizeof text);
+        if (std::string(text).find('%') != std::string::npos || std::string(text).rfind("fe80", 0) == 0) continue;
+        if (!mfa::daemon::is_this_host(text)) fail_msg("%s (%s) is not this host?", text, i->ifa_name);
+        ++seen;
+    }
+    freeifaddrs(list);
+    assert_true(seen >= 1);
 }
 
 void the_recovery_sections_parse(void**) {

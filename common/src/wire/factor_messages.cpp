@@ -211,12 +211,13 @@ FrameWriter encode(const ImportFactor& m, std::uint32_t request_id) {
     if (m.window >= 0) w.u32(Tag::window, static_cast<std::uint32_t>(m.window));
     if (!codes.empty()) w.text(Tag::codes, codes);
     w.text(Tag::source, m.source).u32(Tag::commit, m.commit ? 1 : 0);
+    if (m.uid) w.u32(Tag::uid, *m.uid);
     return w;
 }
 
 Result<ImportFactor> decode_import_factor(const PayloadReader& p) {
     if (auto ok = p.allow_only({Tag::user, Tag::kind, Tag::name, Tag::secret, Tag::digits, Tag::period, Tag::window,
-                                Tag::counter, Tag::codes, Tag::source, Tag::commit});
+                                Tag::counter, Tag::codes, Tag::source, Tag::commit, Tag::uid});
         !ok)
         return ok.error();
     FieldReader f(p);
@@ -231,6 +232,7 @@ Result<ImportFactor> decode_import_factor(const PayloadReader& p) {
     std::string codes = f.text(Tag::codes, kMaxBackupCodes * 33, false);
     m.source = f.text(Tag::source, kMaxSource);
     m.commit = f.u32(Tag::commit) != 0;
+    if (p.has(Tag::uid)) m.uid = f.u32(Tag::uid);
     auto decoded = f.finish(std::move(m));
     if (!decoded) return decoded;
     if (decoded->kind != "totp" && decoded->kind != "hotp") return make_error("payload: only totp and hotp can be imported");

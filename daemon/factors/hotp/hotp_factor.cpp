@@ -19,6 +19,19 @@ std::int64_t next_counter(const FactorRecord& factor) { return factor.last_step 
 
 }  // namespace
 
+Result<std::string> token_holding(const DaemonState& state, std::string_view user, std::span<const std::uint8_t> key) {
+    auto record = state.store->load_user(user);
+    if (!record) return record.error();
+    if (!*record) return std::string();
+    for (const auto& factor : (*record)->factors) {
+        if (factor.kind != "hotp") continue;
+        auto held = state.box->open(user, kHotpSecretField, factor.sealed_secret);
+        if (!held) return held.error();
+        if (held->size() == key.size() && CRYPTO_memcmp(held->data(), key.data(), key.size()) == 0) return factor.name;
+    }
+    return std::string();
+}
+
 int hotp_digits(const FactorRecord& factor) { return factor.otp.digits != 0 ? factor.otp.digits : otp::kMinDigits; }
 
 Awaitable<Outcome> HotpFactor::enroll(const RequestContext& ctx, const wire::EnrollStart& request) const {
@@ -34,6 +47,13 @@ Awaitable<Outcome> HotpFactor::enroll(const RequestContext& ctx, const wire::Enr
     if (!key || key->size() < kMinHotpKeyBytes || key->size() > kMaxHotpKeyBytes) {
         if (key) OPENSSL_cleanse(key->data(), key->size());
         co_return refused(ctx, "a token's key must be 16 to 64 bytes (RFC 4226 asks for at least 128 bits)");
+    }
+    // One token twice would let a code spent on one be spent again on the other.
+    auto held = token_holding(ctx.state, request.user, *key);
+    if (!held || !held->empty()) {
+        OPENSSL_cleanse(key->data(), key->size());
+        if (!held) co_return internal_error(ctx, held.error());
+        co_return refused(ctx, "this token is already enrolled for " + request.user + " as \"" + *held + "\"");
     }
     auto sealed = ctx.state.box->seal(request.user, kHotpSecretField, *key);
     OPENSSL_cleanse(key->data(), key->size());

@@ -37,6 +37,9 @@ Result<std::optional<std::int64_t>> find_hotp_pair(const DaemonState& state, std
                                                    const FactorRecord& factor, std::string_view code,
                                                    std::string_view next_code);
 
+// The name of `user`'s token (pending or active) with this key; "" when none.
+Result<std::string> token_holding(const DaemonState& state, std::string_view user, std::span<const std::uint8_t> key);
+
 // The digits a token's codes have.
 int hotp_digits(const FactorRecord& factor);
 

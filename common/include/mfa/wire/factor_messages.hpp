@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,9 @@ struct ImportFactor {
     std::vector<std::string> codes;
     std::string source;  // "google-authenticator", "oath": for the audit row
     bool commit = false;
+    // The uid whose file held it, when it came from a user's file: mfad checks
+    // that NSS gives the name that uid (two accounts can share a name).
+    std::optional<std::uint32_t> uid = std::nullopt;
 };
 
 struct FactorInfo {

@@ -84,6 +84,7 @@ enum class Tag : std::uint16_t {
     resealed = 66,
     remaining = 67,
     finished = 68,
+    uid = 69,
 };
 
 inline constexpr std::size_t kMaxFields = 32;
