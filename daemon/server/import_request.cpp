@@ -73,6 +73,8 @@ Awaitable<Outcome> handle_import_factor(const RequestContext& ctx, const wire::P
     auto allowed = authorize(ctx.peer, request->user, Action::enroll, ctx.state.config->admin_group);
     if (!allowed.user) {
         wipe();
+        // A dry run writes nothing, not even the refusal's audit row (root asked; root could anyway).
+        if (!request->commit) co_return Outcome{ctx.error(allowed.code, allowed.reason), {}};
         co_return co_await refuse_user_request(ctx, request->user, allowed, "import");
     }
     const std::string user = allowed.user->name;

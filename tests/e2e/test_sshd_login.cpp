@@ -24,12 +24,19 @@ const std::string kUser = "mfa-e2e-" + kSuffix;
 const std::string kServiceName = "mfa-e2e-sshd-" + kSuffix;
 const std::string kService = "/etc/pam.d/" + kServiceName;
 constexpr const char* kPassword = "Corr3ct-Horse-battery";
+// forward_pass: a second sshd that takes passwords only, for a user with an OATH token.
+const std::string kFwdUser = "mfa-e2e-fwd-" + kSuffix;
+const std::string kFwdServiceName = "mfa-e2e-fwd-sshd-" + kSuffix;
+const std::string kFwdService = "/etc/pam.d/" + kFwdServiceName;
+const std::string kTokenHex = "3132333435363738393031323334353637383930";
 
 struct World {
     TempDir dir;  // 0755: sshd's monitor and mfad's socket live here
     std::unique_ptr<DaemonFixture> daemon;
     std::unique_ptr<Child> sshd;
+    std::unique_ptr<Child> forward_sshd;
     int port = 0;
+    int forward_port = 0;
     std::string secret;
 };
 World* world = nullptr;
@@ -59,7 +66,24 @@ bool port_open(int port) {
 
 void remove_user_and_service() {
     run({"userdel", kUser});
+    run({"userdel", kFwdUser});
     unlink(kService.c_str());
+    unlink(kFwdService.c_str());
+}
+
+// sshd under the name `service` (its PAM service) on `port`, with `extra` config lines.
+std::unique_ptr<Child> start_sshd(const std::string& service, int port, const std::string& extra) {
+    std::string config = world->dir.file(service + ".config");
+    std::ofstream(config) << "Port " << port << "\nListenAddress 127.0.0.1\nHostKey " << world->dir.file("hostkey")
+                          << "\nPidFile " << world->dir.file(service + ".pid")
+                          << "\nUsePAM yes\nPubkeyAuthentication no\nPermitRootLogin no\nLogLevel VERBOSE\n" << extra;
+    if (symlink("/usr/sbin/sshd", world->dir.file(service).c_str()) != 0) return nullptr;
+    auto sshd = std::make_unique<Child>(
+        std::vector<std::string>{world->dir.file(service), "-D", "-e", "-f", config},
+        std::vector<std::string>{std::string("LD_PRELOAD=") + MFA_SSHD_PRELOAD, "ASAN_OPTIONS=detect_leaks=0"},
+        world->dir.file(service + ".log"));
+    for (int i = 0; i < 500 && !port_open(port); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return port_open(port) ? std::move(sshd) : nullptr;
 }
 
 int setup(void**) {
@@ -69,6 +93,8 @@ int setup(void**) {
     mkdir("/run/sshd", 0755);  // sshd's privilege separation directory
     if (run({"useradd", "--no-create-home", "--shell", "/bin/sh", kUser}).exit_code != 0) return -1;
     if (run({"chpasswd"}, {}, kUser + ":" + kPassword + "\n").exit_code != 0) return -1;
+    if (run({"useradd", "--no-create-home", "--shell", "/bin/sh", kFwdUser}).exit_code != 0) return -1;
+    if (run({"chpasswd"}, {}, kFwdUser + ":" + kPassword + "\n").exit_code != 0) return -1;
 
     world->daemon =
         std::make_unique<DaemonFixture>(DaemonOptions{.extra_yaml = "recovery: { email: on }\n",
@@ -82,21 +108,32 @@ int setup(void**) {
                             << "auth required " << PAM_MFA_PATH << " socket=" << world->daemon->socket() << " tries=1\n"
                             << "account required pam_unix.so\n"
                             << "session required pam_permit.so\n";
-    world->port = free_port();
-    std::ofstream(world->dir.file("sshd_config"))
-        << "Port " << world->port << "\nListenAddress 127.0.0.1\nHostKey " << world->dir.file("hostkey")
-        << "\nPidFile " << world->dir.file("sshd.pid")
-        << "\nUsePAM yes\nKbdInteractiveAuthentication yes\nPasswordAuthentication no\nPubkeyAuthentication no\n"
-           "AuthenticationMethods keyboard-interactive\nPermitRootLogin no\nAllowUsers "
-        << kUser << "\nLogLevel VERBOSE\n";
+    // forward_pass: one prompt for both; the password first, only then the code.
+    std::ofstream(kFwdService) << "auth requisite " << PAM_MFA_PATH << " forward_pass\n"
+                               << "auth requisite pam_unix.so use_first_pass\n"
+                               << "auth required " << PAM_MFA_PATH << " socket=" << world->daemon->socket() << "\n"
+                               << "account required pam_unix.so\n"
+                               << "account required " << PAM_MFA_PATH << "\n"
+                               << "session required pam_permit.so\n";
+    world->dir.write("token.hex", kTokenHex + "\n");
+    std::vector<std::string> mfactl = {MFACTL_BIN, "--socket", world->daemon->socket()};
+    auto token = mfactl;
+    token.insert(token.end(), {"enroll", "hotp", "--user", kFwdUser, "--secret-file", world->dir.file("token.hex")});
+    if (run(token).exit_code != 0) return -1;
+    auto confirm = mfactl;
+    confirm.insert(confirm.end(), {"enroll", "confirm", "--user", kFwdUser, "--code", oathtool_hotp(kTokenHex, 0)});
+    if (run(confirm).exit_code != 0) return -1;
+
     if (run({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", world->dir.file("hostkey")}).exit_code != 0) return -1;
-    if (symlink("/usr/sbin/sshd", world->dir.file(kServiceName).c_str()) != 0) return -1;
-    world->sshd = std::make_unique<Child>(
-        std::vector<std::string>{world->dir.file(kServiceName), "-D", "-e", "-f", world->dir.file("sshd_config")},
-        std::vector<std::string>{std::string("LD_PRELOAD=") + MFA_SSHD_PRELOAD, "ASAN_OPTIONS=detect_leaks=0"},
-        world->dir.file("sshd.log"));
-    for (int i = 0; i < 500 && !port_open(world->port); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    return port_open(world->port) ? 0 : -1;
+    world->port = free_port();
+    world->sshd = start_sshd(kServiceName, world->port,
+                             "KbdInteractiveAuthentication yes\nPasswordAuthentication no\n"
+                             "AuthenticationMethods keyboard-interactive\nAllowUsers " + kUser + "\n");
+    world->forward_port = free_port();
+    world->forward_sshd = start_sshd(kFwdServiceName, world->forward_port,
+                                     "KbdInteractiveAuthentication no\nPasswordAuthentication yes\n"
+                                     "AuthenticationMethods password\nAllowUsers " + kFwdUser + "\n");
+    return world->sshd && world->forward_sshd ? 0 : -1;
 }
 
 int teardown(void**) {
@@ -109,13 +146,13 @@ int ssh_login(const std::string& password, const std::string& code) {
     auto result = run({MFA_SSH_LOGIN_SCRIPT, std::to_string(world->port), kUser, password, code}, {"LD_PRELOAD="});
     if (result.exit_code != 0 && result.exit_code != 1)
         print_message("expect said:\n%s\nsshd log:\n%s\n", result.out.c_str(),
-                      read_file(world->dir.file("sshd.log")).c_str());
+                      read_file(world->dir.file(kServiceName + ".log")).c_str());
     return result.exit_code;
 }
 
 void password_and_right_code_log_in(void**) {
     assert_int_equal(ssh_login(kPassword, oathtool_code(world->secret, unix_now())), 0);
-    assert_contains(read_file(world->dir.file("sshd.log")), "Accepted keyboard-interactive/pam for " + kUser);
+    assert_contains(read_file(world->dir.file(kServiceName + ".log")), "Accepted keyboard-interactive/pam for " + kUser);
     assert_contains(world->daemon->log(), "MFA_EVENT=verify_ok MFA_USER=" + kUser +
                                               " MFA_RESULT=ok MFA_SERVICE=" + kServiceName + " MFA_RHOST=127.0.0.1");
 }
@@ -184,7 +221,7 @@ void the_menu_over_ssh_chooses_a_text_message_or_the_app(void**) {
                           {"LD_PRELOAD="});
         if (result.exit_code != 0)
             print_message("expect said:\n%s\nsshd log:\n%s\n", result.out.c_str(),
-                          read_file(world->dir.file("sshd.log")).c_str());
+                          read_file(world->dir.file(kServiceName + ".log")).c_str());
         return result.exit_code;
     };
     auto sent = world->daemon->outbox().size();
@@ -212,7 +249,7 @@ void a_lost_device_is_replaced_over_ssh(void**) {
                        world->daemon->dir().file("mail")},
                       {"LD_PRELOAD="});
     if (result.exit_code != 0)
-        print_message("expect said:\n%s\nsshd log:\n%s\n", result.out.c_str(), read_file(world->dir.file("sshd.log")).c_str());
+        print_message("expect said:\n%s\nsshd log:\n%s\n", result.out.c_str(), read_file(world->dir.file(kServiceName + ".log")).c_str());
     assert_int_equal(result.exit_code, 0);
     assert_contains(world->daemon->mails().back(), "Subject: Your mfad second factor was reset\n");
     assert_contains(world->daemon->log(), "MFA_EVENT=recovery MFA_USER=" + kUser + " MFA_RESULT=ok");
@@ -226,6 +263,29 @@ void a_lost_device_is_replaced_over_ssh(void**) {
     assert_int_equal(ssh_login(kPassword, oathtool_code(secret, unix_now() + 30)), 0);
 }
 
+int forward_login(const std::string& answer) {
+    auto result = run({MFA_SSH_PASSWORD_SCRIPT, std::to_string(world->forward_port), kFwdUser, answer}, {"LD_PRELOAD="});
+    if (result.exit_code != 0 && result.exit_code != 1)
+        print_message("expect said:\n%s\nsshd log:\n%s\n", result.out.c_str(),
+                      read_file(world->dir.file(kFwdServiceName + ".log")).c_str());
+    return result.exit_code;
+}
+
+// A client that answers one password prompt: password and code together.
+void forward_pass_over_ssh_checks_the_password_before_the_code(void**) {
+    assert_int_equal(forward_login(std::string(kPassword) + oathtool_hotp(kTokenHex, 1)), 0);
+    assert_contains(read_file(world->dir.file(kFwdServiceName + ".log")), "Accepted password for " + kFwdUser);
+    // A wrong password never reaches mfad: the code stays good.
+    std::string code = oathtool_hotp(kTokenHex, 2);
+    assert_int_equal(forward_login("not-the-password" + code), 1);
+    assert_true(world->daemon->log().find("MFA_EVENT=verify_fail MFA_USER=" + kFwdUser) == std::string::npos);
+    assert_int_equal(forward_login(std::string(kPassword) + "," + code), 0);
+    // A wrong code, or the same one again, is refused.
+    assert_int_equal(forward_login(std::string(kPassword) + "000000"), 1);
+    assert_int_equal(forward_login(std::string(kPassword) + code), 1);
+    assert_contains(world->daemon->log(), "MFA_EVENT=verify_fail MFA_USER=" + kFwdUser);
+}
+
 }  // namespace
 
 int main() {
@@ -236,6 +296,7 @@ int main() {
         cmocka_unit_test(the_help_desk_lets_a_locked_out_user_back_in),
         cmocka_unit_test(the_menu_over_ssh_chooses_a_text_message_or_the_app),
         cmocka_unit_test(a_lost_device_is_replaced_over_ssh),
+        cmocka_unit_test(forward_pass_over_ssh_checks_the_password_before_the_code),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

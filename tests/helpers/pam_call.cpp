@@ -78,6 +78,7 @@ PamCall run_pam_mfa(const std::string& user, const PamScript& script) {
     pam_handle_t* pamh = nullptr;
     if (pam_start("mfa", user.c_str(), &conv, &pamh) != PAM_SUCCESS) throw std::runtime_error("pam_start failed");
     if (!script.tty.empty()) pam_set_item(pamh, PAM_TTY, script.tty.c_str());
+    if (!script.rhost.empty()) pam_set_item(pamh, PAM_RHOST, script.rhost.c_str());
     void* module = dlopen(PAM_MFA_PATH, RTLD_NOW | RTLD_LOCAL);
     if (module == nullptr) throw std::runtime_error(dlerror());
     auto fn = reinterpret_cast<ModuleFn>(dlsym(module, "pam_sm_authenticate"));

@@ -33,6 +33,7 @@ struct PamScript {
     int flags = 0;
     std::string tty;  // PAM_TTY; empty: unset (no terminal, as for cron)
     std::function<std::string(const PamCall& so_far, const std::string& prompt)> respond;
+    std::string rhost = {};  // PAM_RHOST; empty: unset (a local login)
 };
 
 PamCall run_pam_mfa(const std::string& user, const PamScript& script);

@@ -19,14 +19,15 @@ using mfa::wire::MessageType;
 namespace {
 
 struct World {
-    DaemonFixture daemon{{.users = {"gauser", "gahotp", "gabad", "galink", "gaopen", "gaall", "gatwin", "oathhotp", "oathtotp", "oathpin"}}};
+    DaemonFixture daemon{{.users = {"gauser", "gahotp", "gabad", "galink", "gaopen", "gaall", "gatwin", "gatool1", "gatool2", "gatool3", "oathhotp", "oathtotp", "oathpin"}}};
     TempDir homes;  // 0755, so each user can reach their own home
 };
 World* world = nullptr;
 
 const std::string kKeyHex = "3132333435363738393031323334353637383930";
 const std::string kKeyBase32 = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
-const std::vector<std::string> kUsers = {"gauser", "gahotp", "gabad", "galink", "gaopen", "gaall", "gatwin"};
+const std::vector<std::string> kUsers = {"gauser", "gahotp", "gabad", "galink", "gaopen", "gaall", "gatwin",
+                                         "gatool1", "gatool2", "gatool3"};
 // gatwin has another uid in mfactl's NSS than in mfad's: two accounts, one name.
 constexpr uid_t kTwinUid = 29999;
 
@@ -93,12 +94,21 @@ bool enrolled(const std::string& user) {
 
 std::int64_t g_step = 0;  // the step the file says was used last
 
+// Everything the store holds, as sqlite3 dumps it: a dry run leaves it as it was.
+std::string store_dump() {
+    auto dump = run({"sqlite3", "-readonly", world->daemon.dir().file("state/mfad.db"), ".dump"}, {"LD_PRELOAD="});
+    if (dump.exit_code != 0) fail_msg("sqlite3: %s", dump.err.c_str());
+    return dump.out;
+}
+
 void a_dry_run_says_what_it_would_do_and_writes_nothing(void**) {
     g_step = unix_now() / 30;
     put_ga_file("gauser", kKeyBase32 + "\n\" RATE_LIMIT 3 30 " + std::to_string(unix_now()) + "\n\" WINDOW_SIZE 17\n" +
                               "\" DISALLOW_REUSE " + std::to_string(g_step) + "\n\" TOTP_AUTH\n11111111\n22222222\n33333333\n");
+    std::string before = store_dump();
     auto dry = mfactl({"import", "google-authenticator", "--user", "gauser"});
     if (dry.exit_code != 0) fail_msg("%s %s", dry.out.c_str(), dry.err.c_str());
+    assert_true(store_dump() == before);
     assert_contains(dry.out, "gauser: would import authenticator \"google-authenticator\" and 3 scratch codes");
     // A window the user wrote into their own file is no wider than this host's.
     assert_contains(dry.out, "its window of ±8 steps becomes ±1 (totp.window)");
@@ -165,6 +175,45 @@ void broken_and_planted_files_are_named_and_import_nothing(void**) {
     assert_contains(nofile.out, "no such file");
 }
 
+// ~user/.google_authenticator as the google-authenticator tool itself writes it, with `options`.
+std::string tool_file(const std::string& user, const std::vector<std::string>& options) {
+    std::string path = home(user) + "/.google_authenticator";
+    std::vector<std::string> argv = {"google-authenticator", "-f", "-q", "-Q", "NONE", "-C", "-s", path};
+    argv.insert(argv.end(), options.begin(), options.end());
+    auto made = run(argv, {"LD_PRELOAD="});
+    if (made.exit_code != 0) fail_msg("google-authenticator: %s", made.err.c_str());
+    if (chown(path.c_str(), owner_of(user), 20000) != 0) fail_msg("chown %s", path.c_str());
+    return read_file(path);
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) out.push_back(line);
+    return out;
+}
+
+// Files from the real tool (TOTP with and without reuse, rate limited or
+// not, HOTP): the codes the original secret makes, and its scratch codes, log in.
+void files_made_by_the_google_authenticator_tool_import(void**) {
+    auto reuse_refused = lines_of(tool_file("gatool1", {"-t", "-d", "-r", "3", "-R", "30", "-w", "3", "-e", "5"}));
+    auto reuse_allowed = lines_of(tool_file("gatool2", {"-t", "-D", "-u", "-w", "17", "-e", "3"}));
+    auto counter_based = lines_of(tool_file("gatool3", {"-c", "-u", "-w", "5", "-e", "2"}));
+    for (const char* user : {"gatool1", "gatool2", "gatool3"}) {
+        auto done = mfactl({"import", "google-authenticator", "--user", user, "--commit"});
+        if (done.exit_code != 0) fail_msg("%s: %s %s", user, done.out.c_str(), done.err.c_str());
+    }
+    assert_true(login_with("gatool1", oathtool_code(reuse_refused[0], unix_now())) == MessageType::allow);
+    assert_true(login_with("gatool1", reuse_refused.back()) == MessageType::allow);  // a scratch code
+    assert_true(login_with("gatool1", reuse_refused.back()) == MessageType::step);   // once
+    assert_true(login_with("gatool2", oathtool_code(reuse_allowed[0], unix_now())) == MessageType::allow);
+    assert_true(login_with("gatool2", oathtool_code(reuse_allowed[0], unix_now())) == MessageType::step);  // never twice here
+    // The tool's HOTP file starts at counter 1: oathtool -b takes the base32 secret.
+    auto hotp = run({"oathtool", "--hotp", "-b", "-c", "1", counter_based[0]}, {"LD_PRELOAD="}).out;
+    assert_true(login_with("gatool3", hotp.substr(0, 6)) == MessageType::allow);
+    assert_true(login_with("gatool3", counter_based.back()) == MessageType::allow);
+}
+
 // The file of one account must never become the factor of another with the same name.
 void a_name_two_accounts_share_is_refused(void**) {
     put_ga_file("gatwin", kKeyBase32 + "\n\" TOTP_AUTH\n");
@@ -197,7 +246,9 @@ void the_oath_usersfile_keeps_counters_and_digits(void**) {
                        "HOTP oathpin 4711 " + kKeyHex + "\n"
                        "HOTP nosuchuser - " + kKeyHex + "\n";
     std::string path = world->homes.write("users.oath", text, 0600);
+    std::string before = store_dump();
     auto dry = mfactl({"import", "oath", "--usersfile", path});
+    assert_true(store_dump() == before);
     assert_int_equal(dry.exit_code, 1);
     assert_contains(dry.out, "oathhotp: would import OATH token \"oath\"");
     assert_contains(dry.out, "oathtotp: would import authenticator \"oath\"");
@@ -228,6 +279,7 @@ int main() {
         cmocka_unit_test(an_hotp_file_becomes_a_token),
         cmocka_unit_test(broken_and_planted_files_are_named_and_import_nothing),
         cmocka_unit_test(a_name_two_accounts_share_is_refused),
+        cmocka_unit_test(files_made_by_the_google_authenticator_tool_import),
         cmocka_unit_test(all_users_imports_each_file_once),
         cmocka_unit_test(the_oath_usersfile_keeps_counters_and_digits),
     };

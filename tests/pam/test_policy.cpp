@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <grp.h>
+#include <security/pam_appl.h>
 #include <unistd.h>
 
 
@@ -12,6 +13,7 @@
 #include "daemon_fixture.hpp"
 #include "enrollment.hpp"
 #include "login_client.hpp"
+#include "pam_call.hpp"
 
 using namespace mfa::test;
 using mfa::wire::MessageType;
@@ -22,7 +24,9 @@ DaemonFixture* fx = nullptr;
 
 int start(void**) {
     fx = new DaemonFixture({.extra_yaml = "policy:\n  exempt_groups: [t-breakglass]\n  require_groups: [t-staff, t-ops]\n  group_cache: 60s\n"
-                                           "  trusted_networks: [{ cidr: 203.0.113.0/24, services: [sshd] }]\n",
+                                           "  trusted_networks: [{ cidr: 203.0.113.0/24, services: [sshd] },"
+                                           " { cidr: 198.51.100.0/24, services: [mfa] },"
+                                           " { cidr: \"2001:db8:5::/48\", services: [mfa] }]\n",
                             .users = {"glass", "staffer", "outsider"},
                             .groups = {"t-breakglass:x:30001:glass", "t-staff:x:30002:staffer,glass", "t-ops:x:30003:"},
                             .fake_clock = true});
@@ -95,6 +99,37 @@ void a_trusted_rhost_from_an_unprivileged_peer_is_not_believed(void**) {
     assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+// The same rules through pam_mfa.so and libpam (pam_wrapper, service "mfa"):
+// every skip is PAM_IGNORE with the reason shown, and no prompt.
+PamCall through_pam(const std::string& user, const std::string& rhost) {
+    // An empty answer gives up: nothing is counted toward the lock.
+    return run_pam_mfa(user, PamScript{{"socket=" + fx->socket(), "tries=1"}, 0, "ssh",
+                                       [](const PamCall&, const std::string&) { return std::string(); }, rhost});
+}
+
+void each_rule_through_pam(void**) {
+    auto glass = through_pam("glass", "");
+    assert_int_equal(glass.rc, PAM_IGNORE);
+    assert_int_equal(glass.prompts, 0);
+    assert_contains(glass.infos, "members of t-breakglass");
+    auto outsider = through_pam("outsider", "");
+    assert_int_equal(outsider.rc, PAM_IGNORE);
+    assert_contains(outsider.infos, "No second factor is required");
+    auto trusted = through_pam("staffer", "198.51.100.7");
+    assert_int_equal(trusted.rc, PAM_IGNORE);
+    assert_int_equal(trusted.prompts, 0);
+    assert_contains(trusted.infos, "from this network");
+    assert_contains(audit("staffer"), "detail=network=198.51.100.0/24");
+    // Outside the network, from a name, or from a console: asked.
+    for (const char* rhost : {"198.51.101.7", "host.example.net", ""}) {
+        auto asked = through_pam("staffer", rhost);
+        if (asked.prompts != 1 || asked.rc == PAM_IGNORE) fail_msg("from \"%s\": rc %d, %d prompts", rhost, asked.rc, asked.prompts);
+    }
+    assert_int_equal(through_pam("staffer", "2001:db8::7").prompts, 1);  // IPv6 outside every rule
+    assert_int_equal(through_pam("staffer", "2001:db8:5::9").rc, PAM_IGNORE);
+    assert_contains(audit("staffer"), "detail=network=2001:db8:5::/48");
+}
+
 void a_membership_is_remembered_for_group_cache(void**) {
     std::string groups = read_file(fx->dir().file("group"));
     auto at = groups.find("t-breakglass:x:30001:glass");
@@ -116,6 +151,7 @@ int main() {
         cmocka_unit_test(outside_every_required_group_no_factor_is_asked),
         cmocka_unit_test(a_login_from_a_trusted_network_skips_the_second_factor_and_is_audited),
         cmocka_unit_test(a_trusted_rhost_from_an_unprivileged_peer_is_not_believed),
+        cmocka_unit_test(each_rule_through_pam),
         cmocka_unit_test(a_membership_is_remembered_for_group_cache),
     };
     return cmocka_run_group_tests(tests, start, stop);
