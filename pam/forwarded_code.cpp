@@ -49,14 +49,14 @@ int forward_password(pam_handle_t* pamh, int flags, const ModuleArgs& args) {
     }
     auto* kept = new (std::nothrow) KeptCode;
     if (kept == nullptr) return PAM_BUF_ERR;
-    memcpy(kept->code, split.code.data(), split.code.size());
+    if (!split.code.empty()) memcpy(kept->code, split.code.data(), split.code.size());
     if (pam_set_data(pamh, kDataName, kept, wipe_kept) != PAM_SUCCESS) {
         wipe_kept(pamh, kept, 0);
         return PAM_BUF_ERR;
     }
     // pam_set_item copies the string; this copy and `typed` are wiped here.
     char password[PAM_MAX_RESP_SIZE + 1] = {};
-    memcpy(password, split.password.data(), split.password.size());
+    if (!split.password.empty()) memcpy(password, split.password.data(), split.password.size());
     int rc = pam_set_item(pamh, PAM_AUTHTOK, password);
     explicit_bzero(password, sizeof password);
     if (rc != PAM_SUCCESS) return rc;
