@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mfa/unique_fd.hpp"
+
 #include <algorithm>
 #include <cstdio>
 
@@ -38,20 +40,6 @@ private:
     bool ok_ = true;
 };
 
-class Fd {
-public:
-    explicit Fd(int fd) : fd_(fd) {}
-    ~Fd() {
-        if (fd_ >= 0) close(fd_);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const { return fd_; }
-
-private:
-    int fd_;
-};
-
 std::string octal_mode(mode_t mode) {
     char text[8];
     std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
@@ -70,7 +58,7 @@ Result<std::optional<std::string>> read_owned_file(const std::string& path, cons
         raw = open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
         open_errno = errno;
     }
-    Fd fd(raw);
+    mfa::UniqueFd fd(raw);
     if (fd.get() < 0) {
         if (open_errno == ENOENT) return std::optional<std::string>();
         if (open_errno == ELOOP) return make_error(path + ": is a symbolic link; not followed");

@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mfa/unique_fd.hpp"
+
 #include <algorithm>
 #include <vector>
 
@@ -14,19 +16,6 @@ namespace {
 
 constexpr std::size_t kMaxSealedKey = 256;
 
-class Fd {
-public:
-    explicit Fd(int fd) : fd_(fd) {}
-    ~Fd() {
-        if (fd_ >= 0) close(fd_);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const { return fd_; }
-
-private:
-    int fd_;
-};
 
 Error failed(const std::string& path, const char* what) { return make_error(path + ": " + what + ": " + strerror(errno)); }
 
@@ -44,7 +33,7 @@ Result<void> write_all(int fd, std::span<const std::uint8_t> bytes, const std::s
 Result<void> sync_directory(const std::string& path) {
     auto slash = path.rfind('/');
     std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
-    Fd fd(open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    mfa::UniqueFd fd(open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (fd.get() < 0 || fsync(fd.get()) != 0) return failed(dir, "fsync");
     return {};
 }
@@ -55,7 +44,7 @@ Result<void> write_pending_key(const std::string& path, std::span<const std::uin
     std::string temporary = path + ".tmp";
     unlink(temporary.c_str());
     {
-        Fd fd(open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+        mfa::UniqueFd fd(open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
         if (fd.get() < 0) return failed(temporary, "create");
         if (auto rc = write_all(fd.get(), sealed, temporary); !rc) return rc.error();
     }
@@ -64,7 +53,7 @@ Result<void> write_pending_key(const std::string& path, std::span<const std::uin
 }
 
 Result<std::optional<std::vector<std::uint8_t>>> read_pending_key(const std::string& path) {
-    Fd fd(open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    mfa::UniqueFd fd(open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
     if (fd.get() < 0 && errno == ENOENT) return std::optional<std::vector<std::uint8_t>>();
     if (fd.get() < 0) return failed(path, "open");
     struct stat st{};
@@ -83,7 +72,7 @@ Result<std::optional<std::vector<std::uint8_t>>> read_pending_key(const std::str
 
 Result<void> destroy_pending_key(const std::string& path) {
     {
-        Fd fd(open(path.c_str(), O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+        mfa::UniqueFd fd(open(path.c_str(), O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
         if (fd.get() < 0 && errno == ENOENT) return {};
         if (fd.get() < 0) return failed(path, "open");
         struct stat st{};

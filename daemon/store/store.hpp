@@ -14,6 +14,7 @@
 
 #include "audit/audit_entry.hpp"
 #include "crypto/key_ring.hpp"
+#include "store/challenge_records.hpp"
 #include "store/key_rotation_records.hpp"
 #include "store/mail_code_records.hpp"
 #include "mfa/result.hpp"
@@ -201,50 +202,6 @@ struct AttemptOutcome {
     ChallengeState challenge = ChallengeState::none;
     bool recovered = false;  // a recovery code spent: every factor and backup code is gone
     std::vector<AuditEntry> audited;  // the rows written, for the journal
-};
-
-// A code to send (SMS), with the caps it must fit under, all checked and
-// counted in one transaction so racing logins cannot overshoot them.
-struct ChallengeRequest {
-    std::string user;
-    std::int64_t factor_id = 0;
-    std::vector<std::uint8_t> code_hash;    // keyed: the code itself is never stored
-    std::vector<std::uint8_t> destination;  // keyed hash of the number: caps per number, no number in the table
-    std::int64_t now = 0;
-    std::int64_t expires_at = 0;
-    int tries = 3;
-    std::int64_t resend_after = 30;
-    int max_per_user_per_hour = 5;
-    int max_per_user_per_day = 10;
-    int max_per_destination_per_day = 10;
-    int max_per_hour = 1000;
-    std::string channel = "sms";
-    // A confirmed factor's number (a login), or one being enrolled: each has
-    // its own per-number budget, so anyone "enrolling" a stranger's number
-    // cannot use up the texts that stranger needs to log in.
-    bool verified_destination = true;
-};
-
-enum class ChallengeIssue { issued, too_soon, user_hour, user_day, destination_day, global_hour, factor_changed };
-
-// The name audit rows and the journal give a refusal.
-inline const char* challenge_issue_name(ChallengeIssue issue) {
-    switch (issue) {
-        case ChallengeIssue::issued: return "ok";
-        case ChallengeIssue::too_soon: return "too_soon";
-        case ChallengeIssue::user_hour: return "user_hourly_cap";
-        case ChallengeIssue::user_day: return "user_daily_cap";
-        case ChallengeIssue::destination_day: return "number_daily_cap";
-        case ChallengeIssue::global_hour: return "global_hourly_cap";
-        case ChallengeIssue::factor_changed: return "factor_changed";
-    }
-    return "fail";
-}
-
-struct ChallengeIssued {
-    ChallengeIssue result = ChallengeIssue::issued;
-    std::int64_t challenge_id = 0;
-    std::int64_t retry_at = 0;  // too_soon: when a resend is allowed
 };
 
 enum class FactorChange { changed, no_such_factor, not_active };
