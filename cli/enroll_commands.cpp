@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 
 #include "mfa/wire/factor_messages.hpp"
 #include "code_input.hpp"
@@ -13,6 +14,12 @@
 #include "qr_png.hpp"
 
 namespace mfa::cli {
+namespace {
+
+// push.timeout may be up to 300 s; mfad answers within it and 30 s more.
+constexpr std::chrono::milliseconds kPushAnswerWait{340000};
+
+}  // namespace
 
 Result<std::string> proof_for_new_factor(wire::Client& client, const std::string& user) {
     if (!acting_on_own_account(user)) return std::string();
@@ -79,6 +86,30 @@ CommandResult run_enroll_sms(const GlobalOptions& global, const EnrollSmsOptions
     if (!done) return done.error();
     Output out;
     out.json = {{"user", *user}, {"sent", true}, {"message", done->message}};
+    out.text = printable(done->message) + "\n";
+    return out;
+}
+
+CommandResult run_enroll_push(const GlobalOptions& global, const EnrollPushOptions& options) {
+    auto user = user_or_self(options.user);
+    if (!user) return user.error();
+    auto client = connect_daemon(global);
+    if (!client) return client.error();
+    auto proof = proof_for_new_factor(*client, *user);
+    if (!proof) return proof.error();
+    auto request = wire::encode(wire::EnrollStart{*user, "push", options.name, options.device, *proof}, client->next_request_id());
+    explicit_bzero(proof->data(), proof->size());
+    auto sent = call_and_decode(*client, request, wire::MessageType::done, wire::decode_done);
+    if (!sent) return sent.error();
+    // Shown now: the person needs the number while this waits.
+    std::fprintf(global.json ? stderr : stdout, "%s\nWaiting for the answer...\n", printable(sent->message).c_str());
+    std::fflush(nullptr);
+    client->set_timeout(kPushAnswerWait);
+    auto confirm = wire::encode(wire::EnrollConfirm{*user, "", options.name}, client->next_request_id());
+    auto done = call_and_decode(*client, confirm, wire::MessageType::done, wire::decode_done);
+    if (!done) return done.error();
+    Output out;
+    out.json = {{"user", *user}, {"enabled", true}, {"message", done->message}};
     out.text = printable(done->message) + "\n";
     return out;
 }

@@ -22,6 +22,16 @@ struct EnrollSmsOptions {
     std::string phone;  // +E164
 };
 
+struct EnrollPushOptions {
+    std::string user;
+    std::string name;    // empty: mfad's default ("phone")
+    std::string device;  // the push provider's id for the device
+};
+
+// Enrolls a push device: mfad sends it a test request and the approval with
+// the number shown activates it; this waits for that answer.
+CommandResult run_enroll_push(const GlobalOptions& global, const EnrollPushOptions& options);
+
 // Starts SMS enrollment: mfad texts a code to the phone.
 CommandResult run_enroll_sms(const GlobalOptions& global, const EnrollSmsOptions& options);
 

@@ -54,6 +54,12 @@ int main(int argc, char** argv) {
     enroll_sms->add_option("--name", sms.name, "a name for this phone (default: sms)")->check(factor_name);
     enroll_sms->add_option("--user", sms.user, "the user (root and admin_group only; default: you)");
     EnrollHotpOptions hotp;
+    EnrollPushOptions push;
+    auto* enroll_push = enroll->add_subcommand("push", "enroll a phone for push approval: approve the test request it gets");
+    enroll_push->add_option("--device", push.device, "the push provider's id for the phone (twilio-verify: IDENTITY/FACTOR_SID)")
+        ->required();
+    enroll_push->add_option("--name", push.name, "a name for this phone, e.g. \"Pixel 8\" (default: phone)")->check(factor_name);
+    enroll_push->add_option("--user", push.user, "the user (root and admin_group only; default: you)");
     auto* enroll_hotp = enroll->add_subcommand("hotp", "add an OATH event token (RFC 4226) from its key file: root and admin_group only");
     enroll_hotp->add_option("--secret-file", hotp.secret_file, "the token's key, as its vendor ships it")->required();
     enroll_hotp->add_option("--encoding", hotp.encoding, "how the file writes the key")
@@ -207,6 +213,7 @@ int main(int argc, char** argv) {
     if (*ping) result = run_ping(options);
     if (*enroll_totp) result = run_enroll_totp(options, totp);
     if (*enroll_sms) result = run_enroll_sms(options, sms);
+    if (*enroll_push) result = run_enroll_push(options, push);
     if (*enroll_confirm) result = run_enroll_confirm(options, confirm);
     if (*enroll_hotp) result = run_enroll_hotp(options, hotp);
     if (*resync_cmd) result = run_admin_resync(options, resync);

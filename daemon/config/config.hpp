@@ -14,6 +14,7 @@ using Seconds = std::chrono::seconds;
 
 enum class Durability { full, normal };
 enum class SmsProvider { none, command, http };
+enum class PushProvider { none, command, http };
 
 struct Config {
     std::string socket = "/run/mfad/mfad.sock";
@@ -85,6 +86,29 @@ struct Config {
         int max_per_number_per_day = 10;
         int max_per_hour = 1000;  // all users: the toll-fraud ceiling
     } sms;
+
+    // Push approval through mfad-notify. `http` is mfad's JSON API (create,
+    // then poll) or the twilio-verify preset (Verify Push challenges).
+    struct PushHttp {
+        std::string preset;       // "twilio-verify" or empty
+        std::string url;          // the create URL; twilio-verify: the service's, from service_sid
+        std::string service_sid;  // twilio-verify
+        std::string auth = "none";  // none | bearer | basic
+        std::string username;
+        std::string credential;  // a systemd credential name, or an absolute path to a 0600 file
+        std::string ca_file;
+    };
+
+    struct Push {
+        PushProvider provider = PushProvider::none;
+        std::vector<std::string> command;
+        PushHttp http;
+        Seconds timeout{60};  // how long a push waits for its answer
+        int max_unanswered = 3;  // unanswered or denied in a row, then push pauses for lockout.duration
+        int max_per_user_per_hour = 10;
+        int max_per_user_per_day = 30;
+        int max_per_hour = 1000;  // all users
+    } push;
 
     // Users who have never enrolled: how long after the first login mfad saw
     // they may still put enrollment off (0: no grace).

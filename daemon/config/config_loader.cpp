@@ -184,6 +184,56 @@ void read_sms_http(const Reader& r, const YAML::Node& n, Config::SmsHttp& out) {
     if (out.auth == "basic" && out.username.empty()) r.fail(n, "sms.http.username", "is required for basic auth");
 }
 
+void read_push_http(const Reader& r, const YAML::Node& n, Config::PushHttp& out) {
+    r.only_keys(n, "push.http", {"preset", "url", "service_sid", "auth", "username", "credential", "ca_file"});
+    if (n["preset"])
+        out.preset = r.choice<std::string>(n["preset"], "push.http.preset", {{"twilio-verify", "twilio-verify"}});
+    if (n["url"]) {
+        out.url = r.text(n["url"], "push.http.url");
+        if (out.url.rfind("https://", 0) != 0) r.fail(n["url"], "push.http.url", "must start with https://");
+    }
+    if (n["service_sid"]) out.service_sid = r.text(n["service_sid"], "push.http.service_sid");
+    if (n["auth"])
+        out.auth = r.choice<std::string>(n["auth"], "push.http.auth", {{"none", "none"}, {"bearer", "bearer"}, {"basic", "basic"}});
+    if (n["username"]) out.username = r.text(n["username"], "push.http.username");
+    if (n["credential"]) out.credential = r.text(n["credential"], "push.http.credential");
+    if (n["ca_file"]) out.ca_file = r.absolute_path(n["ca_file"], "push.http.ca_file");
+    if (out.preset == "twilio-verify") {
+        // The Verify service's URL; the account SID and auth token are the basic auth.
+        if (out.service_sid.empty() && out.url.empty()) r.fail(n, "push.http", "the twilio-verify preset needs service_sid");
+        if (out.url.empty()) out.url = "https://verify.twilio.com/v2/Services/" + out.service_sid;
+        if (out.auth == "none") out.auth = "basic";
+    }
+    if (out.url.empty()) r.fail(n, "push.http.url", "is required (or a preset)");
+    if (out.auth != "none" && out.credential.empty())
+        r.fail(n, "push.http.credential", "is required for auth " + out.auth + ": the secret is never in this file");
+    if (out.auth == "basic" && out.username.empty()) r.fail(n, "push.http.username", "is required for basic auth");
+}
+
+void read_push(const Reader& r, const YAML::Node& n, Config::Push& out) {
+    r.only_keys(n, "push", {"provider", "command", "http", "timeout", "max_unanswered", "max_per_user_per_hour",
+                            "max_per_user_per_day", "max_per_hour"});
+    if (n["provider"])
+        out.provider = r.choice<PushProvider>(n["provider"], "push.provider",
+                                              {{"none", PushProvider::none}, {"command", PushProvider::command}, {"http", PushProvider::http}});
+    if (n["command"]) {
+        out.command = r.string_list(n["command"], "push.command");
+        if (out.command.empty() || out.command.front().empty() || out.command.front()[0] != '/')
+            r.fail(n["command"], "push.command", "the program must be an absolute path");
+    }
+    if (n["http"]) read_push_http(r, n["http"], out.http);
+    if (n["timeout"]) out.timeout = r.duration(n["timeout"], "push.timeout", Seconds(2), Seconds(300));
+    if (n["max_unanswered"]) out.max_unanswered = r.integer(n["max_unanswered"], "push.max_unanswered", 1, 100);
+    if (n["max_per_user_per_hour"])
+        out.max_per_user_per_hour = r.integer(n["max_per_user_per_hour"], "push.max_per_user_per_hour", 1, 100000);
+    if (n["max_per_user_per_day"])
+        out.max_per_user_per_day = r.integer(n["max_per_user_per_day"], "push.max_per_user_per_day", 1, 100000);
+    if (n["max_per_hour"]) out.max_per_hour = r.integer(n["max_per_hour"], "push.max_per_hour", 1, 1000000);
+    if (out.provider == PushProvider::command && out.command.empty())
+        r.fail(n, "push.command", "is required when push.provider is command");
+    if (out.provider == PushProvider::http && !n["http"]) r.fail(n, "push.http", "is required when push.provider is http");
+}
+
 void read_sms(const Reader& r, const YAML::Node& n, Config::Sms& out) {
     r.only_keys(n, "sms", {"provider", "command", "http", "timeout", "code_ttl", "resend_after", "max_per_user_per_hour",
                            "max_per_user_per_day", "max_per_number_per_day", "max_per_hour"});
@@ -338,7 +388,7 @@ Config read_root(const Reader& r, const YAML::Node& root) {
     if (root.IsNull()) return c;  // an empty file means every default
     r.only_keys(root, "",
                 {"socket", "database", "key_file", "issuer", "admin_group", "totp", "hotp", "backup_codes", "lockout", "disable",
-                 "notify", "sms", "enrollment", "email", "recovery", "policy", "rekey", "metrics", "connections", "durability"});
+                 "notify", "sms", "push", "enrollment", "email", "recovery", "policy", "rekey", "metrics", "connections", "durability"});
     if (root["socket"]) c.socket = r.absolute_path(root["socket"], "socket");
     if (root["database"]) c.database = r.absolute_path(root["database"], "database");
     if (root["key_file"]) c.key_file = r.absolute_path(root["key_file"], "key_file");
@@ -359,6 +409,7 @@ Config read_root(const Reader& r, const YAML::Node& root) {
     if (root["sms"]) read_sms(r, root["sms"], c.sms);
     if (c.sms.timeout >= c.notify.timeout)
         r.fail(root, "sms.timeout", "must be shorter than notify.timeout, so mfad hears how a send ended");
+    if (root["push"]) read_push(r, root["push"], c.push);
     if (root["enrollment"]) read_enrollment(r, root["enrollment"], c.enrollment);
     if (root["email"]) read_email(r, root["email"], c.email);
     if (root["recovery"]) read_recovery(r, root["recovery"], c.recovery);
@@ -368,6 +419,8 @@ Config read_root(const Reader& r, const YAML::Node& root) {
     if (root["rekey"]) read_rekey(r, root["rekey"], c.rekey);
     if (root["metrics"]) read_metrics(r, root["metrics"], c.metrics);
     if (root["connections"]) read_connections(r, root["connections"], c.connections);
+    if (c.push.timeout >= c.connections.login_timeout)
+        r.fail(root, "push.timeout", "must be shorter than connections.login_timeout, so an approval still finds its login");
     if (root["durability"])
         c.durability = r.choice<Durability>(root["durability"], "durability",
                                             {{"full", Durability::full}, {"normal", Durability::normal}});

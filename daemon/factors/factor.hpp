@@ -3,6 +3,7 @@
 // kind is a new folder here and one line in factor_registry.cpp.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,8 @@
 
 namespace mfa::daemon {
 
+struct PushWait;
+
 // What a chosen factor shows at login: its prompt, or why it cannot be used
 // now (a cap, the sender down), said to the person.
 struct Challenge {
@@ -19,6 +22,7 @@ struct Challenge {
     std::string prompt;
     std::string refusal;  // non-empty: no prompt; the menu comes back with this
     bool too_soon = false;  // refused because a code went out moments ago: that code still works
+    std::shared_ptr<PushWait> push = {};  // a push sent: the login waits for its answer
 };
 
 class Factor {
@@ -56,6 +60,14 @@ public:
     // The crypto only: the store decides in its transaction (replay, tries, use).
     virtual Result<std::optional<Claim>> verify(const DaemonState& state, std::string_view user,
                                                 const FactorRecord& factor, std::string_view code, std::int64_t now) const = 0;
+
+    // ENROLL_CONFIRM: what proves a pending factor. A code, checked by
+    // verify(); a push kind waits for its test request's answer instead.
+    virtual Awaitable<Result<std::optional<Claim>>> confirm(const RequestContext& ctx, const std::string& user,
+                                                            const FactorRecord& factor, std::string_view code,
+                                                            std::int64_t now) const {
+        co_return verify(ctx.state, user, factor, code, now);
+    }
 };
 
 }  // namespace mfa::daemon

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "factors/hotp/hotp_factor.hpp"
+#include "factors/push/push_factor.hpp"
 #include "factors/sms/sms_factor.hpp"
 #include "factors/totp/totp_factor.hpp"
 
@@ -12,7 +13,8 @@ namespace {
 const TotpFactor kTotp;
 const SmsFactor kSms;
 const HotpFactor kHotp;
-const std::array<const Factor*, 3> kFactors = {&kTotp, &kSms, &kHotp};
+const PushFactor kPush;
+const std::array<const Factor*, 4> kFactors = {&kTotp, &kSms, &kHotp, &kPush};
 
 }  // namespace
 

@@ -26,6 +26,12 @@ constexpr std::array<Describe, static_cast<std::size_t>(Counter::count_)> kCount
     {"mfad_emails_sent_total", "Emails (recovery address checks, recovery codes, notices) the sender accepted."},
     {"mfad_emails_failed_total", "Emails the sender failed to send."},
     {"mfad_recoveries_total", "Second factors reset by a recovery code."},
+    {"mfad_push_sent_total", "Push approvals the provider holds."},
+    {"mfad_push_failed_total", "Push approvals the sender or provider failed to send."},
+    {"mfad_push_approved_total", "Push approvals approved on the phone (with the right number)."},
+    {"mfad_push_denied_total", "Push approvals denied on the phone, or approved with the wrong number."},
+    {"mfad_push_expired_total", "Push approvals that got no answer in time, or that the person stopped waiting for."},
+    {"mfad_push_fraud_reported_total", "Push approvals denied as \"not me\": each locks the account."},
 }};
 
 }  // namespace

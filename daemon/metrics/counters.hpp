@@ -27,6 +27,12 @@ enum class Counter : std::size_t {
     emails_sent,
     emails_failed,
     recoveries,
+    push_sent,
+    push_failed,
+    push_approved,
+    push_denied,
+    push_expired,
+    push_fraud_reported,
     count_
 };
 

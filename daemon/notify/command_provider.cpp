@@ -143,7 +143,7 @@ Result<std::string> run_command(const std::vector<std::string>& argv_template, c
     auto status = reap(pid, finished ? deadline : Clock::now(), timeout);
     if (!status) return status.error();
     if (*status != 0) return make_error("the program exited with status " + std::to_string(*status));
-    return clean_message_id(output.substr(0, output.find('\n')));
+    return output.substr(0, output.find('\n'));
 }
 
 boost::asio::awaitable<Result<std::string>> CommandProvider::send(const OutgoingMessage& message) {
@@ -153,7 +153,8 @@ boost::asio::awaitable<Result<std::string>> CommandProvider::send(const Outgoing
         co_return run_command(argv_, message, timeout_);
     };
     auto result = co_await boost::asio::co_spawn(workers_, run, boost::asio::use_awaitable);
-    co_return std::move(*result);
+    if (!*result) co_return std::move(*result);
+    co_return clean_message_id(**result);
 }
 
 }  // namespace mfa::notify

@@ -2,7 +2,7 @@
 // argv is the config's list with {phone} filled in; the text goes on stdin;
 // the environment is clean; after the timeout the program and everything it
 // started are killed. Exit 0 is sent; the first line of its stdout is the
-// provider's message id.
+// provider's message id. Push uses the same run (push_command_provider).
 #pragma once
 
 #include <boost/asio/thread_pool.hpp>
@@ -25,7 +25,7 @@ private:
     boost::asio::thread_pool workers_{4};  // a program run waits on its own thread, never on the event loop
 };
 
-// The blocking run, for one worker thread.
+// The blocking run, for one worker thread: the first line of its stdout (at most 4 KiB).
 Result<std::string> run_command(const std::vector<std::string>& argv, const OutgoingMessage& message,
                                 std::chrono::milliseconds timeout);
 

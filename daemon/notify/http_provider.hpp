@@ -5,22 +5,13 @@
 // sent; the JSON reply's `message_id` field names the message.
 #pragma once
 
-#include <boost/asio/ssl/context.hpp>
 #include <chrono>
 
 #include "config/config.hpp"
-#include "provider.hpp"
+#include "notify/https_client.hpp"
+#include "notify/provider.hpp"
 
 namespace mfa::notify {
-
-struct HttpsUrl {
-    std::string host;
-    std::string port = "443";
-    std::string target = "/";
-};
-
-// https://host[:port][/path[?query]]; anything else is refused.
-Result<HttpsUrl> parse_https_url(const std::string& url);
 
 // The request body for `fields`, each value with {phone} and {text} filled in.
 std::string http_body(const daemon::Config::SmsHttp& config, const OutgoingMessage& message);
@@ -32,12 +23,13 @@ public:
     boost::asio::awaitable<Result<std::string>> send(const OutgoingMessage& message) override;
 
 private:
-    HttpProvider(daemon::Config::SmsHttp config, HttpsUrl url, std::string authorization, std::chrono::seconds timeout);
+    HttpProvider(daemon::Config::SmsHttp config, HttpsUrl url, std::string authorization, std::chrono::seconds timeout,
+                 std::unique_ptr<HttpsClient> client);
     daemon::Config::SmsHttp config_;
     HttpsUrl url_;
     std::string authorization_;  // the Authorization header's value, or empty
     std::chrono::seconds timeout_;
-    boost::asio::ssl::context tls_{boost::asio::ssl::context::tls_client};
+    std::unique_ptr<HttpsClient> client_;
 };
 
 }  // namespace mfa::notify

@@ -10,6 +10,8 @@
 #include "notify/command_provider.hpp"
 #include "notify/http_provider.hpp"
 #include "notify/notify_server.hpp"
+#include "notify/push_command_provider.hpp"
+#include "notify/push_http_provider.hpp"
 #include "server/listener.hpp"
 #include "sys/log.hpp"
 #include "sys/systemd.hpp"
@@ -32,6 +34,19 @@ Result<std::unique_ptr<Provider>> make_sms_provider(const daemon::Config::Sms& s
     return make_error("unknown sms.provider");
 }
 
+Result<std::unique_ptr<PushProvider>> make_push_provider(const daemon::Config::Push& push) {
+    switch (push.provider) {
+        case daemon::PushProvider::none: return std::unique_ptr<PushProvider>();
+        case daemon::PushProvider::command: return std::unique_ptr<PushProvider>(new PushCommandProvider(push.command));
+        case daemon::PushProvider::http: {
+            auto http = PushHttpProvider::make(push.http);
+            if (!http) return http.error();
+            return std::unique_ptr<PushProvider>(std::move(*http));
+        }
+    }
+    return make_error("unknown push.provider");
+}
+
 Result<uid_t> client_uid(const std::string& user) {
     passwd entry{}, *found = nullptr;
     std::vector<char> buffer(16384);
@@ -50,9 +65,10 @@ int run_notify(const std::string& config_path, bool check_only) {
         return 1;
     }
     auto sms = make_sms_provider(config->sms);
+    auto push = make_push_provider(config->push);
     auto uid = client_uid(config->notify.client_user);
-    if (!sms || !uid) {
-        std::cerr << "mfad-notify: " << (!sms ? sms.error() : uid.error()).message << "\n";
+    if (!sms || !push || !uid) {
+        std::cerr << "mfad-notify: " << (!sms ? sms.error() : !push ? push.error() : uid.error()).message << "\n";
         return 1;
     }
     if (check_only) {
@@ -75,8 +91,9 @@ int run_notify(const std::string& config_path, bool check_only) {
     }
     ServerLimits limits;
     limits.deadline = std::max(config->sms.timeout, config->email.timeout) + std::chrono::seconds(5);
-    auto email = std::make_unique<CommandProvider>(config->email.sendmail, config->email.timeout);
-    NotifyServer server(std::move(*acceptor), *uid, std::move(*sms), std::move(email), config->email.from, limits);
+    Providers providers{std::move(*sms), std::make_unique<CommandProvider>(config->email.sendmail, config->email.timeout),
+                        std::move(*push)};
+    NotifyServer server(std::move(*acceptor), *uid, std::move(providers), config->email.from, limits);
     boost::asio::signal_set stop(io, SIGTERM, SIGINT);
     stop.async_wait([&](const boost::system::error_code& ec, int) {
         if (ec) return;

@@ -13,6 +13,7 @@
 #include "mfa/wire/factor_messages.hpp"
 #include "mfa/wire/messages.hpp"
 #include "notify/mail_message.hpp"
+#include "notify/push_request.hpp"
 #include "sys/log.hpp"
 #include "sys/rate_limit.hpp"
 
@@ -29,14 +30,6 @@ std::optional<uid_t> peer_uid(daemon::Socket& socket) {
     return cred.uid;
 }
 
-// A string_view: g++ 12 destroys a std::string temporary of a co_await expression twice.
-daemon::Awaitable<void> reply_error(daemon::Socket& socket, wire::ErrorCode code, std::string_view message,
-                                    std::uint32_t request_id) {
-    auto frame = wire::encode(wire::ErrorReply{code, std::string(message)}, request_id);
-    std::vector<wire::FrameWriter*> frames{&frame};
-    (void)co_await async::write_frames(socket, frames);
-}
-
 bool is_e164(std::string_view number) {
     return number.size() >= 3 && number.size() <= 16 && number[0] == '+' && number[1] != '0' &&
            std::all_of(number.begin() + 1, number.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -44,12 +37,20 @@ bool is_e164(std::string_view number) {
 
 }  // namespace
 
-NotifyServer::NotifyServer(daemon::Acceptor acceptor, uid_t client_uid, std::unique_ptr<Provider> sms,
-                           std::unique_ptr<Provider> email, std::string mail_from, ServerLimits limits)
+daemon::Awaitable<void> reply_error(daemon::Socket& socket, wire::ErrorCode code, std::string_view message,
+                                    std::uint32_t request_id) {
+    auto frame = wire::encode(wire::ErrorReply{code, std::string(message)}, request_id);
+    std::vector<wire::FrameWriter*> frames{&frame};
+    (void)co_await async::write_frames(socket, frames);
+}
+
+NotifyServer::NotifyServer(daemon::Acceptor acceptor, uid_t client_uid, Providers providers, std::string mail_from,
+                           ServerLimits limits)
     : acceptor_(std::move(acceptor)),
       client_uid_(client_uid),
-      sms_(std::move(sms)),
-      email_(std::move(email)),
+      sms_(std::move(providers.sms)),
+      email_(std::move(providers.email)),
+      push_(std::move(providers.push)),
       mail_from_(std::move(mail_from)),
       limits_(limits) {}
 
@@ -85,14 +86,17 @@ daemon::Awaitable<void> NotifyServer::serve(daemon::Socket socket, std::optional
     auto executor = socket.get_executor();
     auto shared = std::make_shared<daemon::Socket>(std::move(socket));
     asio::steady_timer deadline(executor);
-    deadline.expires_after(from_client ? limits_.deadline : std::chrono::seconds(1));
-    deadline.async_wait([shared](const boost::system::error_code& ec) {
-        if (ec) return;
-        boost::system::error_code ignored;
-        shared->close(ignored);
-    });
+    auto arm = [shared, &deadline](std::chrono::seconds limit) {
+        deadline.expires_after(limit);  // a wait already armed ends as cancelled
+        deadline.async_wait([shared](const boost::system::error_code& ec) {
+            if (ec) return;
+            boost::system::error_code ignored;
+            shared->close(ignored);
+        });
+    };
+    arm(from_client ? limits_.deadline : std::chrono::seconds(1));
     if (from_client) {
-        co_await answer(*shared);
+        co_await answer(*shared, arm);
     } else {
         static daemon::RateLimiter refusals_logged{1, std::chrono::seconds(10)};
         if (refusals_logged.allow())
@@ -107,7 +111,7 @@ daemon::Awaitable<void> NotifyServer::serve(daemon::Socket socket, std::optional
     --open;
 }
 
-daemon::Awaitable<void> NotifyServer::answer(daemon::Socket& socket) {
+daemon::Awaitable<void> NotifyServer::answer(daemon::Socket& socket, const std::function<void(std::chrono::seconds)>& extend) {
     auto hello_frame = co_await async::read_frame(socket);
     if (!hello_frame || hello_frame->header.type != wire::MessageType::hello) co_return;
     auto hello_fields = wire::PayloadReader::parse(hello_frame->payload);
@@ -124,6 +128,10 @@ daemon::Awaitable<void> NotifyServer::answer(daemon::Socket& socket) {
     auto frame = co_await async::read_frame(socket);
     if (!frame) co_return;
     std::uint32_t id = frame->header.request_id;
+    if (frame->header.type == wire::MessageType::push_send) {
+        co_await answer_push(socket, *frame, push_.get(), extend);
+        co_return;
+    }
     auto fields = wire::PayloadReader::parse(frame->payload);
     auto request = frame->header.type != wire::MessageType::notify_send ? Result<wire::NotifySend>(make_error("not NOTIFY_SEND"))
                    : fields ? wire::decode_notify_send(*fields)

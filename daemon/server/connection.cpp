@@ -25,6 +25,7 @@ Connection::Connection(Socket socket, Peer peer, Server& server)
     : socket_(std::move(socket)), peer_(peer), server_(server), deadline_(socket_.get_executor()) {
     server_.attach(this, peer_.uid);
     state_.end_connection = [this] { close(); };
+    state_.hold_open = [this](std::chrono::seconds limit) { set_deadline(limit); };
     deadline_at_ = Clock::now() + server_.state().config->connections.idle_timeout;
     deadline_.expires_at(deadline_at_);
 }

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <cstdint>
+#include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +13,8 @@
 #include "store/store.hpp"
 
 namespace mfa::daemon {
+
+struct PushWait;
 
 // A login in progress on one connection: BEGIN made it, each ANSWER moves it.
 struct LoginSession {
@@ -53,6 +57,8 @@ struct LoginSession {
     std::vector<std::uint8_t> recovery_email;
     std::int64_t recovery_code_expires = 0;
     int recovery_requests = 0;  // in this login: each writes a row, so there are few
+    // The push this login waits for (at the push factor's prompt).
+    std::shared_ptr<PushWait> push;
 };
 
 struct ConnectionState {
@@ -63,6 +69,10 @@ struct ConnectionState {
     std::uint32_t last_session_id = 0;
     // Ends this connection: what a newer login of the same user does to an old one.
     std::function<void()> end_connection;
+    // Keeps this connection open that long from now, for a request that waits on a person (a push).
+    std::function<void(std::chrono::seconds)> hold_open;
+    // mfactl enroll push: the test request ENROLL_CONFIRM waits for.
+    std::shared_ptr<PushWait> enrolling_push;
 };
 
 }  // namespace mfa::daemon

@@ -42,6 +42,7 @@ struct DaemonState {
     UidRateLimiter self_service{30, std::chrono::minutes(1)};
     // "Older pending logins ended" lines: a flood of su sessions is one user's.
     RateLimiter eviction_log{10, std::chrono::seconds(10)};
+    int pushes_open = 0;  // push approvals awaiting their answer (at most kMaxOpenPushes)
     GroupCache groups;  // policy.*_groups, asked of NSS once per policy.group_cache
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 

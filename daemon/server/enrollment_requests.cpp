@@ -90,14 +90,18 @@ Awaitable<Outcome> handle_enroll_confirm(const RequestContext& ctx, const wire::
     if (candidates > 1)
         co_return Outcome{ctx.error(wire::ErrorCode::refused, "several enrollments are pending: name one with --factor"), {}};
 
-    auto claim = find_factor(pending->kind)->verify(ctx.state, request->user, *pending, request->code, now);
+    auto claim = co_await find_factor(pending->kind)->confirm(ctx, request->user, *pending, request->code, now);
     OPENSSL_cleanse(request->code.data(), request->code.size());
     if (!claim) co_return internal_error(ctx, claim.error());
     AuditEntry entry{"enroll_confirm", request->user, "fail", "", "", ctx.peer.uid, "factor=" + pending->name};
     if (!*claim) {
         journal_audit(entry);
         if (auto rc = co_await audit(ctx, entry); !rc) co_return internal_error(ctx, rc.error());
-        co_return Outcome{ctx.error(wire::ErrorCode::refused, "wrong code: check the code (and the authenticator's clock) and try again"), {}};
+        co_return Outcome{ctx.error(wire::ErrorCode::refused,
+                                    pending->kind == "push"
+                                        ? "the test request was not approved (or not with the number shown): start again with 'mfactl enroll push'"
+                                        : "wrong code: check the code (and the authenticator's clock) and try again"),
+                          {}};
     }
     auto confirm = [user = request->user, id = pending->id, proof = std::move(**claim), now, pending_since, entry](Store& store) {
         return store.confirm_enrollment(user, id, proof, now, pending_since, entry);

@@ -41,6 +41,12 @@ wire::Step menu_step(const DaemonState& state, const LoginSession& login, std::s
     return wire::Step{login.id, std::move(errors), std::move(info), std::move(prompt), true};
 }
 
+wire::FrameWriter ask_again(const RequestContext& ctx, const LoginSession& login, std::string errors) {
+    if (login.at == LoginSession::kMenu) return wire::encode(menu_step(ctx.state, login, std::move(errors)), ctx.request_id);
+    bool echo = login.push != nullptr && login.at >= 0;  // a push's "press Enter"
+    return wire::encode(wire::Step{login.id, std::move(errors), "", login.step_prompt, echo}, ctx.request_id);
+}
+
 std::optional<int> menu_choice(const LoginSession& login, std::string_view answer) {
     if (answer.empty()) return 0;  // the primary is first
     if (answer.size() != 1 || answer[0] < '1' || answer[0] > '9') return std::nullopt;

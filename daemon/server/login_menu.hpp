@@ -18,6 +18,9 @@ bool has_menu(const LoginSession& login);
 // The menu: one line per factor, the primary first and marked, then backup codes.
 wire::Step menu_step(const DaemonState& state, const LoginSession& login, std::string errors);
 
+// The current prompt again (the menu, or the factor's), after `errors`.
+wire::FrameWriter ask_again(const RequestContext& ctx, const LoginSession& login, std::string errors);
+
 // What the answer picks at the menu: a factor index, LoginSession::kBackupCodes,
 // LoginSession::kRecoveryCode, or nullopt when it is not a choice (then it is a code). Enter picks the primary.
 std::optional<int> menu_choice(const LoginSession& login, std::string_view answer);

@@ -3,6 +3,7 @@
 
 #include "audit/audit_journal.hpp"
 #include "auth/authority.hpp"
+#include "factors/backup_codes/backup_codes.hpp"
 #include "factors/factor_registry.hpp"
 #include "mfa/utc_time.hpp"
 #include "mfa/wire/login_messages.hpp"
@@ -11,6 +12,7 @@
 #include "server/login_common.hpp"
 #include "server/login_menu.hpp"
 #include "server/login_policy.hpp"
+#include "server/push_at_login.hpp"
 #include "server/recovery_at_login.hpp"
 #include "sys/log.hpp"
 
@@ -21,12 +23,6 @@ Outcome reply(const RequestContext&, wire::FrameWriter frame) { return Outcome{s
 
 Outcome violation(const RequestContext& ctx, const std::string& reason) {
     return Outcome{ctx.error(wire::ErrorCode::malformed, reason), reason};
-}
-
-// The current prompt again, after `errors`.
-wire::FrameWriter ask_again(const RequestContext& ctx, const LoginSession& login, std::string errors) {
-    if (login.at == LoginSession::kMenu) return wire::encode(menu_step(ctx.state, login, std::move(errors)), ctx.request_id);
-    return wire::encode(wire::Step{login.id, std::move(errors), "", login.step_prompt, false}, ctx.request_id);
 }
 
 Outcome denied(const RequestContext& ctx, std::string message, bool exhausted = false) {
@@ -71,7 +67,10 @@ Awaitable<Outcome> choose(const RequestContext& ctx, LoginSession& login, int ch
     }
     login.at = choice;
     login.step_prompt = challenge.prompt;
-    co_return reply(ctx, wire::encode(wire::Step{login.id, "", challenge.info, challenge.prompt, false}, ctx.request_id));
+    login.push = std::move(challenge.push);
+    // A push's prompt is echoed: the module takes Enter at a hidden prompt for giving up.
+    bool echo = login.push != nullptr;
+    co_return reply(ctx, wire::encode(wire::Step{login.id, "", challenge.info, challenge.prompt, echo}, ctx.request_id));
 }
 
 // The active factors this build knows, the primary first.
@@ -158,7 +157,13 @@ Awaitable<Outcome> handle_answer(const RequestContext& ctx, const wire::PayloadR
 
     // Too late, too long or not text: judged as a wrong code, never as a broken request.
     std::vector<Claim> claims;
-    if (usable) {
+    if (login->push && login->at >= 0 && !(login->backup && looks_like_backup_code(request->code))) {
+        // At a push's prompt: Enter once approved, or to go back.
+        OPENSSL_cleanse(request->code.data(), request->code.size());
+        auto settled = co_await settle_push(ctx, *login, expired);
+        if (settled.outcome) co_return std::move(*settled.outcome);
+        claims.push_back(std::move(*settled.approval));
+    } else if (usable) {
         auto made = claims_for(ctx.state, *login, request->code, now);
         if (!made) {
             OPENSSL_cleanse(request->code.data(), request->code.size());

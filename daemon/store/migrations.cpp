@@ -10,7 +10,7 @@ namespace mfa::daemon {
 namespace {
 
 // Step N takes the schema from version N to N+1. Never edit a shipped step: add one.
-constexpr std::array<std::string_view, 7> kSteps = {
+constexpr std::array<std::string_view, 8> kSteps = {
     R"sql(
 CREATE TABLE users (
     id         INTEGER PRIMARY KEY,
@@ -168,6 +168,12 @@ CREATE TABLE key_rotation (
     finished_at INTEGER NOT NULL DEFAULT 0,
     resealed    INTEGER NOT NULL DEFAULT 0
 );
+)sql",
+    // 7 -> 8: push fatigue: unanswered or denied pushes in a row, and until
+    // when push is paused after too many.
+    R"sql(
+ALTER TABLE users ADD COLUMN push_misses INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN push_paused_until INTEGER NOT NULL DEFAULT 0;
 )sql",
 };
 

@@ -95,7 +95,8 @@ Result<std::optional<UserRecord>> SqliteStore::load_user(std::string_view user) 
         "u.first_login_at, u.grace_until, u.enroll_by, "
         "(SELECT sealed_address FROM recovery_emails e WHERE e.user_id = u.id AND e.state = 'active'), "
         "EXISTS (SELECT 1 FROM recovery_emails e WHERE e.user_id = u.id AND e.state = 'pending'), "
-        "(SELECT expires_at FROM mail_codes m WHERE m.user_id = u.id AND m.purpose = 'recover' AND m.used_at = 0) "
+        "(SELECT expires_at FROM mail_codes m WHERE m.user_id = u.id AND m.purpose = 'recover' AND m.used_at = 0), "
+        "u.push_paused_until "
         "FROM users u LEFT JOIN backup_code_sets b ON b.user_id = u.id WHERE u.name = ?1");
     if (!get) return get.error();
     auto row = get->bind(1, user).step();
@@ -117,6 +118,7 @@ Result<std::optional<UserRecord>> SqliteStore::load_user(std::string_view user) 
     if (!get->is_null(14)) record.recovery_email = get->blob(14);
     record.recovery_email_pending = get->int64(15) != 0;
     record.recovery_code_expires = get->is_null(16) ? 0 : get->int64(16);
+    record.push_paused_until = get->int64(17);
     if (!get->is_null(6)) {
         record.backup = BackupCodeSalt{get->blob(6), static_cast<int>(get->int64(7))};
         record.backup_created_at = get->int64(8);

@@ -41,6 +41,7 @@ public:
     Result<BackupCodesOutcome> replace_backup_codes(std::string_view user, const BackupCodeSet& set, std::int64_t now,
                                                     const AuditEntry& audit) override;
     Result<AttemptOutcome> record_attempt(const Attempt& attempt) override;
+    Result<PushRecorded> record_push(const PushEnd& end) override;
     Result<ImportResult> import_factor(const FactorImport& import) override;
     Result<std::optional<KeyRotation>> key_rotation() override;
     Result<void> begin_key_rotation(const KeyRotation& rotation, const AuditEntry& audit) override;

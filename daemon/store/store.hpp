@@ -15,6 +15,7 @@
 #include "audit/audit_entry.hpp"
 #include "crypto/key_ring.hpp"
 #include "store/challenge_records.hpp"
+#include "store/push_records.hpp"
 #include "store/key_rotation_records.hpp"
 #include "store/mail_code_records.hpp"
 #include "mfa/result.hpp"
@@ -80,6 +81,7 @@ struct UserRecord {
     std::vector<std::uint8_t> recovery_email;
     bool recovery_email_pending = false;
     std::int64_t recovery_code_expires = 0;  // an unspent recovery code's end; 0: none outstanding
+    std::int64_t push_paused_until = 0;      // push fatigue: no push until then
 
     const FactorRecord* factor(std::string_view factor_name) const {
         for (const auto& f : factors)
@@ -309,6 +311,8 @@ public:
     // count, lock, replay state, the spent code and the factor's last use,
     // and appends the audit rows, atomically.
     virtual Result<AttemptOutcome> record_attempt(const Attempt& attempt) = 0;
+    // How a push ended, with what it does to the lockout and push fatigue, and its audit rows.
+    virtual Result<PushRecorded> record_push(const PushEnd& end) = 0;
     virtual Result<ImportResult> import_factor(const FactorImport& import) = 0;
     virtual Result<std::optional<KeyRotation>> key_rotation() = 0;
     virtual Result<void> begin_key_rotation(const KeyRotation& rotation, const AuditEntry& audit) = 0;

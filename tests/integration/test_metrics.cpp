@@ -115,7 +115,10 @@ void counters_follow_the_events(void**) {
                                    {"mfad_sms_sent_total", 0},            {"mfad_sms_failed_total", 0},
                                    {"mfad_sms_rate_limited_total", 0},    {"mfad_enrollments_skipped_total", 0},
                                    {"mfad_emails_sent_total", 0},         {"mfad_emails_failed_total", 0},
-                                   {"mfad_recoveries_total", 0}};
+                                   {"mfad_recoveries_total", 0},          {"mfad_push_sent_total", 0},
+                                   {"mfad_push_failed_total", 0},         {"mfad_push_approved_total", 0},
+                                   {"mfad_push_denied_total", 0},         {"mfad_push_expired_total", 0},
+                                   {"mfad_push_fraud_reported_total", 0}};
     if (nlohmann::json::parse(stats.out) != expected) fail_msg("stats: %s", stats.out.c_str());
     assert_contains(mfactl({"stats"}).out, "mfad_lockouts_total:");
 

@@ -11,6 +11,7 @@
 #include "cmocka.hpp"
 #include "daemon_fixture.hpp"
 #include "enrollment.hpp"
+#include "fake_https.hpp"
 #include "login_client.hpp"
 
 using namespace mfa::test;
@@ -20,65 +21,9 @@ namespace {
 
 constexpr const char* kToken = "tok-Secret-123";
 
-// A CA, a server certificate for 127.0.0.1 signed by it, and a second CA that signed nothing here.
-struct TestPki {
-    explicit TestPki(TempDir& dir) {
-        auto ok = [](const Finished& f) {
-            if (f.exit_code != 0) throw std::runtime_error("openssl: " + f.err);
-        };
-        for (const char* ca : {"ca", "other-ca"})
-            ok(run({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
-                    std::string("/CN=mfad test ") + ca, "-keyout", dir.file(std::string(ca) + ".key"), "-out",
-                    dir.file(std::string(ca) + ".pem")}));
-        ok(run({"openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout",
-                dir.file("server.key"), "-out", dir.file("server.csr")}));
-        dir.write("san.ext", "subjectAltName = IP:127.0.0.1\n");
-        ok(run({"openssl", "x509", "-req", "-in", dir.file("server.csr"), "-CA", dir.file("ca.pem"), "-CAkey",
-                dir.file("ca.key"), "-CAcreateserial", "-days", "2", "-extfile", dir.file("san.ext"), "-out",
-                dir.file("server.pem")}));
-    }
-};
-
-// The gateway, answering as `mode` says (the file can change between requests).
-class Gateway {
-public:
-    explicit Gateway(TempDir& dir) : dir_(dir) {
-        set_mode("ok");
-        child_ = std::make_unique<Child>(
-            std::vector<std::string>{"python3", FAKE_SMS_GATEWAY, dir.file("server.pem"), dir.file("server.key"),
-                                     dir.file("gateway.port"), dir.file("gateway.requests"), dir.file("gateway.mode")},
-            std::vector<std::string>{}, dir.file("gateway.log"));
-        for (int i = 0; i < 500 && access(dir.file("gateway.port").c_str(), F_OK) != 0; ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        port_ = read_file(dir.file("gateway.port"));
-    }
-    void set_mode(const std::string& mode) { dir_.write("gateway.mode", mode + "\n"); }
-    std::string url(const std::string& path) const { return "https://127.0.0.1:" + port_ + path; }
-    std::vector<nlohmann::json> requests() const {
-        std::vector<nlohmann::json> out;
-        std::string all;
-        try {
-            all = read_file(dir_.file("gateway.requests"));
-        } catch (const std::exception&) {
-            return out;
-        }
-        for (std::size_t at = 0; at < all.size();) {
-            auto end = all.find('\n', at);
-            out.push_back(nlohmann::json::parse(all.substr(at, end - at)));
-            at = end + 1;
-        }
-        return out;
-    }
-
-private:
-    TempDir& dir_;
-    std::unique_ptr<Child> child_;
-    std::string port_;
-};
-
 // mfad and mfad-notify with the http provider `http_yaml` (lines under sms.http).
 struct HttpsSetup {
-    explicit HttpsSetup(const std::string& http_yaml_for_url) : pki(scratch), gateway(scratch) {
+    explicit HttpsSetup(const std::string& http_yaml_for_url) : pki(scratch), gateway(scratch, FAKE_SMS_GATEWAY) {
         scratch.write("token", std::string(kToken) + "\n");
         chmod(scratch.file("token").c_str(), 0600);
         std::string yaml = "sms:\n  provider: http\n  timeout: 2s\n  http:\n" + http_yaml_for_url;
@@ -102,7 +47,7 @@ struct HttpsSetup {
     }
     TempDir scratch;
     TestPki pki;
-    Gateway gateway;
+    FakeHttps gateway;
     std::unique_ptr<DaemonFixture> fx;
 };
 

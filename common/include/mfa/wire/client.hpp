@@ -69,6 +69,8 @@ public:
     // call failed without one (no answer, a broken frame) or did not fail.
     std::optional<ErrorCode> daemon_error() const { return daemon_error_; }
     const HelloOk& server() const { return server_; }
+    // For a call that waits on a person (a push's answer).
+    void set_timeout(std::chrono::milliseconds timeout) { timeout_ = timeout; }
 
     ~Client();
     Client(Client&&) = default;

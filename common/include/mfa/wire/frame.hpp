@@ -95,6 +95,12 @@ enum class MessageType : std::uint16_t {
     // mfactl admin rekey: a new key (or none: how far it got) → REKEY_STATUS.
     admin_rekey = 42,
     rekey_status = 43,
+    // mfad -> mfad-notify: a push approval. The sender answers PUSH_CREATED
+    // with the provider's challenge id, then, on the same connection,
+    // PUSH_RESULT when the person answers or the push expires.
+    push_send = 44,
+    push_created = 45,
+    push_result = 46,
 };
 
 bool known_message_type(std::uint16_t type);

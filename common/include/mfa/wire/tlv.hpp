@@ -85,6 +85,12 @@ enum class Tag : std::uint16_t {
     remaining = 67,
     finished = 68,
     uid = 69,
+    device = 70,
+    number = 71,
+    push_status = 72,
+    host = 73,
+    timeout_s = 74,
+    not_me = 75,
 };
 
 inline constexpr std::size_t kMaxFields = 32;
