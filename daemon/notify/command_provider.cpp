@@ -34,8 +34,11 @@ int remaining_ms(Clock::time_point deadline) {
     return left > 0 ? static_cast<int>(left) : 0;
 }
 
-// Writes the text, reads stdout, both until done or the deadline.
-bool exchange(int in, int out, const std::string& text, std::string& output, Clock::time_point deadline) {
+enum class Exchanged { done, timed_out, abandoned };
+
+// Writes the text, reads stdout, both until done, the deadline, or (with
+// watch >= 0) the peer on `watch` hanging up.
+Exchanged exchange(int in, int out, const std::string& text, std::string& output, Clock::time_point deadline, int watch) {
     std::size_t written = 0;
     bool in_open = true, out_open = true;
     if (text.empty()) {
@@ -43,10 +46,14 @@ bool exchange(int in, int out, const std::string& text, std::string& output, Clo
         in_open = false;
     }
     while (in_open || out_open) {
-        pollfd fds[2] = {{in_open ? in : -1, POLLOUT, 0}, {out_open ? out : -1, POLLIN, 0}};
-        int ready = poll(fds, 2, remaining_ms(deadline));
+        pollfd fds[3] = {{in_open ? in : -1, POLLOUT, 0}, {out_open ? out : -1, POLLIN, 0}, {watch, POLLRDHUP, 0}};
+        int ready = poll(fds, 3, remaining_ms(deadline));
         if (ready < 0 && errno == EINTR) continue;
-        if (ready <= 0) return false;
+        if (ready <= 0) return Exchanged::timed_out;
+        if (fds[2].revents & (POLLRDHUP | POLLHUP | POLLERR)) {
+            if (in_open) close(in);
+            return Exchanged::abandoned;
+        }
         if (in_open && (fds[0].revents & (POLLOUT | POLLERR | POLLHUP))) {
             ssize_t n = write(in, text.data() + written, text.size() - written);
             if (n > 0) written += static_cast<std::size_t>(n);
@@ -65,7 +72,7 @@ bool exchange(int in, int out, const std::string& text, std::string& output, Clo
             }
         }
     }
-    return true;
+    return Exchanged::done;
 }
 
 // Waits for the program until the deadline; then kills its process group.
@@ -94,7 +101,7 @@ Result<int> reap(pid_t pid, Clock::time_point deadline, std::chrono::millisecond
 }  // namespace
 
 Result<std::string> run_command(const std::vector<std::string>& argv_template, const OutgoingMessage& message,
-                                std::chrono::milliseconds timeout) {
+                                std::chrono::milliseconds timeout, int watch) {
     std::vector<std::string> args;
     for (const auto& arg : argv_template) args.push_back(fill(arg, message.destination));
     std::vector<char*> argv;
@@ -138,9 +145,11 @@ Result<std::string> run_command(const std::vector<std::string>& argv_template, c
     auto deadline = Clock::now() + timeout;
     std::string output;
     int in_fd = in_write.release();  // exchange() closes it when the text is written
-    bool finished = exchange(in_fd, out_read.get(), message.text, output, deadline);
-    if (!finished) close(in_fd);
+    auto exchanged = exchange(in_fd, out_read.get(), message.text, output, deadline, watch);
+    if (exchanged == Exchanged::timed_out) close(in_fd);
+    bool finished = exchanged == Exchanged::done;
     auto status = reap(pid, finished ? deadline : Clock::now(), timeout);
+    if (exchanged == Exchanged::abandoned) return make_error("mfad stopped waiting; the program was killed");
     if (!status) return status.error();
     if (*status != 0) return make_error("the program exited with status " + std::to_string(*status));
     return output.substr(0, output.find('\n'));

@@ -26,7 +26,8 @@ private:
 };
 
 // The blocking run, for one worker thread: the first line of its stdout (at most 4 KiB).
+// With `watch` >= 0, the program is killed as soon as the peer on that socket hangs up.
 Result<std::string> run_command(const std::vector<std::string>& argv, const OutgoingMessage& message,
-                                std::chrono::milliseconds timeout);
+                                std::chrono::milliseconds timeout, int watch = -1);
 
 }  // namespace mfa::notify

@@ -26,8 +26,9 @@ boost::asio::awaitable<Result<PushAnswer>> PushCommandProvider::push(const PushC
     OutgoingMessage input{"", push_challenge_json(challenge)};
     auto started = std::chrono::steady_clock::now();
     // optional: co_spawn's result must be default-constructible, and a Result is not.
-    auto run = [this, &input, &challenge]() -> boost::asio::awaitable<std::optional<Result<std::string>>> {
-        co_return run_command(argv_, input, challenge.timeout);
+    int watch = progress.peer_fd;
+    auto run = [this, &input, &challenge, watch]() -> boost::asio::awaitable<std::optional<Result<std::string>>> {
+        co_return run_command(argv_, input, challenge.timeout, watch);
     };
     auto line = co_await boost::asio::co_spawn(workers_, run, boost::asio::use_awaitable);
     if (!*line) {

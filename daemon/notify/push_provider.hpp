@@ -38,6 +38,8 @@ struct PushProgress {
     std::function<boost::asio::awaitable<bool>(std::string id)> created;
     // Between polls: is mfad still waiting?
     std::function<bool()> wanted;
+    // mfad's socket, for a provider that waits off the event loop to watch for its hangup.
+    int peer_fd = -1;
 };
 
 class PushProvider {

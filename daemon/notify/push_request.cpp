@@ -49,7 +49,8 @@ daemon::Awaitable<void> answer_push(daemon::Socket& socket, async::Frame& frame,
             auto written = co_await async::write_frames(socket, frames);
             co_return written.ok();
         },
-        [&socket] { return peer_still_there(socket); }};
+        [&socket] { return peer_still_there(socket); },
+        socket.native_handle()};
     auto answer = co_await provider->push(challenge, progress);
     if (!answer) {
         log::warning("push failed", {{"MFA_CHANNEL", "push"}, {"MFA_CORRELATION", correlation}, {"MFA_REASON", answer.error().message}});

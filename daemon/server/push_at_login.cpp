@@ -49,6 +49,7 @@ Awaitable<PushSettled> settle_push(const RequestContext& ctx, LoginSession& logi
             co_return PushSettled{login_denied(ctx, "The request was denied on the phone."), {}};
         case PushState::not_me: login.push.reset(); co_return PushSettled{login_locked(ctx, wait->locked_until), {}};
         case PushState::expired: co_return back_to_menu(ctx, login, "No answer came from the phone in time.");
+        case PushState::failed: co_return back_to_menu(ctx, login, "The push request failed; use another factor.");
         case PushState::waiting: break;
     }
     wait->stop();

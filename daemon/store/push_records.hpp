@@ -11,7 +11,8 @@
 
 namespace mfa::daemon {
 
-enum class PushEnding { approved, denied, not_me, expired, cancelled };
+// failed: the sender or provider broke after the push went out (no one's miss).
+enum class PushEnding { approved, denied, not_me, expired, cancelled, failed };
 
 struct PushEnd {
     std::string user;

@@ -13,6 +13,7 @@ const char* event_of(PushEnding ending) {
         case PushEnding::not_me: return "push_fraud_reported";
         case PushEnding::expired:
         case PushEnding::cancelled: return "push_expired";
+        case PushEnding::failed: return "push_failed";
     }
     return "push_expired";
 }
@@ -24,6 +25,7 @@ const char* result_of(PushEnding ending) {
         case PushEnding::not_me: return "locked";
         case PushEnding::expired: return "expired";
         case PushEnding::cancelled: return "cancelled";
+        case PushEnding::failed: return "fail";
     }
     return "fail";
 }
@@ -52,7 +54,8 @@ Result<PushRecorded> SqliteStore::record_push(const PushEnd& end) {
         auto drop = db_.prepare("DELETE FROM challenges WHERE id = ?1 AND user_id = ?2");
         if (!drop) return drop.error();
         if (auto rc = drop->bind(1, end.challenge_id).bind(2, user_id).run(); !rc) return rc.error();
-        if (end.ending != PushEnding::not_me && ++misses >= end.max_unanswered) {
+        bool missed = end.ending == PushEnding::denied || end.ending == PushEnding::expired || end.ending == PushEnding::cancelled;
+        if (missed && ++misses >= end.max_unanswered) {
             misses = 0;
             out.paused_until = end.now + end.pause_seconds;
             newly_paused = true;

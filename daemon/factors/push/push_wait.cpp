@@ -55,7 +55,7 @@ PushEnding ending_of(const Result<wire::PushResult>& answer, const PushWait& wai
     if (!answer) {
         if (wait.stopped) return PushEnding::cancelled;
         detail = " reason=" + printable(answer.error().message);
-        return PushEnding::expired;
+        return PushEnding::failed;
     }
     if (answer->status == "approved") {
         if (answer->number == 0 || static_cast<int>(answer->number) == wait.number) return PushEnding::approved;
@@ -73,6 +73,7 @@ Counter counter_of(PushEnding ending) {
         case PushEnding::not_me: return Counter::push_fraud_reported;
         case PushEnding::expired:
         case PushEnding::cancelled: return Counter::push_expired;
+        case PushEnding::failed: return Counter::push_failed;
     }
     return Counter::push_expired;
 }
@@ -84,8 +85,9 @@ PushState state_of(PushEnding ending) {
         case PushEnding::not_me: return PushState::not_me;
         case PushEnding::expired:
         case PushEnding::cancelled: return PushState::expired;
+        case PushEnding::failed: return PushState::failed;
     }
-    return PushState::expired;
+    return PushState::failed;
 }
 
 // Runs detached for the push's life: its answer is recorded even when the
@@ -104,7 +106,7 @@ Awaitable<void> await_answer(DaemonState& state, std::shared_ptr<const Config> c
     if (!recorded) {
         // Unrecorded, an approval proves nothing: the login is not let in.
         log::error("the end of a push was not recorded", {{"MFA_USER", wait->user}, {"MFA_REASON", recorded.error().message}});
-        wait->state = PushState::expired;
+        wait->state = PushState::failed;
     } else {
         for (const auto& row : recorded->audited) journal_audit(row);
         state.counters.add(counter_of(ending));

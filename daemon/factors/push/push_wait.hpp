@@ -15,7 +15,7 @@ namespace mfa::daemon {
 // Pushes waiting on this host at once, all users: each holds a connection to mfad-notify.
 inline constexpr int kMaxOpenPushes = 32;
 
-enum class PushState { waiting, approved, denied, not_me, expired };
+enum class PushState { waiting, approved, denied, not_me, expired, failed };
 
 struct PushWait {
     explicit PushWait(const asio::any_io_executor& executor) : changed(executor) {}
