@@ -29,6 +29,8 @@ const std::string kFwdUser = "mfa-e2e-fwd-" + kSuffix;
 const std::string kFwdServiceName = "mfa-e2e-fwd-sshd-" + kSuffix;
 const std::string kFwdService = "/etc/pam.d/" + kFwdServiceName;
 const std::string kTokenHex = "3132333435363738393031323334353637383930";
+// push: a user with an authenticator and a phone approving through the command provider.
+const std::string kPushUser = "mfa-e2e-push-" + kSuffix;
 
 struct World {
     TempDir dir;  // 0755: sshd's monitor and mfad's socket live here
@@ -67,6 +69,7 @@ bool port_open(int port) {
 void remove_user_and_service() {
     run({"userdel", kUser});
     run({"userdel", kFwdUser});
+    run({"userdel", kPushUser});
     unlink(kService.c_str());
     unlink(kFwdService.c_str());
 }
@@ -95,9 +98,14 @@ int setup(void**) {
     if (run({"chpasswd"}, {}, kUser + ":" + kPassword + "\n").exit_code != 0) return -1;
     if (run({"useradd", "--no-create-home", "--shell", "/bin/sh", kFwdUser}).exit_code != 0) return -1;
     if (run({"chpasswd"}, {}, kFwdUser + ":" + kPassword + "\n").exit_code != 0) return -1;
+    if (run({"useradd", "--no-create-home", "--shell", "/bin/sh", kPushUser}).exit_code != 0) return -1;
+    if (run({"chpasswd"}, {}, kPushUser + ":" + kPassword + "\n").exit_code != 0) return -1;
+    world->dir.write("push.mode", "approve\n");
 
     world->daemon =
-        std::make_unique<DaemonFixture>(DaemonOptions{.extra_yaml = "recovery: { email: on }\n",
+        std::make_unique<DaemonFixture>(DaemonOptions{.extra_yaml = "recovery: { email: on }\npush:\n  provider: command\n"
+                                                                    "  command: [\"" + std::string(PUSH_COMMAND) + "\", \"" +
+                                                                    world->dir.path() + "\"]\n  timeout: 20s\n",
                                                       .config_socket = world->dir.file("mfad.sock"),
                                                       .sender = true});
     if (!world->daemon->start()) return -1;
@@ -128,7 +136,7 @@ int setup(void**) {
     world->port = free_port();
     world->sshd = start_sshd(kServiceName, world->port,
                              "KbdInteractiveAuthentication yes\nPasswordAuthentication no\n"
-                             "AuthenticationMethods keyboard-interactive\nAllowUsers " + kUser + "\n");
+                             "AuthenticationMethods keyboard-interactive\nAllowUsers " + kUser + " " + kPushUser + "\n");
     world->forward_port = free_port();
     world->forward_sshd = start_sshd(kFwdServiceName, world->forward_port,
                                      "KbdInteractiveAuthentication no\nPasswordAuthentication yes\n"
@@ -232,6 +240,32 @@ void the_menu_over_ssh_chooses_a_text_message_or_the_app(void**) {
     assert_contains(world->daemon->log(), "MFA_EVENT=verify_ok MFA_USER=" + kUser);
 }
 
+// Push over keyboard-interactive: the number is shown with "press Enter";
+// approved on the phone, Enter logs in; Enter before any answer goes back
+// to the menu, where the app's code logs in.
+void push_over_ssh_approves_or_goes_back_to_the_menu(void**) {
+    std::string secret = enroll_user(world->daemon->socket(), kPushUser);
+    auto enrolled = run({MFACTL_BIN, "--socket", world->daemon->socket(), "enroll", "push", "--user", kPushUser, "--device",
+                         "dev-e2e", "--name", "pixel8"});
+    if (enrolled.exit_code != 0) fail_msg("enroll push: %s", enrolled.err.c_str());
+    auto push_login = [](const std::string& code) {
+        auto result = run({MFA_SSH_PUSH_SCRIPT, std::to_string(world->port), kPushUser, kPassword, code}, {"LD_PRELOAD="});
+        if (result.exit_code != 0)
+            print_message("expect said:\n%s\nsshd log:\n%s\n", result.out.c_str(),
+                          read_file(world->dir.file(kServiceName + ".log")).c_str());
+        return result;
+    };
+    auto approved = push_login("-");
+    assert_int_equal(approved.exit_code, 0);
+    // The number the terminal showed is the one the provider's program was given.
+    auto at = approved.out.find("NUMBER-SHOWN ");
+    assert_true(at != std::string::npos);
+    assert_contains(read_file(world->dir.file("push.challenge")), "\"number\":" + approved.out.substr(at + 13, 2));
+    world->dir.write("push.mode", "wait\n");
+    assert_int_equal(push_login(oathtool_code(secret, unix_now())).exit_code, 0);
+    assert_contains(world->daemon->log(), "MFA_EVENT=push_approved MFA_USER=" + kPushUser);
+}
+
 // The issue's scenario: the phone broke. The user logs in with the password,
 // chooses "I lost my device", types the code from the mail, enrolls a new
 // authenticator in the same login, and is in; the old phone's codes no longer
@@ -295,6 +329,7 @@ int main() {
         cmocka_unit_test(a_wrong_password_is_refused_before_any_code),
         cmocka_unit_test(the_help_desk_lets_a_locked_out_user_back_in),
         cmocka_unit_test(the_menu_over_ssh_chooses_a_text_message_or_the_app),
+        cmocka_unit_test(push_over_ssh_approves_or_goes_back_to_the_menu),
         cmocka_unit_test(a_lost_device_is_replaced_over_ssh),
         cmocka_unit_test(forward_pass_over_ssh_checks_the_password_before_the_code),
     };
