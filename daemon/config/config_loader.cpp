@@ -192,7 +192,11 @@ void read_push_http(const Reader& r, const YAML::Node& n, Config::PushHttp& out)
         out.url = r.text(n["url"], "push.http.url");
         if (out.url.rfind("https://", 0) != 0) r.fail(n["url"], "push.http.url", "must start with https://");
     }
-    if (n["service_sid"]) out.service_sid = r.text(n["service_sid"], "push.http.service_sid");
+    if (n["service_sid"]) {
+        out.service_sid = r.text(n["service_sid"], "push.http.service_sid");
+        if (!std::all_of(out.service_sid.begin(), out.service_sid.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); }))
+            r.fail(n["service_sid"], "push.http.service_sid", "must be letters and digits (VA...)");
+    }
     if (n["auth"])
         out.auth = r.choice<std::string>(n["auth"], "push.http.auth", {{"none", "none"}, {"bearer", "bearer"}, {"basic", "basic"}});
     if (n["username"]) out.username = r.text(n["username"], "push.http.username");

@@ -21,7 +21,7 @@ Result<PushAnswer> parse_push_answer(std::string_view line) {
     }
     int number = 0;
     auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), number);
-    if (word != "approved" || ec != std::errc() || end != rest.data() + rest.size() || number < 10 || number > 99)
+    if (word != "approved" || rest.size() != 2 || ec != std::errc() || end != rest.data() + rest.size() || number < 10)
         return make_error("the answer holds more than its status (a picked number is two digits)");
     answer.number = number;
     return answer;

@@ -6,6 +6,7 @@
 #include "mfa/wire/factor_messages.hpp"
 #include "mfa/wire/login_messages.hpp"
 #include "mfa/wire/messages.hpp"
+#include "mfa/wire/push_messages.hpp"
 
 using namespace mfa::wire;
 
@@ -89,6 +90,25 @@ void decode_every_message(const PayloadReader& p) {
     (void)decode_import_factor(p);
     (void)decode_admin_rekey(p);
     (void)decode_rekey_status(p);
+    (void)decode_push_created(p);
+    (void)decode_push_result(p);
+}
+
+// What reaches a push provider must decode the same after re-encoding, and
+// keep the rules the sender relies on (device id, two-digit number).
+void check_push_send_round_trip(const PayloadReader& payload) {
+    auto push = decode_push_send(payload);
+    if (!push) return;
+    if (!valid_device_id(push->device) || push->number < 10 || push->number > 99) __builtin_trap();
+    auto again = encode(*push, 1);
+    auto bytes = again.finish();
+    if (!bytes) return;
+    auto reparsed = PayloadReader::parse(bytes->subspan(kHeaderSize));
+    if (!reparsed) __builtin_trap();
+    auto same = decode_push_send(*reparsed);
+    if (!same || same->device != push->device || same->text != push->text || same->number != push->number ||
+        same->user != push->user || same->rhost != push->rhost || same->timeout_s != push->timeout_s)
+        __builtin_trap();
 }
 
 }  // namespace
@@ -107,5 +127,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check_hello_round_trip(*reader);
     check_backup_codes_round_trip(*reader);
     check_factors_round_trip(*reader);
+    check_push_send_round_trip(*reader);
     return 0;
 }

@@ -104,6 +104,31 @@ void the_sender_sections_refuse_what_cannot_work(void**) {
     assert_contains(error_for("email: { sendmail: [sendmail, -t] }\n"), "email.sendmail: the program must be an absolute path");
     assert_contains(error_for("notify: { timeout: 3s }\nsms: { timeout: 2s }\nemail: { timeout: 5s }\n"),
                     "email.timeout: must be shorter than notify.timeout");
+    // push
+    auto push = mfa::daemon::parse_config(
+        "push:\n  provider: http\n  timeout: 45s\n  max_unanswered: 2\n  http:\n    preset: twilio-verify\n"
+        "    service_sid: VA0123\n    username: AC0123\n    credential: twilio-token\n",
+        "mfad.yaml");
+    if (!push) fail_msg("%s", push.error().message.c_str());
+    assert_true(push->push.provider == mfa::daemon::PushProvider::http);
+    assert_str_eq(push->push.http.url, "https://verify.twilio.com/v2/Services/VA0123");
+    assert_str_eq(push->push.http.auth, "basic");
+    assert_int_equal(push->push.max_unanswered, 2);
+    assert_int_equal(push->push.timeout.count(), 45);
+    assert_contains(error_for("push:\n  provider: http\n"), "push.http: is required when push.provider is http");
+    assert_contains(error_for("push:\n  provider: command\n"), "push.command: is required when push.provider is command");
+    assert_contains(error_for("push: { command: [approve] }\n"), "push.command: the program must be an absolute path");
+    assert_contains(error_for("push:\n  http: { preset: twilio-verify, username: AC1, credential: t }\n"),
+                    "the twilio-verify preset needs service_sid");
+    assert_contains(error_for("push:\n  http: { url: \"https://x/push\", auth: bearer }\n"),
+                    "push.http.credential: is required for auth bearer");
+    assert_contains(error_for("push:\n  http: { url: \"http://x/push\" }\n"), "push.http.url: must start with https://");
+    assert_contains(error_for("push: { timeout: 1s }\n"), "push.timeout");
+    assert_contains(error_for("push: { max_unanswered: 0 }\n"), "push.max_unanswered");
+    assert_contains(error_for("push: { timeout: 200s }\n"), "push.timeout: must be shorter than connections.login_timeout");
+    assert_contains(error_for("push: { provider: pager }\n"), "push.provider");
+    assert_contains(error_for("push:\n  http: { preset: twilio-verify, service_sid: \"VA1/../x\", username: a, credential: t }\n"),
+                    "push.http.service_sid: must be letters and digits");
     assert_contains(error_for("recovery: { email: maybe }\n"), "recovery.email");
     assert_contains(error_for("recovery: { code_ttl: 1m }\n"), "recovery.code_ttl");
     assert_contains(error_for("recovery: { max_per_day: 0 }\n"), "recovery.max_per_day");

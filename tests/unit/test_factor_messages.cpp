@@ -7,6 +7,7 @@
 #include "mfa/wire/admin_messages.hpp"
 #include "mfa/wire/factor_messages.hpp"
 #include "mfa/wire/login_messages.hpp"
+#include "mfa/wire/push_messages.hpp"
 
 using namespace mfa::wire;
 
@@ -170,6 +171,48 @@ void recovery_and_login_messages_round_trip_and_refuse_junk(void**) {
     assert_false(decode_notify_send(payload_of(header_in_subject, storage)).ok());
 }
 
+void push_messages_round_trip_and_refuse_junk(void**) {
+    std::vector<std::uint8_t> storage;
+    PushSend push{"ident-1/YF0123", "Login of alice to host1. Pick 42.", 42, 7, "alice", "host1", "sshd", "203.0.113.5",
+                  1796000000, 60};
+    auto w = encode(push, 1);
+    auto back = decode_push_send(payload_of(w, storage));
+    assert_true(back.ok());
+    assert_str_eq(back->device, "ident-1/YF0123");
+    assert_int_equal(back->number, 42);
+    assert_str_eq(back->rhost, "203.0.113.5");
+    assert_int_equal(back->timeout_s, 60);
+    // What reaches a URL or a program's stdin is checked by the sender too.
+    for (const char* device : {"", "-x", ".hidden", "a/../b", "a b", "a?b", "a\nb"}) {
+        PushSend bad = push;
+        bad.device = device;
+        auto e = encode(bad, 1);
+        assert_false(decode_push_send(payload_of(e, storage)).ok());
+    }
+    for (std::uint32_t number : {0u, 9u, 100u}) {
+        PushSend bad = push;
+        bad.number = number;
+        auto e = encode(bad, 1);
+        assert_false(decode_push_send(payload_of(e, storage)).ok());
+    }
+    PushSend control = push;
+    control.rhost = "host\x1b[2J";
+    auto c = encode(control, 1);
+    assert_false(decode_push_send(payload_of(c, storage)).ok());
+    PushSend forever = push;
+    forever.timeout_s = 601;
+    auto f = encode(forever, 1);
+    assert_false(decode_push_send(payload_of(f, storage)).ok());
+
+    auto result = encode(PushResult{"denied", 0, true}, 2);
+    auto got = decode_push_result(payload_of(result, storage));
+    assert_true(got.ok() && got->not_me && got->status == "denied");
+    auto pending = encode(PushResult{"pending", 0, false}, 2);
+    assert_false(decode_push_result(payload_of(pending, storage)).ok());
+    auto created = encode(PushCreated{"ch-1"}, 3);
+    assert_str_eq(decode_push_created(payload_of(created, storage))->challenge_id, "ch-1");
+}
+
 void email_addresses_are_plain_and_masked(void**) {
     for (const char* good : {"a@example.com", "first.last+tag@mail.example.co.uk", "x_y%z-1@a-b.example"})
         if (!mfa::valid_email_address(good)) fail_msg("refused %s", good);
@@ -198,6 +241,7 @@ int main() {
         cmocka_unit_test(factor_messages_round_trip_and_refuse_junk),
         cmocka_unit_test(recovery_and_login_messages_round_trip_and_refuse_junk),
         cmocka_unit_test(email_addresses_are_plain_and_masked),
+        cmocka_unit_test(push_messages_round_trip_and_refuse_junk),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }
