@@ -4,10 +4,13 @@
 # and sockets), enrolls a user with an authenticator app and an SMS phone, and
 # logs in through the real pam_mfa.so with pamtester under pam_wrapper
 # (private PAM service files: /etc/pam.d is never touched), choosing each
-# factor at the menu. Then a new user enrolls at their first login, and the
-# first user, whose phone is "lost", recovers by email and enrolls anew.
+# factor at the menu, push approval with number matching among them. Then a
+# new user enrolls at their first login, and the first user, whose phone is
+# "lost", recovers by email and enrolls anew.
 # oathtool plays the authenticator app; the SMS provider and sendmail are
-# scripts that write each message to a file; expect plays the person.
+# scripts that write each message to a file; the push provider is a local
+# HTTPS service (tests/helpers/fake_push_provider.py) with a throwaway CA
+# that approves what it is sent; expect plays the person.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,8 +25,9 @@ module=$PWD/build/pam/pam_mfa.so
 work=$(mktemp -d /tmp/mfad-demo.XXXXXX)
 pid=
 notify_pid=
+push_pid=
 cleanup() {
-  for p in $pid $notify_pid; do
+  for p in $pid $notify_pid $push_pid; do
     if kill -0 "$p" 2>/dev/null; then kill "$p"; wait "$p" || true; fi
   done
   rm -rf "$work"
@@ -31,6 +35,23 @@ cleanup() {
 trap cleanup EXIT
 step() { printf '\n== %s\n' "$*"; }
 mfactl="$mfactl $work/mfad.sock"
+
+step "A push provider on 127.0.0.1: HTTPS with a throwaway CA (mfad-notify verifies it), approving what it gets"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj "/CN=demo CA" \
+  -keyout "$work/ca.key" -out "$work/ca.pem" 2> /dev/null
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=127.0.0.1" \
+  -keyout "$work/push.key" -out "$work/push.csr" 2> /dev/null
+echo "subjectAltName = IP:127.0.0.1" > "$work/san.ext"
+openssl x509 -req -in "$work/push.csr" -CA "$work/ca.pem" -CAkey "$work/ca.key" -CAcreateserial -days 1 \
+  -extfile "$work/san.ext" -out "$work/push.pem" 2> /dev/null
+echo approve > "$work/push.mode"
+python3 tests/helpers/fake_push_provider.py "$work/push.pem" "$work/push.key" "$work/push.port" \
+  "$work/push.requests" "$work/push.mode" &
+push_pid=$!
+for _ in $(seq 100); do [ -s "$work/push.port" ] && break; sleep 0.05; done
+echo "push-token-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')" > "$work/push.token"
+chmod 600 "$work/push.token"
+echo "(listening on https://127.0.0.1:$(cat "$work/push.port")/push)"
 
 step "A key (32 random bytes, mode 0600) and a config, checked before use"
 $mfad --generate-key "$work/mfad.key"
@@ -45,6 +66,10 @@ sms:
   provider: command
   command: ["$work/send-sms", "{phone}"]
 email: { sendmail: ["$work/sendmail", "-t", "-i"], from: mfa@demo.example }
+push:                               # approve on the phone, picking the number the terminal shows
+  provider: http
+  timeout: 60s
+  http: { url: "https://127.0.0.1:$(cat "$work/push.port")/push", ca_file: $work/ca.pem, auth: bearer, credential: $work/push.token }
 enrollment: { grace: 14d }          # users without a factor enroll at login, or put it off for 14 days
 recovery: { email: on }             # "I lost my device": a code by email resets the second factor
 YAML
@@ -89,6 +114,9 @@ $mfactl enroll sms --user demo --phone "+1 415 555 0123"
 echo "(the outbox: $(tail -1 "$work/outbox"))"
 sms_code() { sed -n 's/.*code is \([0-9]\{6\}\).*/\1/p' "$work/outbox" | tail -1; }
 $mfactl enroll confirm --user demo --factor sms --code "$(sms_code)"
+
+step "Add a phone for push: mfad seals the provider's device id and sends a test request; approving it turns push on"
+$mfactl enroll push --user demo --device demo-device-0001 --name pixel8
 $mfactl factors --user demo
 
 mkdir "$work/pam.d"
@@ -107,6 +135,16 @@ if { echo 2; for _ in $(seq 50); do [ "$(wc -l < "$work/outbox")" -gt "$sent" ] 
    pam > "$work/pam.out" 2>&1; then echo ALLOWED; else echo DENIED; fi
 show
 echo "(the text: $(tail -1 "$work/outbox"))"
+printf -- '-- 3) push: the number is shown with "press Enter"; the phone (the fake provider) approves it, Enter logs in: '
+if { echo 3; sleep 1.5; echo; } | pam > "$work/pam.out" 2>&1; then echo ALLOWED; else echo DENIED; fi
+show
+shown=$(sed -n 's/.*Pick \([0-9][0-9]\) on the phone.*/\1/p' "$work/pam.out" | tail -1)
+sent_number=$(grep '"method": "POST"' "$work/push.requests" | tail -1 | python3 -c 'import json,sys; print(json.loads(json.loads(sys.stdin.read())["body"])["number"])')
+echo "(the terminal showed $shown; the provider was sent $sent_number, and answered 'approved $sent_number')"
+echo pending > "$work/push.mode"
+printf -- '-- 3) push again, but nobody answers: Enter goes back to the menu, and the code from the app logs in: '
+if { echo 3; sleep 0.5; echo; sleep 5; echo 1; sleep 0.3; code 30; } | pam > "$work/pam.out" 2>&1; then echo ALLOWED; else echo DENIED; fi
+show
 
 step "Log in typing the code at the menu (pam_mfa.so tries=1; a code typed at the menu skips it)"
 login() {  # login DESCRIPTION CODE
@@ -122,13 +160,14 @@ login "a wrong code (failure 3: locks for 2 minutes)" 111111
 login "the step after's right code, while locked" "$(code 60)"
 $mfactl status --user demo
 
-step "The audit trail (hash-chained rows; no codes, no secrets, the number masked)"
+step "The audit trail (hash-chained rows; no codes, no secrets, the number masked, the push challenge ids)"
 sqlite3 -column -header "$work/state/mfad.db" \
   "SELECT id, datetime(time, 'unixepoch') AS time, event, user, result, service, detail FROM audit"
-if grep -q -e "$secret" -e "$now_code" -e 4155550123 "$work/mfad.log" "$work/notify.log" "$work/state/mfad.db"; then
-  echo "LEAK: a secret, a code or the phone number was found"; exit 1
+if grep -q -e "$secret" -e "$now_code" -e 4155550123 -e demo-device-0001 -e "$(cat "$work/push.token")" \
+     "$work/mfad.log" "$work/notify.log" "$work/state/mfad.db"; then
+  echo "LEAK: a secret, a code, the phone number, the push device or the provider's token was found"; exit 1
 fi
-echo "(neither the secret, a code nor the phone number appears in the logs or the database)"
+echo "(neither the secret, a code, the phone number, the push device id nor the provider's token appears in the logs or the database)"
 
 step "A new user, 'newbie', logs in for the first time: enrollment at login"
 echo "(expect plays newbie: it reads the secret under the QR code and answers with oathtool's code; PAM_TTY=ssh, as sshd sets it)"
