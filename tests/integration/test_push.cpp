@@ -133,6 +133,23 @@ void an_approved_push_logs_in_and_its_number_is_the_one_sent(void**) {
     assert_contains(s.audit("verify_ok"), "factor=pixel8");
     // The approval is spent: nothing is left to approve a second login with.
     assert_str_eq(s.sql("SELECT count(*) FROM challenges WHERE used_at = 0").c_str(), "0\n");
+    assert_contains(s.mfactl({"status", "--user", "carol"}).out, "push");
+
+    // Push as the primary: Enter at the menu sends it.
+    assert_int_equal(s.mfactl({"factor", "primary", "pixel8", "--user", "carol"}).exit_code, 0);
+    LoginClient primary(s.fx->socket());
+    assert_true(primary.begin("carol") == MessageType::step);
+    assert_contains(primary.last_info(), "1) push to \"pixel8\" (default)");
+    assert_true(primary.answer("") == MessageType::step);
+    assert_contains(primary.last_info(), "Approve the request on \"pixel8\"");
+    assert_true(primary.answer("") == MessageType::allow);
+    // Whatever is typed at the push prompt (but a backup code) means Enter: never an approval.
+    LoginClient typed(s.fx->socket());
+    assert_true(typed.begin("carol") == MessageType::step);
+    s.provider.set_mode("pending");
+    assert_true(typed.answer("") == MessageType::step);
+    assert_true(typed.answer("123456") == MessageType::step);
+    assert_contains(typed.last_message(), "The push request was cancelled.");
 }
 
 void a_denial_a_wrong_number_and_not_me_each_refuse(void**) {
