@@ -21,7 +21,9 @@ public:
 
 private:
     std::vector<std::string> argv_;
-    boost::asio::thread_pool workers_{8};  // each run waits on its own thread, never on the event loop
+    // Each run waits on its own thread, never on the event loop; one per push
+    // mfad may hold open (kMaxOpenPushes), so no user's waiting push queues another's.
+    boost::asio::thread_pool workers_{32};
 };
 
 }  // namespace mfa::notify
