@@ -71,6 +71,7 @@ private:
             log::notice("stopping: letting in-flight requests finish");
             systemd::notify_stopping();
             state_.rotation->stop();
+            state_.pushes.stop_all();  // their ends are recorded, and nothing waits on a phone
             drain_limit_.expires_after(kDrainLimit);
             drain_limit_.async_wait([this](boost::system::error_code e) {
                 if (!e) {

@@ -38,29 +38,23 @@ enum class Exchanged { done, timed_out, abandoned };
 
 // Writes the text, reads stdout, both until done, the deadline, or (with
 // watch >= 0) the peer on `watch` hanging up.
-Exchanged exchange(int in, int out, const std::string& text, std::string& output, Clock::time_point deadline, int watch) {
+// `in` is closed here once the text is written; left open (the caller's) otherwise.
+Exchanged exchange(UniqueFd& in, int out, const std::string& text, std::string& output, Clock::time_point deadline,
+                   int watch) {
     std::size_t written = 0;
-    bool in_open = true, out_open = true;
-    if (text.empty()) {
-        close(in);
-        in_open = false;
-    }
-    while (in_open || out_open) {
-        pollfd fds[3] = {{in_open ? in : -1, POLLOUT, 0}, {out_open ? out : -1, POLLIN, 0}, {watch, POLLRDHUP, 0}};
+    bool out_open = true;
+    if (text.empty()) in.reset();
+    while (in.get() >= 0 || out_open) {
+        pollfd fds[3] = {{in.get(), POLLOUT, 0}, {out_open ? out : -1, POLLIN, 0}, {watch, POLLRDHUP, 0}};
         int ready = poll(fds, 3, remaining_ms(deadline));
         if (ready < 0 && errno == EINTR) continue;
         if (ready <= 0) return Exchanged::timed_out;
-        if (fds[2].revents & (POLLRDHUP | POLLHUP | POLLERR)) {
-            if (in_open) close(in);
-            return Exchanged::abandoned;
-        }
-        if (in_open && (fds[0].revents & (POLLOUT | POLLERR | POLLHUP))) {
-            ssize_t n = write(in, text.data() + written, text.size() - written);
+        // Hung up, or the socket already closed under us: either way nobody waits for this run.
+        if (fds[2].revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) return Exchanged::abandoned;
+        if (in.get() >= 0 && (fds[0].revents & (POLLOUT | POLLERR | POLLHUP))) {
+            ssize_t n = write(in.get(), text.data() + written, text.size() - written);
             if (n > 0) written += static_cast<std::size_t>(n);
-            if (n < 0 || written == text.size()) {  // done, or the program stopped reading
-                close(in);
-                in_open = false;
-            }
+            if (n < 0 || written == text.size()) in.reset();  // done, or the program stopped reading
         }
         if (out_open && (fds[1].revents & (POLLIN | POLLERR | POLLHUP))) {
             char buffer[512];
@@ -144,9 +138,8 @@ Result<std::string> run_command(const std::vector<std::string>& argv_template, c
 
     auto deadline = Clock::now() + timeout;
     std::string output;
-    int in_fd = in_write.release();  // exchange() closes it when the text is written
-    auto exchanged = exchange(in_fd, out_read.get(), message.text, output, deadline, watch);
-    if (exchanged == Exchanged::timed_out) close(in_fd);
+    auto exchanged = exchange(in_write, out_read.get(), message.text, output, deadline, watch);
+    in_write.reset();
     bool finished = exchanged == Exchanged::done;
     auto status = reap(pid, finished ? deadline : Clock::now(), timeout);
     if (exchanged == Exchanged::abandoned) return make_error("mfad stopped waiting; the program was killed");

@@ -61,11 +61,13 @@ Result<HttpsRequest> PushHttpProvider::create_request(const PushChallenge& c) co
     auto field = [](const std::string& label, const std::string& value) {
         return nlohmann::json{{"label", label}, {"value", value}}.dump();
     };
+    // The number is a hidden detail: the app offers choices (or asks for it);
+    // shown outright, it would be approved by reflex.
+    nlohmann::json hidden = {{"correlation", std::to_string(c.correlation)}, {"number", std::to_string(c.number)}};
     std::string body = "FactorSid=" + form_escape(factor) + "&Details.Message=" + form_escape(c.text) +
-                       "&Details.Fields=" + form_escape(field("Pick", std::to_string(c.number))) +
                        "&Details.Fields=" + form_escape(field("Host", c.host)) +
                        "&Details.Fields=" + form_escape(field("From", c.rhost.empty() ? "this host" : c.rhost)) +
-                       "&HiddenDetails=" + form_escape(nlohmann::json{{"correlation", std::to_string(c.correlation)}}.dump()) +
+                       "&HiddenDetails=" + form_escape(hidden.dump()) +
                        "&ExpirationDate=" + form_escape(iso8601(c.time + c.timeout.count()));
     return HttpsRequest{true, url_.target + "/Entities/" + identity + "/Challenges", "application/x-www-form-urlencoded",
                         std::move(body)};
@@ -83,8 +85,11 @@ Result<std::optional<PushAnswer>> PushHttpProvider::read_poll(const std::string&
     std::string status = json["status"].get<std::string>();
     if (status == "pending") return std::optional<PushAnswer>();
     std::string line = status;
-    if (!twilio_ && status == "approved" && json.contains("number") && json["number"].is_number_integer())
+    if (!twilio_ && status == "approved" && json.contains("number")) {
+        // A number that is there but is not one is no answer, never "no number given".
+        if (!json["number"].is_number_integer()) return make_error("the provider's picked number is not a number");
         line += " " + std::to_string(json["number"].get<long long>());
+    }
     if (!twilio_ && status == "denied" && json.value("reason", nlohmann::json()).is_string() &&
         json["reason"].get<std::string>() == "not-me")
         line += " not-me";

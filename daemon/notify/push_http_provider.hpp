@@ -3,8 +3,8 @@
 //  - mfad's JSON API: POST url {device, message, number, ...} -> {"id"};
 //    GET url/ID -> {"status", "number", "reason"} ("reason": "not-me").
 //  - twilio-verify: Verify Push challenges. The device id is
-//    ENTITY_IDENTITY/FACTOR_SID; the number goes in the challenge's details
-//    (Twilio returns no picked number and no "not me").
+//    ENTITY_IDENTITY/FACTOR_SID; the number goes in the hidden details, for
+//    the app to offer as a choice (Twilio returns no picked number and no "not me").
 #pragma once
 
 #include <chrono>

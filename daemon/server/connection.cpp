@@ -1,10 +1,12 @@
 #include "server/connection.hpp"
 
 #include <string.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cstring>
 
+#include "factors/push/push_wait.hpp"
 #include "mfa/version.hpp"
 #include "mfa/wire/byte_order.hpp"
 #include "mfa/wire/messages.hpp"
@@ -26,11 +28,17 @@ Connection::Connection(Socket socket, Peer peer, Server& server)
     server_.attach(this, peer_.uid);
     state_.end_connection = [this] { close(); };
     state_.hold_open = [this](std::chrono::seconds limit) { set_deadline(limit); };
+    state_.peer_gone = [this] {
+        char byte;
+        return !socket_.is_open() || recv(socket_.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+    };
     deadline_at_ = Clock::now() + server_.state().config->connections.idle_timeout;
     deadline_.expires_at(deadline_at_);
 }
 
 Connection::~Connection() {
+    // mfactl went away while its test push waited: nobody will confirm it, so stop it.
+    if (state_.enrolling_push) state_.enrolling_push->stop();
     explicit_bzero(in_.data(), in_.size());  // both held codes
     explicit_bzero(payload_.data(), payload_.size());
     server_.detach(this, peer_.uid);

@@ -71,6 +71,8 @@ struct ConnectionState {
     std::function<void()> end_connection;
     // Keeps this connection open that long from now, for a request that waits on a person (a push).
     std::function<void(std::chrono::seconds)> hold_open;
+    // Has the peer hung up? (Nothing reads the socket while a request is handled.)
+    std::function<bool()> peer_gone;
     // mfactl enroll push: the test request ENROLL_CONFIRM waits for.
     std::shared_ptr<PushWait> enrolling_push;
 };

@@ -6,6 +6,7 @@
 #include "auth/group_cache.hpp"
 #include "config/config.hpp"
 #include "crypto/secret_box.hpp"
+#include "factors/push/open_pushes.hpp"
 #include "sender/sent_codes.hpp"
 #include "metrics/counters.hpp"
 #include "server/background.hpp"
@@ -42,7 +43,7 @@ struct DaemonState {
     UidRateLimiter self_service{30, std::chrono::minutes(1)};
     // "Older pending logins ended" lines: a flood of su sessions is one user's.
     RateLimiter eviction_log{10, std::chrono::seconds(10)};
-    int pushes_open = 0;  // push approvals awaiting their answer (at most kMaxOpenPushes)
+    OpenPushes pushes;  // push approvals awaiting their answer
     GroupCache groups;  // policy.*_groups, asked of NSS once per policy.group_cache
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 

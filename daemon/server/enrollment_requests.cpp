@@ -63,12 +63,13 @@ Awaitable<Outcome> handle_enroll_confirm(const RequestContext& ctx, const wire::
     if (auto refused = co_await admit_write(ctx, request, Action::enroll, "enroll_confirm")) co_return std::move(*refused);
     // An admin's pending factor for a user who has enrolled since: not confirmed.
     // The user's own confirmation needs no code: the start was proven.
+    bool admin_for_another = false;
     if (ctx.peer.uid != 0) {
         auto target = lookup_user(request->user);
         if (!target) co_return internal_error(ctx, target.error());
-        bool own = *target && (*target)->uid == ctx.peer.uid;
+        admin_for_another = !(*target && (*target)->uid == ctx.peer.uid);
         std::string none;
-        if (!own)
+        if (admin_for_another)
             if (auto refused = co_await may_add_factor(ctx, request->user, none, "enroll_confirm")) co_return std::move(*refused);
     }
     std::int64_t now = DaemonState::now();
@@ -93,6 +94,10 @@ Awaitable<Outcome> handle_enroll_confirm(const RequestContext& ctx, const wire::
     auto claim = co_await find_factor(pending->kind)->confirm(ctx, request->user, *pending, request->code, now);
     OPENSSL_cleanse(request->code.data(), request->code.size());
     if (!claim) co_return internal_error(ctx, claim.error());
+    // A push's confirmation waited for a person: the user may have enrolled meanwhile.
+    std::string no_code;
+    if (admin_for_another)
+        if (auto refused = co_await may_add_factor(ctx, request->user, no_code, "enroll_confirm")) co_return std::move(*refused);
     AuditEntry entry{"enroll_confirm", request->user, "fail", "", "", ctx.peer.uid, "factor=" + pending->name};
     if (!*claim) {
         journal_audit(entry);

@@ -157,12 +157,14 @@ Awaitable<Outcome> handle_answer(const RequestContext& ctx, const wire::PayloadR
 
     // Too late, too long or not text: judged as a wrong code, never as a broken request.
     std::vector<Claim> claims;
+    bool push_approval = false;
     if (login->push && login->at >= 0 && !(login->backup && looks_like_backup_code(request->code))) {
         // At a push's prompt: Enter once approved, or to go back.
         OPENSSL_cleanse(request->code.data(), request->code.size());
         auto settled = co_await settle_push(ctx, *login, expired);
         if (settled.outcome) co_return std::move(*settled.outcome);
         claims.push_back(std::move(*settled.approval));
+        push_approval = true;
     } else if (usable) {
         auto made = claims_for(ctx.state, *login, request->code, now);
         if (!made) {
@@ -193,6 +195,7 @@ Awaitable<Outcome> handle_answer(const RequestContext& ctx, const wire::PayloadR
             if (outcome->locked_until > now) co_return login_locked(ctx, outcome->locked_until);
             if (expired) co_return denied(ctx, "The login timed out.");
             if (--login->tries_left == 0) co_return denied(ctx, "Wrong code.", true);
+            if (push_approval) co_return approval_not_spent(ctx, *login);
             bool spent_code = outcome->challenge == ChallengeState::used_up || outcome->challenge == ChallengeState::expired;
             co_return reply(ctx, ask_again(ctx, *login,
                                            spent_code ? "That code can no longer be used; type r for a new one."

@@ -33,6 +33,10 @@ PushSettled back_to_menu(const RequestContext& ctx, LoginSession& login, std::st
 
 }  // namespace
 
+Outcome approval_not_spent(const RequestContext& ctx, LoginSession& login) {
+    return std::move(*back_to_menu(ctx, login, "That approval can no longer be used; choose again.").outcome);
+}
+
 Awaitable<PushSettled> settle_push(const RequestContext& ctx, LoginSession& login, bool expired) {
     auto wait = login.push;
     if (expired) {
@@ -42,7 +46,11 @@ Awaitable<PushSettled> settle_push(const RequestContext& ctx, LoginSession& logi
     co_await wait->settle(kLastPollGrace);
     std::int64_t now = DaemonState::now();
     switch (wait->state) {
-        case PushState::approved: co_return PushSettled{{}, wait->claim()};
+        case PushState::approved:
+            // Its row is gone by now: spending it would count a failure for an approval.
+            if (now >= wait->spend_by) co_return back_to_menu(ctx, login, "The approval came too late to use; choose again.");
+            login.push.reset();  // one try: whatever the spend gives, the next Enter spends nothing again
+            co_return PushSettled{{}, wait->claim()};
         case PushState::denied:
             login.push.reset();
             if (wait->locked_until > now) co_return PushSettled{login_locked(ctx, wait->locked_until), {}};
@@ -50,6 +58,9 @@ Awaitable<PushSettled> settle_push(const RequestContext& ctx, LoginSession& logi
         case PushState::not_me: login.push.reset(); co_return PushSettled{login_locked(ctx, wait->locked_until), {}};
         case PushState::expired: co_return back_to_menu(ctx, login, "No answer came from the phone in time.");
         case PushState::failed: co_return back_to_menu(ctx, login, "The push request failed; use another factor.");
+        case PushState::unrecorded:
+            login.push.reset();
+            co_return PushSettled{login_denied(ctx, "mfad could not record the answer; log in again."), {}};
         case PushState::waiting: break;
     }
     wait->stop();

@@ -16,4 +16,7 @@ struct PushSettled {
 
 Awaitable<PushSettled> settle_push(const RequestContext& ctx, LoginSession& login, bool expired);
 
+// The approval could not be spent (its row expired or was replaced meanwhile): the menu again.
+Outcome approval_not_spent(const RequestContext& ctx, LoginSession& login);
+
 }  // namespace mfa::daemon

@@ -82,17 +82,21 @@ Result<ChallengeIssued> SqliteStore::issue_challenge(const ChallengeRequest& r, 
         if (!prune) return prune.error();
         if (auto rc = prune->bind(1, r.now).run(); !rc) return rc.error();
     }
-    // resend_after guards an outstanding code: once it is used or expired, a new one may go at once.
+    // resend_after guards an outstanding code: once it is used or expired, a
+    // new one may go at once. It is the user's, for every factor of the kind:
+    // a pending factor enrolled anew (a new id) must not start a second push.
+    // Each channel (sms, push) has its own caps.
     auto counts = db_.prepare(
-        "SELECT (SELECT coalesce(max(created_at), 0) FROM challenges WHERE factor_id = ?4 AND used_at = 0 "
-        "AND tries_left > 0 AND expires_at > ?2), "
-        "(SELECT count(*) FROM sends WHERE user_id = ?1 AND time > ?2 - 3600), "
-        "(SELECT count(*) FROM sends WHERE user_id = ?1 AND time > ?2 - 86400), "
-        "(SELECT count(*) FROM sends WHERE destination = ?3 AND verified = ?5 AND time > ?2 - 86400), "
-        "(SELECT count(*) FROM sends WHERE time > ?2 - 3600)");
+        "SELECT (SELECT coalesce(max(c.created_at), 0) FROM challenges c JOIN factors f ON f.id = c.factor_id "
+        "WHERE c.user_id = ?1 AND f.kind = (SELECT kind FROM factors WHERE id = ?4) AND c.used_at = 0 "
+        "AND c.tries_left > 0 AND c.expires_at > ?2), "
+        "(SELECT count(*) FROM sends WHERE user_id = ?1 AND channel = ?6 AND time > ?2 - 3600), "
+        "(SELECT count(*) FROM sends WHERE user_id = ?1 AND channel = ?6 AND time > ?2 - 86400), "
+        "(SELECT count(*) FROM sends WHERE destination = ?3 AND channel = ?6 AND verified = ?5 AND time > ?2 - 86400), "
+        "(SELECT count(*) FROM sends WHERE channel = ?6 AND time > ?2 - 3600)");
     if (!counts) return counts.error();
     counts->bind(1, user_id).bind(2, r.now).bind(3, std::span<const std::uint8_t>(r.destination)).bind(4, r.factor_id);
-    counts->bind(5, std::int64_t{r.verified_destination ? 1 : 0});
+    counts->bind(5, std::int64_t{r.verified_destination ? 1 : 0}).bind(6, r.channel);
     if (auto rc = counts->step(); !rc) return rc.error();
     ChallengeIssued out;
     std::int64_t last = counts->int64(0);

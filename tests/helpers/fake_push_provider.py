@@ -57,8 +57,7 @@ class Provider(http.server.BaseHTTPRequestHandler):
             twilio = "/Challenges" in self.path
             if twilio:
                 form = urllib.parse.parse_qs(body)
-                fields = [json.loads(f) for f in form.get("Details.Fields", [])]
-                number = next((int(f["value"]) for f in fields if f["label"] == "Pick"), 0)
+                number = int(json.loads(form["HiddenDetails"][0])["number"])
                 cid = "YC%032x" % n
             else:
                 number = json.loads(body)["number"]
@@ -80,6 +79,8 @@ class Provider(http.server.BaseHTTPRequestHandler):
         answer = {"pending": {"status": "pending"},
                   "approve": {"status": "approved", "number": number},
                   "wrong": {"status": "approved", "number": 10 + (number - 9) % 90},
+                  "nonumber": {"status": "approved"},
+                  "strnumber": {"status": "approved", "number": str(number)},
                   "deny": {"status": "denied"},
                   "notme": {"status": "denied", "reason": "not-me"},
                   "expire": {"status": "expired"}}.get(m, {"status": "pending"})

@@ -110,6 +110,15 @@ void enrollment_needs_the_test_request_approved(void**) {
     assert_int_equal(denied.exit_code, 1);
     assert_contains(denied.err, "the test request was not approved");
     assert_str_eq(s.sql("SELECT state FROM factors WHERE kind = 'push' AND name = 'pixel8' ORDER BY id DESC LIMIT 1").c_str(), "pending\n");
+    // mfactl gone while its test request waits: the push is stopped, nothing keeps it.
+    enroll_user(s.fx->socket(), "ann");
+    s.provider.set_mode("pending");
+    {
+        Child waiting({MFACTL_BIN, "--socket", s.fx->socket(), "enroll", "push", "--user", "ann", "--device", "dev-ann"}, {},
+                      s.scratch.file("mfactl.err"));
+        assert_true(s.eventually([&] { return s.sql("SELECT count(*) FROM audit WHERE event = 'push_sent'") == "3\n"; }));
+    }  // killed
+    assert_true(s.eventually([&] { return s.audit("push_expired").find("cancelled") != std::string::npos; }));
     // A device id that could reach a URL or a program as something else is refused.
     for (const char* bad : {"../x", "-rf", "a b", "dev\x01"})
         assert_int_equal(s.mfactl({"enroll", "push", "--user", "bob", "--device", bad}).exit_code, 1);
@@ -126,7 +135,9 @@ void an_approved_push_logs_in_and_its_number_is_the_one_sent(void**) {
         if (r["method"] == "POST") sent = nlohmann::json::parse(r["body"].get<std::string>());
     assert_int_equal(sent["number"].get<int>(), number);
     assert_str_eq(sent["user"].get<std::string>().c_str(), "carol");
-    assert_contains(sent["message"].get<std::string>(), "pick " + std::to_string(number));
+    // The number is not in what the phone shows: the person must match it, not read it.
+    assert_true(sent["message"].get<std::string>().find(std::to_string(number)) == std::string::npos);
+    assert_contains(sent["message"].get<std::string>(), "Login of carol to ");
     assert_true(login.answer("") == MessageType::allow);
     assert_contains(s.audit("push_sent"), "challenge=ch-2");
     assert_contains(s.audit("push_approved"), "ok factor=pixel8");
@@ -153,7 +164,7 @@ void an_approved_push_logs_in_and_its_number_is_the_one_sent(void**) {
 }
 
 void a_denial_a_wrong_number_and_not_me_each_refuse(void**) {
-    PushSetup s;
+    PushSetup s(kJsonApi, "  timeout: 10s\n  max_unanswered: 10\n");
     s.enroll("dave");
     s.provider.set_mode("deny");
     LoginClient denied(s.fx->socket());
@@ -169,6 +180,20 @@ void a_denial_a_wrong_number_and_not_me_each_refuse(void**) {
     assert_true(wrong.answer("") == MessageType::deny);
     assert_contains(s.audit("push_denied"), "reason=wrong_number");
     assert_str_eq(s.sql("SELECT failures FROM users WHERE name = 'dave'").c_str(), "2\n");
+
+    // From a provider that reports the pick, an approval without one is no match; one that is not a number is no answer.
+    s.provider.set_mode("nonumber");
+    LoginClient no_number(s.fx->socket());
+    choose_push(no_number, "dave");
+    assert_true(no_number.answer("") == MessageType::deny);
+    assert_contains(s.audit("push_denied"), "reason=no_number");
+    s.provider.set_mode("strnumber");
+    LoginClient string_number(s.fx->socket());
+    choose_push(string_number, "dave");
+    assert_true(s.eventually([&] { return !s.audit("push_failed").empty(); }));
+    assert_true(string_number.answer("") == MessageType::step);
+    assert_contains(string_number.last_message(), "The push request failed");
+    assert_contains(s.audit("push_failed"), "reason=the provider's picked number is not a number");
 
     s.provider.set_mode("notme");
     LoginClient fraud(s.fx->socket());
@@ -321,7 +346,10 @@ void the_twilio_verify_preset_creates_and_polls_challenges(void**) {
     assert_str_eq(post["path"].get<std::string>().c_str(), "/v2/Services/VA0123/Entities/ident-0001/Challenges");
     std::string body = post["body"];
     assert_contains(body, "FactorSid=YF0123456789abcdef0123456789abcdef");
-    assert_contains(body, "%22label%22%3A%22Pick%22%2C%22value%22%3A%22" + std::to_string(number) + "%22");
+    // The number is a hidden detail, for the app to offer as a choice; no detail shown says it.
+    assert_contains(body, "HiddenDetails=%7B%22correlation%22%3A%22");
+    assert_contains(body, "%22number%22%3A%22" + std::to_string(number) + "%22%7D");
+    assert_true(body.find("Pick") == std::string::npos);
     auto basic = run({"sh", "-c", "printf '%s' 'AC0123:" + std::string(kToken) + "' | base64 -w0"}).out;
     assert_str_eq(post["headers"]["Authorization"].get<std::string>().c_str(), ("Basic " + basic).c_str());
     assert_str_eq(requests.back()["method"].get<std::string>().c_str(), "GET");

@@ -62,9 +62,10 @@ void approved_on_the_phone_then_enter(void**) {
     // "Press Enter" is echoed: Enter at a hidden prompt means giving up to the module.
     assert_contains(call.prompt_texts, "Press Enter once approved (before that: back to the menu): |echo\n");
     assert_contains(d.audit("push_approved"), "ok factor=pixel8 correlation=");
-    // A program that gives no number: the approval alone counts.
+    // A program that gives no number did no matching: refused.
     d.mode("silent");
-    assert_int_equal(call_pam_mfa("alice", d.args(), {"2", ""}).rc, PAM_SUCCESS);
+    assert_int_equal(call_pam_mfa("alice", d.args(), {"2", ""}).rc, PAM_AUTH_ERR);
+    assert_contains(d.audit("push_denied"), "reason=no_number");
 }
 
 void enter_while_waiting_goes_back_to_the_menu(void**) {

@@ -66,14 +66,25 @@ Awaitable<Challenge> PushFactor::challenge(const RequestContext& ctx, const Logi
 Awaitable<Result<std::optional<Claim>>> PushFactor::confirm(const RequestContext& ctx, const std::string& user,
                                                             const FactorRecord& factor, std::string_view,
                                                             std::int64_t) const {
+    std::optional<Claim> proof;
     auto wait = ctx.connection.enrolling_push;
-    if (!wait || wait->factor_id != factor.id || wait->user != user) co_return std::optional<Claim>();
-    auto limit = ctx.state.config->push.timeout + std::chrono::seconds(30);
-    if (ctx.connection.hold_open) ctx.connection.hold_open(limit + std::chrono::seconds(5));
-    co_await wait->settle(limit);
-    ctx.connection.enrolling_push.reset();
-    if (wait->state != PushState::approved) co_return std::optional<Claim>();
-    co_return std::optional<Claim>(wait->claim());
+    if (wait && wait->factor_id == factor.id && wait->user == user) {
+        auto limit = ctx.state.config->push.timeout + std::chrono::seconds(30);
+        if (ctx.connection.hold_open) ctx.connection.hold_open(limit + std::chrono::seconds(5));
+        // A second at a time: mfactl gone (Ctrl-C), nobody will confirm, so the push stops.
+        auto until = std::chrono::steady_clock::now() + limit;
+        while (wait->state == PushState::waiting && std::chrono::steady_clock::now() < until) {
+            if (ctx.connection.peer_gone && ctx.connection.peer_gone()) {
+                wait->stop();
+                break;
+            }
+            co_await wait->settle(std::min<std::chrono::steady_clock::duration>(std::chrono::seconds(1),
+                                                                                until - std::chrono::steady_clock::now()));
+        }
+        ctx.connection.enrolling_push.reset();
+        if (wait->state == PushState::approved) proof = wait->claim();
+    }
+    co_return proof;
 }
 
 }  // namespace mfa::daemon

@@ -51,15 +51,22 @@ std::string refusal_text(const ChallengeIssued& issued, std::int64_t now) {
     return "No push request was sent.";
 }
 
-PushEnding ending_of(const Result<wire::PushResult>& answer, const PushWait& wait, std::string& detail) {
+// Every provider but twilio-verify says which number was picked; from those,
+// an approval without one is no number matching, and is refused.
+bool number_reported(const Config::Push& push) {
+    return !(push.provider == PushProvider::http && push.http.preset == "twilio-verify");
+}
+
+PushEnding ending_of(const Result<wire::PushResult>& answer, const PushWait& wait, bool number_required, std::string& detail) {
     if (!answer) {
         if (wait.stopped) return PushEnding::cancelled;
         detail = " reason=" + printable(answer.error().message);
         return PushEnding::failed;
     }
     if (answer->status == "approved") {
-        if (answer->number == 0 || static_cast<int>(answer->number) == wait.number) return PushEnding::approved;
-        detail = " reason=wrong_number";
+        if (static_cast<int>(answer->number) == wait.number) return PushEnding::approved;
+        if (answer->number == 0 && !number_required) return PushEnding::approved;
+        detail = answer->number == 0 ? " reason=no_number" : " reason=wrong_number";
         return PushEnding::denied;
     }
     if (answer->status == "denied") return answer->not_me ? PushEnding::not_me : PushEnding::denied;
@@ -92,21 +99,23 @@ PushState state_of(PushEnding ending) {
 
 // Runs detached for the push's life: its answer is recorded even when the
 // login that asked is gone (a "not me" still locks).
+// `slot`, this push's place among the host's open pushes, is freed when this ends, however it ends.
 Awaitable<void> await_answer(DaemonState& state, std::shared_ptr<const Config> config, std::shared_ptr<PushWait> wait,
-                             AuditEntry entry) {
+                             AuditEntry entry, OpenPushes::Slot slot) {
+    slot.hold(wait);
     auto answer = co_await wait->exchange->answer(config->push.timeout + kAnswerMargin);
     wait->exchange->cancel();
     std::string detail;
-    PushEnding ending = ending_of(answer, *wait, detail);
+    PushEnding ending = ending_of(answer, *wait, number_reported(config->push), detail);
     entry.detail += detail;
     PushEnd end{wait->user, wait->challenge_id, ending, DaemonState::now(), config->push.max_unanswered,
                 config->lockout.duration.count(), config->lockout.max_failures, config->lockout.duration.count(), entry};
     auto record = [end](Store& store) { return store.record_push(end); };
     auto recorded = co_await state.writes->submit<PushRecorded>(record);
     if (!recorded) {
-        // Unrecorded, an approval proves nothing: the login is not let in.
+        // Unrecorded, an approval proves nothing and a denial's count or lock is lost: the login ends.
         log::error("the end of a push was not recorded", {{"MFA_USER", wait->user}, {"MFA_REASON", recorded.error().message}});
-        wait->state = PushState::failed;
+        wait->state = PushState::unrecorded;
     } else {
         for (const auto& row : recorded->audited) journal_audit(row);
         state.counters.add(counter_of(ending));
@@ -114,7 +123,6 @@ Awaitable<void> await_answer(DaemonState& state, std::shared_ptr<const Config> c
         wait->locked_until = recorded->locked_until;
         wait->state = state_of(ending);
     }
-    --state.pushes_open;
     wait->changed.cancel();
 }
 
@@ -139,8 +147,9 @@ Awaitable<PushStart> start_push(const RequestContext& ctx, const std::string& us
     const auto config = ctx.state.config;  // kept alive across the waits below
     const auto& push = config->push;
     if (push.provider == PushProvider::none) co_return PushStart{nullptr, "Push requests are not set up on this host."};
-    if (ctx.state.pushes_open >= kMaxOpenPushes)
-        co_return PushStart{nullptr, "Too many push requests are waiting on this host; use another factor."};
+    // Taken before the first wait, so racing logins cannot overshoot the cap; freed on every way out.
+    auto slot = ctx.state.pushes.take();
+    if (!slot) co_return PushStart{nullptr, "Too many push requests are waiting on this host; use another factor."};
     std::int64_t now = DaemonState::now();
     auto record = ctx.state.store->load_user(user);
     if (!record) {
@@ -177,6 +186,9 @@ Awaitable<PushStart> start_push(const RequestContext& ctx, const std::string& us
     ChallengeRequest request{user, factor.id, *proof, std::move(*destination), now, now + wait_seconds, 1, wait_seconds,
                              push.max_per_user_per_hour, push.max_per_user_per_day, push.max_per_user_per_day,
                              push.max_per_hour, "push"};
+    // A test request goes to a device nobody has proven yet: it has its own
+    // budget, so "enrolling" someone else's phone spends none of their logins' pushes.
+    request.verified_destination = !test;
     auto issue = [request = std::move(request), entry](Store& store) { return store.issue_challenge(request, entry); };
     auto issued = co_await ctx.state.writes->submit<ChallengeIssued>(issue);
     if (!issued || issued->result != ChallengeIssue::issued) {
@@ -199,15 +211,18 @@ Awaitable<PushStart> start_push(const RequestContext& ctx, const std::string& us
     wait->factor_id = factor.id;
     wait->factor_name = factor.name;
     wait->challenge_id = issued->challenge_id;
+    wait->spend_by = now + wait_seconds;
     wait->number = *number;
     wait->proof = std::move(*proof);
     wait->exchange = std::make_shared<NotifyPush>(co_await asio::this_coro::executor);
     std::string host = this_host();
     std::string from = entry.rhost.empty() ? "" : " from " + entry.rhost;
+    // The number is not in the text: the phone must ask for it (or offer
+    // choices), else the person approves by reflex and matching proves nothing.
     std::string what = test ? "Test request from " + host + " to turn on push for " + user
                             : "Login of " + user + " to " + host + from + (entry.service.empty() ? "" : " (" + entry.service + ")");
     wire::PushSend message{device_id,
-                           what + ". Approve only if it is you, and pick " + std::to_string(*number) + ".",
+                           what + ". Approve only if it is you, with the number your screen shows.",
                            static_cast<std::uint32_t>(*number),
                            static_cast<std::uint64_t>(issued->challenge_id),
                            user,
@@ -216,7 +231,6 @@ Awaitable<PushStart> start_push(const RequestContext& ctx, const std::string& us
                            entry.rhost,
                            static_cast<std::uint64_t>(now),
                            static_cast<std::uint32_t>(push.timeout.count())};
-    ++ctx.state.pushes_open;  // held from here: the connection to the sender is open
     auto created = co_await wait->exchange->create(config->notify, message);
     OPENSSL_cleanse(message.device.data(), message.device.size());
     OPENSSL_cleanse(device_id.data(), device_id.size());
@@ -228,7 +242,6 @@ Awaitable<PushStart> start_push(const RequestContext& ctx, const std::string& us
     ctx.state.counters.add(created ? Counter::push_sent : Counter::push_failed);
     journal_audit(entry);
     if (!created) {
-        --ctx.state.pushes_open;
         wait->exchange->cancel();
         auto cancel = [id = issued->challenge_id, entry, now](Store& store) { return store.cancel_challenge(id, entry, now); };
         if (auto rc = co_await ctx.state.writes->submit<void>(cancel); !rc)
@@ -239,7 +252,8 @@ Awaitable<PushStart> start_push(const RequestContext& ctx, const std::string& us
     AuditEntry answer_row = where;
     answer_row.detail = "factor=" + factor.name + " correlation=" + std::to_string(issued->challenge_id) +
                         " challenge=" + printable(*created);
-    asio::co_spawn(co_await asio::this_coro::executor, await_answer(ctx.state, config, wait, answer_row), asio::detached);
+    asio::co_spawn(co_await asio::this_coro::executor, await_answer(ctx.state, config, wait, answer_row, std::move(*slot)),
+                   asio::detached);
     co_return PushStart{wait, ""};
 }
 

@@ -12,10 +12,9 @@
 
 namespace mfa::daemon {
 
-// Pushes waiting on this host at once, all users: each holds a connection to mfad-notify.
-inline constexpr int kMaxOpenPushes = 32;
-
-enum class PushState { waiting, approved, denied, not_me, expired, failed };
+// failed: the sender or provider broke (the menu comes back); unrecorded:
+// mfad could not record the answer (the login is denied, whatever it was).
+enum class PushState { waiting, approved, denied, not_me, expired, failed, unrecorded };
 
 struct PushWait {
     explicit PushWait(const asio::any_io_executor& executor) : changed(executor) {}
@@ -24,6 +23,7 @@ struct PushWait {
     std::int64_t factor_id = 0;
     std::string factor_name;
     std::int64_t challenge_id = 0;  // the challenges row an approval spends
+    std::int64_t spend_by = 0;      // that row's end (unix seconds): a later Enter finds nothing to spend
     int number = 0;                 // the number to pick on the phone
     std::vector<std::uint8_t> proof;  // keyed hash of the row's token: the claim an approval makes
     PushState state = PushState::waiting;
