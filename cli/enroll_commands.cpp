@@ -14,12 +14,6 @@
 #include "qr_png.hpp"
 
 namespace mfa::cli {
-namespace {
-
-// push.timeout may be up to 300 s; mfad answers within it and 30 s more.
-constexpr std::chrono::milliseconds kPushAnswerWait{340000};
-
-}  // namespace
 
 Result<std::string> proof_for_new_factor(wire::Client& client, const std::string& user) {
     if (!acting_on_own_account(user)) return std::string();
@@ -73,43 +67,58 @@ CommandResult run_enroll_totp(const GlobalOptions& global, const EnrollTotpOptio
     return out;
 }
 
-CommandResult run_enroll_sms(const GlobalOptions& global, const EnrollSmsOptions& options) {
-    auto user = user_or_self(options.user);
+namespace {
+
+// push.timeout may be up to 300 s; mfad answers within it and 30 s more.
+constexpr std::chrono::milliseconds kPushAnswerWait{340000};
+
+// ENROLL_START for a kind that sends something to `destination` (a text, a
+// push): mfad's DONE says what went out. The connection stays open for what follows.
+struct Started {
+    wire::Client client;
+    std::string user;
+    std::string message;
+};
+
+Result<Started> start_sending_enrollment(const GlobalOptions& global, const std::string& user_option,
+                                         const std::string& kind, const std::string& name, const std::string& destination) {
+    auto user = user_or_self(user_option);
     if (!user) return user.error();
     auto client = connect_daemon(global);
     if (!client) return client.error();
     auto proof = proof_for_new_factor(*client, *user);
     if (!proof) return proof.error();
-    auto request = wire::encode(wire::EnrollStart{*user, "sms", options.name, options.phone, *proof}, client->next_request_id());
+    auto request = wire::encode(wire::EnrollStart{*user, kind, name, destination, *proof}, client->next_request_id());
     explicit_bzero(proof->data(), proof->size());
     auto done = call_and_decode(*client, request, wire::MessageType::done, wire::decode_done);
     if (!done) return done.error();
+    return Started{std::move(*client), std::move(*user), std::move(done->message)};
+}
+
+}  // namespace
+
+CommandResult run_enroll_sms(const GlobalOptions& global, const EnrollSmsOptions& options) {
+    auto started = start_sending_enrollment(global, options.user, "sms", options.name, options.phone);
+    if (!started) return started.error();
     Output out;
-    out.json = {{"user", *user}, {"sent", true}, {"message", done->message}};
-    out.text = printable(done->message) + "\n";
+    out.json = {{"user", started->user}, {"sent", true}, {"message", started->message}};
+    out.text = printable(started->message) + "\n";
     return out;
 }
 
 CommandResult run_enroll_push(const GlobalOptions& global, const EnrollPushOptions& options) {
-    auto user = user_or_self(options.user);
-    if (!user) return user.error();
-    auto client = connect_daemon(global);
-    if (!client) return client.error();
-    auto proof = proof_for_new_factor(*client, *user);
-    if (!proof) return proof.error();
-    auto request = wire::encode(wire::EnrollStart{*user, "push", options.name, options.device, *proof}, client->next_request_id());
-    explicit_bzero(proof->data(), proof->size());
-    auto sent = call_and_decode(*client, request, wire::MessageType::done, wire::decode_done);
-    if (!sent) return sent.error();
+    auto started = start_sending_enrollment(global, options.user, "push", options.name, options.device);
+    if (!started) return started.error();
     // Shown now: the person needs the number while this waits.
-    std::fprintf(global.json ? stderr : stdout, "%s\nWaiting for the answer...\n", printable(sent->message).c_str());
+    std::fprintf(global.json ? stderr : stdout, "%s\nWaiting for the answer...\n", printable(started->message).c_str());
     std::fflush(nullptr);
-    client->set_timeout(kPushAnswerWait);
-    auto confirm = wire::encode(wire::EnrollConfirm{*user, "", options.name}, client->next_request_id());
-    auto done = call_and_decode(*client, confirm, wire::MessageType::done, wire::decode_done);
+    auto& client = started->client;
+    client.set_timeout(kPushAnswerWait);
+    auto confirm = wire::encode(wire::EnrollConfirm{started->user, "", options.name}, client.next_request_id());
+    auto done = call_and_decode(client, confirm, wire::MessageType::done, wire::decode_done);
     if (!done) return done.error();
     Output out;
-    out.json = {{"user", *user}, {"enabled", true}, {"message", done->message}};
+    out.json = {{"user", started->user}, {"enabled", true}, {"message", done->message}};
     out.text = printable(done->message) + "\n";
     return out;
 }

@@ -68,4 +68,13 @@ std::vector<std::string> new_backup_codes(const std::string& socket, const std::
     return set->codes;
 }
 
+int number_to_pick(const std::string& shown) {
+    // Not std::regex: g++ 12 warns inside <regex> under the sanitizer build.
+    auto at = shown.find(". Pick ");
+    if (at == std::string::npos || at + 9 > shown.size()) return 0;
+    std::string digits = shown.substr(at + 7, 2);
+    bool two = digits[0] >= '1' && digits[0] <= '9' && digits[1] >= '0' && digits[1] <= '9';
+    return two && shown.compare(at + 9, 14, " on the phone.") == 0 ? std::stoi(digits) : 0;
+}
+
 }  // namespace mfa::test

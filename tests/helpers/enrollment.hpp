@@ -21,6 +21,10 @@ std::string oathtool_hotp(const std::string& hex_key, std::uint64_t counter, int
 // next steps are still unused. Returns the base32 secret.
 std::string enroll_user(const std::string& socket, const std::string& user, const std::string& name = "");
 
+// The number a push asks for in what the terminal shows ("... Pick NN on the
+// phone."), or 0 when there is none.
+int number_to_pick(const std::string& shown);
+
 // A new backup code set for `user`, as root, over the protocol.
 std::vector<std::string> new_backup_codes(const std::string& socket, const std::string& user);
 

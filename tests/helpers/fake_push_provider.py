@@ -16,11 +16,11 @@ number that was sent), wrong (another number), deny, notme, expire, pending
 """
 import http.server
 import json
-import os
-import ssl
 import sys
 import threading
 import urllib.parse
+
+from https_fixture import serve
 
 cert, key, port_file, record, mode_file = sys.argv[1:6]
 lock = threading.Lock()
@@ -92,12 +92,4 @@ class Provider(http.server.BaseHTTPRequestHandler):
         pass
 
 
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Provider)
-server.daemon_threads = True
-context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-context.load_cert_chain(cert, key)
-server.socket = context.wrap_socket(server.socket, server_side=True)
-with open(port_file + ".tmp", "w") as f:
-    f.write(str(server.server_address[1]))
-os.rename(port_file + ".tmp", port_file)
-server.serve_forever()
+serve(Provider, cert, key, port_file)

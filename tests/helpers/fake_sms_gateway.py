@@ -9,10 +9,11 @@ garbage (200 and a body that is not JSON).
 """
 import http.server
 import json
-import ssl
 import sys
 import threading
 import time
+
+from https_fixture import serve
 
 cert, key, port_file, record, mode_file = sys.argv[1:6]
 lock = threading.Lock()
@@ -49,13 +50,4 @@ class Gateway(http.server.BaseHTTPRequestHandler):
         pass
 
 
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Gateway)
-server.daemon_threads = True
-context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-context.load_cert_chain(cert, key)
-server.socket = context.wrap_socket(server.socket, server_side=True)
-with open(port_file + ".tmp", "w") as f:
-    f.write(str(server.server_address[1]))
-import os
-os.rename(port_file + ".tmp", port_file)
-server.serve_forever()
+serve(Gateway, cert, key, port_file)

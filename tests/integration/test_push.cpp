@@ -6,7 +6,6 @@
 #include <sys/stat.h>
 
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <thread>
 
 #include "cmocka.hpp"
@@ -80,11 +79,10 @@ int choose_push(LoginClient& login, const std::string& user) {
     if (login.begin(user) != MessageType::step) fail_msg("begin: %s", login.last_error().c_str());
     assert_contains(login.last_info(), "2) push to \"pixel8\"");
     if (login.answer("2") != MessageType::step) fail_msg("choose: %s %s", login.last_error().c_str(), login.last_message().c_str());
-    std::smatch m;
     std::string info = login.last_info();
-    if (!std::regex_search(info, m, std::regex("Approve the request on \"pixel8\"\\. Pick ([1-9][0-9]) on the phone\\.")))
-        fail_msg("info: %s", info.c_str());
-    return std::stoi(m[1]);
+    int number = number_to_pick(info);
+    if (number == 0 || info.find("Approve the request on \"pixel8\". Pick ") == std::string::npos) fail_msg("info: %s", info.c_str());
+    return number;
 }
 
 void enrollment_needs_the_test_request_approved(void**) {

@@ -2,6 +2,7 @@
 # The command push provider for tests: keeps the challenge it got on stdin
 # next to the mode file, and answers as that file says.
 dir=$1
+echo $$ > "$dir/push.pid"
 cat > "$dir/push.challenge"
 number=$(sed -n 's/.*"number":\([0-9]*\).*/\1/p' "$dir/push.challenge")
 case $(cat "$dir/push.mode") in
