@@ -34,12 +34,15 @@ Result<std::unique_ptr<Provider>> make_sms_provider(const daemon::Config::Sms& s
     return make_error("unknown sms.provider");
 }
 
-Result<std::unique_ptr<PushProvider>> make_push_provider(const daemon::Config::Push& push) {
+Result<std::unique_ptr<PushProvider>> make_push_provider(const daemon::Config& config) {
+    const auto& push = config.push;
+    // mfad waits notify.timeout for the new challenge: the provider's answer must come first.
+    auto create_timeout = std::max(std::chrono::seconds(1), config.notify.timeout - std::chrono::seconds(2));
     switch (push.provider) {
         case daemon::PushProvider::none: return std::unique_ptr<PushProvider>();
         case daemon::PushProvider::command: return std::unique_ptr<PushProvider>(new PushCommandProvider(push.command));
         case daemon::PushProvider::http: {
-            auto http = PushHttpProvider::make(push.http);
+            auto http = PushHttpProvider::make(push.http, create_timeout);
             if (!http) return http.error();
             return std::unique_ptr<PushProvider>(std::move(*http));
         }
@@ -65,7 +68,7 @@ int run_notify(const std::string& config_path, bool check_only) {
         return 1;
     }
     auto sms = make_sms_provider(config->sms);
-    auto push = make_push_provider(config->push);
+    auto push = make_push_provider(*config);
     auto uid = client_uid(config->notify.client_user);
     if (!sms || !push || !uid) {
         std::cerr << "mfad-notify: " << (!sms ? sms.error() : !push ? push.error() : uid.error()).message << "\n";

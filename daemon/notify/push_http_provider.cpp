@@ -15,7 +15,7 @@ namespace {
 namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 
-constexpr std::chrono::seconds kRequestTimeout{10};
+constexpr std::chrono::seconds kPollTimeout{10};
 
 // A provider's id goes into the poll URL and the audit row: a URL-safe word.
 bool usable_id(const std::string& id) {
@@ -42,7 +42,8 @@ std::pair<std::string, std::string> twilio_device(const std::string& device) {
 
 }  // namespace
 
-Result<std::unique_ptr<PushHttpProvider>> PushHttpProvider::make(const daemon::Config::PushHttp& config) {
+Result<std::unique_ptr<PushHttpProvider>> PushHttpProvider::make(const daemon::Config::PushHttp& config,
+                                                                 std::chrono::seconds create_timeout) {
     auto url = parse_https_url(config.url);
     if (!url) return make_error("push.http.url: " + url.error().message);
     while (url->target.size() > 1 && url->target.back() == '/') url->target.pop_back();
@@ -51,7 +52,8 @@ Result<std::unique_ptr<PushHttpProvider>> PushHttpProvider::make(const daemon::C
     auto client = HttpsClient::make(config.ca_file, "push.http");
     if (!client) return client.error();
     return std::unique_ptr<PushHttpProvider>(new PushHttpProvider(config.preset == "twilio-verify", std::move(*url),
-                                                                  std::move(*authorization), std::move(*client)));
+                                                                  std::move(*authorization), std::move(*client),
+                                                                  create_timeout));
 }
 
 Result<HttpsRequest> PushHttpProvider::create_request(const PushChallenge& c) const {
@@ -102,7 +104,7 @@ asio::awaitable<Result<PushAnswer>> PushHttpProvider::push(const PushChallenge& 
     auto deadline = Clock::now() + challenge.timeout;
     auto create = create_request(challenge);
     if (!create) co_return create.error();
-    auto made = co_await client_->request(url_, std::move(*create), authorization_, kRequestTimeout);
+    auto made = co_await client_->request(url_, std::move(*create), authorization_, create_timeout_);
     if (!made) co_return made.error();
     if (made->status < 200 || made->status > 299)
         co_return make_error("the provider answered HTTP " + std::to_string(made->status) + " to the new challenge");
@@ -124,7 +126,7 @@ asio::awaitable<Result<PushAnswer>> PushHttpProvider::push(const PushChallenge& 
         co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         if (!progress.wanted()) co_return make_error("mfad stopped waiting");
         HttpsRequest poll{false, poll_target(challenge, id), "", ""};
-        auto reply = co_await client_->request(url_, std::move(poll), authorization_, kRequestTimeout);
+        auto reply = co_await client_->request(url_, std::move(poll), authorization_, kPollTimeout);
         // A failed poll is tried again until the deadline: the challenge is still on the phone.
         if (!reply || reply->status >= 500 || reply->status == 429) continue;
         if (reply->status < 200 || reply->status > 299)

@@ -19,12 +19,20 @@ namespace mfa::notify {
 class PushHttpProvider final : public PushProvider {
 public:
     // Reads the credential and the CAs now, so a broken setup stops the start.
-    static Result<std::unique_ptr<PushHttpProvider>> make(const daemon::Config::PushHttp& config);
+    // `create_timeout`: the new challenge's request, which a login waits on (under notify.timeout).
+    static Result<std::unique_ptr<PushHttpProvider>> make(const daemon::Config::PushHttp& config,
+                                                          std::chrono::seconds create_timeout);
     boost::asio::awaitable<Result<PushAnswer>> push(const PushChallenge& challenge, const PushProgress& progress) override;
+    bool reports_number() const override { return !twilio_; }
 
 private:
-    PushHttpProvider(bool twilio, HttpsUrl url, std::string authorization, std::unique_ptr<HttpsClient> client)
-        : twilio_(twilio), url_(std::move(url)), authorization_(std::move(authorization)), client_(std::move(client)) {}
+    PushHttpProvider(bool twilio, HttpsUrl url, std::string authorization, std::unique_ptr<HttpsClient> client,
+                     std::chrono::seconds create_timeout)
+        : twilio_(twilio),
+          url_(std::move(url)),
+          authorization_(std::move(authorization)),
+          client_(std::move(client)),
+          create_timeout_(create_timeout) {}
     // The create request, and the poll target for a challenge id.
     Result<HttpsRequest> create_request(const PushChallenge& challenge) const;
     std::string poll_target(const PushChallenge& challenge, const std::string& id) const;
@@ -35,6 +43,7 @@ private:
     HttpsUrl url_;
     std::string authorization_;
     std::unique_ptr<HttpsClient> client_;
+    std::chrono::seconds create_timeout_;
 };
 
 }  // namespace mfa::notify

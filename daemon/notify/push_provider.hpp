@@ -48,6 +48,8 @@ public:
     // Sends the challenge and waits for its answer, up to challenge.timeout
     // (then "expired"). Errors never hold the device id.
     virtual boost::asio::awaitable<Result<PushAnswer>> push(const PushChallenge& challenge, const PushProgress& progress) = 0;
+    // Does an approval say which number was picked? (mfad then insists on it.)
+    virtual bool reports_number() const { return true; }
 };
 
 // A program's or an API's answer, one line: "approved [NN]", "denied

@@ -1,7 +1,9 @@
 #include "notify/push_request.hpp"
 
+#include <fcntl.h>
 #include <sys/socket.h>
 
+#include "mfa/unique_fd.hpp"
 #include "mfa/wire/messages.hpp"
 #include "mfa/wire/push_messages.hpp"
 #include "sys/log.hpp"
@@ -42,6 +44,8 @@ daemon::Awaitable<void> answer_push(daemon::Socket& socket, async::Frame& frame,
                             request->correlation, std::move(request->user), std::move(request->host),
                             std::move(request->service), std::move(request->rhost), static_cast<std::int64_t>(request->time),
                             std::chrono::seconds(request->timeout_s)};
+    // A copy for a worker thread to poll: the event loop may close the socket itself meanwhile.
+    UniqueFd watched(fcntl(socket.native_handle(), F_DUPFD_CLOEXEC, 0));
     PushProgress progress{
         [&socket, id](std::string challenge_id) -> daemon::Awaitable<bool> {
             auto created = wire::encode(wire::PushCreated{std::move(challenge_id)}, id);
@@ -50,7 +54,7 @@ daemon::Awaitable<void> answer_push(daemon::Socket& socket, async::Frame& frame,
             co_return written.ok();
         },
         [&socket] { return peer_still_there(socket); },
-        socket.native_handle()};
+        watched.get()};
     auto answer = co_await provider->push(challenge, progress);
     if (!answer) {
         log::warning("push failed", {{"MFA_CHANNEL", "push"}, {"MFA_CORRELATION", correlation}, {"MFA_REASON", answer.error().message}});
@@ -58,7 +62,9 @@ daemon::Awaitable<void> answer_push(daemon::Socket& socket, async::Frame& frame,
         co_return;
     }
     log::info("push answered", {{"MFA_CHANNEL", "push"}, {"MFA_CORRELATION", correlation}, {"MFA_RESULT", answer->status}});
-    auto result = wire::encode(wire::PushResult{answer->status, static_cast<std::uint32_t>(answer->number), answer->not_me}, id);
+    auto result = wire::encode(wire::PushResult{answer->status, static_cast<std::uint32_t>(answer->number), answer->not_me,
+                                                !provider->reports_number()},
+                               id);
     std::vector<wire::FrameWriter*> frames{&result};
     (void)co_await async::write_frames(socket, frames);
 }

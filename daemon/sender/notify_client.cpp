@@ -115,12 +115,14 @@ Awaitable<Result<std::vector<std::uint8_t>>> NotifyPush::expect(wire::MessageTyp
 }
 
 Awaitable<Result<std::string>> NotifyPush::create(const Config::Notify& config, const wire::PushSend& push) {
+    // One deadline for connecting, sending and the reply: the login's module waits on all of it.
+    auto deadline = std::chrono::steady_clock::now() + config.timeout;
     auto request = wire::encode(push, 1);
     arm(config.timeout);
     auto opened = co_await open_exchange(socket_, config.socket, request);
     if (disarm()) co_return make_error(too_slow(config.timeout));
     if (!opened) co_return opened.error();
-    auto reply = co_await expect(wire::MessageType::push_created, config.timeout);
+    auto reply = co_await expect(wire::MessageType::push_created, deadline - std::chrono::steady_clock::now());
     auto created = decode(reply, wire::decode_push_created);
     if (!created) co_return created.error();
     co_return created->challenge_id;

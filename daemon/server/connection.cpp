@@ -30,7 +30,9 @@ Connection::Connection(Socket socket, Peer peer, Server& server)
     state_.hold_open = [this](std::chrono::seconds limit) { set_deadline(limit); };
     state_.peer_gone = [this] {
         char byte;
-        return !socket_.is_open() || recv(socket_.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+        if (!socket_.is_open()) return true;
+        ssize_t n = recv(socket_.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+        return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
     };
     deadline_at_ = Clock::now() + server_.state().config->connections.idle_timeout;
     deadline_.expires_at(deadline_at_);

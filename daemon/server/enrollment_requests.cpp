@@ -3,6 +3,7 @@
 
 #include "audit/audit_journal.hpp"
 #include "factors/factor_registry.hpp"
+#include "factors/push/push_wait.hpp"
 #include "mfa/utf8.hpp"
 #include "mfa/wire/factor_messages.hpp"
 #include "server/authorize_user_request.hpp"
@@ -72,6 +73,9 @@ Awaitable<Outcome> handle_enroll_confirm(const RequestContext& ctx, const wire::
         if (admin_for_another)
             if (auto refused = co_await may_add_factor(ctx, request->user, none, "enroll_confirm")) co_return std::move(*refused);
     }
+    // mfactl enroll push confirms the factor whose test request this connection sent.
+    if (request->factor.empty() && ctx.connection.enrolling_push && ctx.connection.enrolling_push->user == request->user)
+        request->factor = ctx.connection.enrolling_push->factor_name;
     std::int64_t now = DaemonState::now();
     std::int64_t pending_since = now - kPendingEnrollmentSeconds;
     auto user = ctx.state.store->load_user(request->user);

@@ -65,6 +65,11 @@ Awaitable<PushSettled> settle_push(const RequestContext& ctx, LoginSession& logi
     }
     wait->stop();
     co_await wait->settle(kStopGrace);
+    // The approval was already on its way: the person approved, and it is spent.
+    if (wait->state == PushState::approved && DaemonState::now() < wait->spend_by) {
+        login.push.reset();
+        co_return PushSettled{{}, wait->claim()};
+    }
     co_return back_to_menu(ctx, login, "The push request was cancelled.");
 }
 

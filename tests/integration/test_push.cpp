@@ -302,7 +302,18 @@ void one_push_waits_per_user(void**) {
     assert_true(second.begin("ida") == MessageType::step);
     assert_true(second.answer("2") == MessageType::step);
     assert_contains(second.last_message(), "A request is already waiting on your phone");
-    assert_contains(s.audit("push_refused"), "too_soon");
+    // Refused before any row is written (the place is this host's, in memory): one push went out.
+    assert_str_eq(s.sql("SELECT count(*) FROM audit WHERE event = 'push_sent' AND user = 'ida'").c_str(), "2\n");
+
+    // Enrolling anew replaces a pending phone and its rows, but not the push already out.
+    enroll_user(s.fx->socket(), "lea");
+    Child enrolling({MFACTL_BIN, "--socket", s.fx->socket(), "enroll", "push", "--user", "lea", "--device", "dev-lea"}, {},
+                s.scratch.file("first.err"));
+    assert_true(s.eventually([&] { return s.sql("SELECT count(*) FROM factors WHERE kind = 'push' AND state = 'pending'") == "1\n"; }));
+    auto again = s.mfactl({"enroll", "push", "--user", "lea", "--device", "dev-lea-2"});
+    assert_int_equal(again.exit_code, 1);
+    assert_contains(again.err, "A request is already waiting on your phone");
+    assert_str_eq(s.sql("SELECT count(*) FROM audit WHERE event = 'push_sent' AND user = 'lea'").c_str(), "1\n");
 }
 
 void fifty_logins_complete_while_a_push_waits(void**) {

@@ -204,10 +204,12 @@ void push_messages_round_trip_and_refuse_junk(void**) {
     auto f = encode(forever, 1);
     assert_false(decode_push_send(payload_of(f, storage)).ok());
 
-    auto result = encode(PushResult{"denied", 0, true}, 2);
+    auto result = encode(PushResult{"denied", 0, true, false}, 2);
     auto got = decode_push_result(payload_of(result, storage));
-    assert_true(got.ok() && got->not_me && got->status == "denied");
-    auto pending = encode(PushResult{"pending", 0, false}, 2);
+    assert_true(got.ok() && got->not_me && got->status == "denied" && !got->number_unreported);
+    auto twilio = encode(PushResult{"approved", 0, false, true}, 2);
+    assert_true(decode_push_result(payload_of(twilio, storage))->number_unreported);
+    auto pending = encode(PushResult{"pending", 0, false, false}, 2);
     assert_false(decode_push_result(payload_of(pending, storage)).ok());
     auto created = encode(PushCreated{"ch-1"}, 3);
     assert_str_eq(decode_push_created(payload_of(created, storage))->challenge_id, "ch-1");

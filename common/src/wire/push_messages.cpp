@@ -35,6 +35,7 @@ FrameWriter encode(const PushCreated& m, std::uint32_t request_id) {
 FrameWriter encode(const PushResult& m, std::uint32_t request_id) {
     FrameWriter w(MessageType::push_result, request_id);
     w.text(Tag::push_status, m.status).u32(Tag::number, m.number).u32(Tag::not_me, m.not_me ? 1 : 0);
+    w.u32(Tag::number_unreported, m.number_unreported ? 1 : 0);
     return w;
 }
 
@@ -65,9 +66,10 @@ Result<PushCreated> decode_push_created(const PayloadReader& p) {
 }
 
 Result<PushResult> decode_push_result(const PayloadReader& p) {
-    if (auto ok = p.allow_only({Tag::push_status, Tag::number, Tag::not_me}); !ok) return ok.error();
+    if (auto ok = p.allow_only({Tag::push_status, Tag::number, Tag::not_me, Tag::number_unreported}); !ok) return ok.error();
     FieldReader f(p);
-    auto m = f.finish(PushResult{f.text(Tag::push_status, kMaxPushStatus), f.u32(Tag::number), f.u32(Tag::not_me) != 0});
+    auto m = f.finish(PushResult{f.text(Tag::push_status, kMaxPushStatus), f.u32(Tag::number), f.u32(Tag::not_me) != 0,
+                                 f.u32(Tag::number_unreported) != 0});
     if (!m) return m;
     if (m->status != "approved" && m->status != "denied" && m->status != "expired")
         return make_error("payload: unknown push status");

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <string>
 #include <utility>
 
 namespace mfa::daemon {
@@ -28,23 +29,27 @@ public:
         Slot& operator=(Slot&&) = delete;
         Slot(const Slot&) = delete;
         Slot& operator=(const Slot&) = delete;
-        // The push this place is for, so stop_all() reaches it.
-        void hold(const std::shared_ptr<PushWait>& wait) {
-            if (owner_) owner_->open_[id_] = wait;
-        }
+        // The push this place is for, so stop_all() reaches it (at once, if it has begun).
+        void hold(const std::shared_ptr<PushWait>& wait);
 
     private:
         OpenPushes* owner_;
         std::uint64_t id_;
     };
 
-    // A place, or nullopt when kMaxOpenPushes wait already or the daemon is stopping.
-    std::optional<Slot> take();
+    // A place for a push to `user`, or nullopt when `user` already has one
+    // (whatever login or enrollment it is for), kMaxOpenPushes wait already,
+    // or the daemon is stopping.
+    std::optional<Slot> take(const std::string& user);
     void stop_all();
     int open() const { return static_cast<int>(open_.size()); }
 
 private:
-    std::map<std::uint64_t, std::weak_ptr<PushWait>> open_;
+    struct Open {
+        std::string user;
+        std::weak_ptr<PushWait> wait;
+    };
+    std::map<std::uint64_t, Open> open_;
     std::uint64_t next_id_ = 0;
     bool stopping_ = false;
 };

@@ -39,7 +39,8 @@ Awaitable<Outcome> PushFactor::enroll(const RequestContext& ctx, const wire::Enr
     AuditEntry where{"", request.user, "", "mfactl", "", ctx.peer.uid, "purpose=enroll"};
     auto push = co_await start_push(ctx, request.user, pending, where, true);
     if (!push.wait) co_return refused(ctx, push.refusal);
-    // ENROLL_CONFIRM on this connection waits for this answer.
+    // ENROLL_CONFIRM on this connection waits for this answer; an earlier test request is over.
+    if (ctx.connection.enrolling_push) ctx.connection.enrolling_push->stop();
     ctx.connection.enrolling_push = push.wait;
     co_return Outcome{wire::encode(wire::Done{"A test request went to \"" + request.name + "\". " +
                                               approve_text(pending, push.wait->number)},

@@ -51,13 +51,7 @@ std::string refusal_text(const ChallengeIssued& issued, std::int64_t now) {
     return "No push request was sent.";
 }
 
-// Every provider but twilio-verify says which number was picked; from those,
-// an approval without one is no number matching, and is refused.
-bool number_reported(const Config::Push& push) {
-    return !(push.provider == PushProvider::http && push.http.preset == "twilio-verify");
-}
-
-PushEnding ending_of(const Result<wire::PushResult>& answer, const PushWait& wait, bool number_required, std::string& detail) {
+PushEnding ending_of(const Result<wire::PushResult>& answer, const PushWait& wait, std::string& detail) {
     if (!answer) {
         if (wait.stopped) return PushEnding::cancelled;
         detail = " reason=" + printable(answer.error().message);
@@ -65,7 +59,9 @@ PushEnding ending_of(const Result<wire::PushResult>& answer, const PushWait& wai
     }
     if (answer->status == "approved") {
         if (static_cast<int>(answer->number) == wait.number) return PushEnding::approved;
-        if (answer->number == 0 && !number_required) return PushEnding::approved;
+        // mfad-notify says whether its provider can report the pick (twilio-verify cannot);
+        // from one that can, an approval without it is no number matching.
+        if (answer->number == 0 && answer->number_unreported) return PushEnding::approved;
         detail = answer->number == 0 ? " reason=no_number" : " reason=wrong_number";
         return PushEnding::denied;
     }
@@ -106,7 +102,7 @@ Awaitable<void> await_answer(DaemonState& state, std::shared_ptr<const Config> c
     auto answer = co_await wait->exchange->answer(config->push.timeout + kAnswerMargin);
     wait->exchange->cancel();
     std::string detail;
-    PushEnding ending = ending_of(answer, *wait, number_reported(config->push), detail);
+    PushEnding ending = ending_of(answer, *wait, detail);
     entry.detail += detail;
     PushEnd end{wait->user, wait->challenge_id, ending, DaemonState::now(), config->push.max_unanswered,
                 config->lockout.duration.count(), config->lockout.max_failures, config->lockout.duration.count(), entry};
@@ -148,8 +144,12 @@ Awaitable<PushStart> start_push(const RequestContext& ctx, const std::string& us
     const auto& push = config->push;
     if (push.provider == PushProvider::none) co_return PushStart{nullptr, "Push requests are not set up on this host."};
     // Taken before the first wait, so racing logins cannot overshoot the cap; freed on every way out.
-    auto slot = ctx.state.pushes.take();
-    if (!slot) co_return PushStart{nullptr, "Too many push requests are waiting on this host; use another factor."};
+    // One per user, in memory: a pending factor enrolled anew takes its rows with it, this stays.
+    auto slot = ctx.state.pushes.take(user);
+    if (!slot)
+        co_return PushStart{nullptr, ctx.state.pushes.open() >= kMaxOpenPushes
+                                         ? "Too many push requests are waiting on this host; use another factor."
+                                         : "A request is already waiting on your phone: answer it, or try again later."};
     std::int64_t now = DaemonState::now();
     auto record = ctx.state.store->load_user(user);
     if (!record) {
@@ -252,8 +252,9 @@ Awaitable<PushStart> start_push(const RequestContext& ctx, const std::string& us
     AuditEntry answer_row = where;
     answer_row.detail = "factor=" + factor.name + " correlation=" + std::to_string(issued->challenge_id) +
                         " challenge=" + printable(*created);
-    asio::co_spawn(co_await asio::this_coro::executor, await_answer(ctx.state, config, wait, answer_row, std::move(*slot)),
-                   asio::detached);
+    // Named first: g++ 12 destroys the temporaries of a co_await expression twice.
+    auto executor = co_await asio::this_coro::executor;
+    asio::co_spawn(executor, await_answer(ctx.state, config, wait, answer_row, std::move(*slot)), asio::detached);
     co_return PushStart{wait, ""};
 }
 

@@ -39,10 +39,13 @@ struct PushCreated {
 
 // status: approved | denied | expired. number: the one picked on the phone,
 // 0 when the provider does not say. not_me: a denial reported as fraud.
+// number_unreported: the provider never reports the pick (twilio-verify), so
+// its approval without a number is still one.
 struct PushResult {
     std::string status;
     std::uint32_t number = 0;
     bool not_me = false;
+    bool number_unreported = false;
 };
 
 FrameWriter encode(const PushSend& m, std::uint32_t request_id);

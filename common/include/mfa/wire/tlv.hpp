@@ -91,6 +91,7 @@ enum class Tag : std::uint16_t {
     host = 73,
     timeout_s = 74,
     not_me = 75,
+    number_unreported = 76,
 };
 
 inline constexpr std::size_t kMaxFields = 32;
