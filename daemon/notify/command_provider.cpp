@@ -69,9 +69,10 @@ Exchanged exchange(UniqueFd& in, int out, const std::string& text, std::string& 
     return Exchanged::done;
 }
 
-// Waits for the program until the deadline; then kills its process group.
-// A pidfd wakes the wait the moment the program exits (no polling interval).
-Result<int> reap(pid_t pid, Clock::time_point deadline, std::chrono::milliseconds timeout) {
+// Waits for the program until the deadline; then kills its process group
+// (and says so in `killed`). A pidfd wakes the wait the moment the program
+// exits (no polling interval).
+Result<int> reap(pid_t pid, Clock::time_point deadline, std::chrono::milliseconds timeout, bool& killed) {
     int status = 0;
     UniqueFd exited(static_cast<int>(syscall(SYS_pidfd_open, pid, 0)));
     for (;;) {
@@ -79,6 +80,7 @@ Result<int> reap(pid_t pid, Clock::time_point deadline, std::chrono::millisecond
         if (done == pid) break;
         if (done < 0 && errno != EINTR) return make_error(std::string("waitpid: ") + strerror(errno));
         if (Clock::now() >= deadline) {
+            killed = true;
             kill(-pid, SIGKILL);
             waitpid(pid, &status, 0);
             return make_error("the program did not finish within " + std::to_string(timeout.count() / 1000) +
@@ -95,7 +97,7 @@ Result<int> reap(pid_t pid, Clock::time_point deadline, std::chrono::millisecond
 }  // namespace
 
 Result<std::string> run_command(const std::vector<std::string>& argv_template, const OutgoingMessage& message,
-                                std::chrono::milliseconds timeout, int watch) {
+                                std::chrono::milliseconds timeout, int watch, bool* timed_out) {
     std::vector<std::string> args;
     for (const auto& arg : argv_template) args.push_back(fill(arg, message.destination));
     std::vector<char*> argv;
@@ -141,7 +143,9 @@ Result<std::string> run_command(const std::vector<std::string>& argv_template, c
     auto exchanged = exchange(in_write, out_read.get(), message.text, output, deadline, watch);
     in_write.reset();
     bool finished = exchanged == Exchanged::done;
-    auto status = reap(pid, finished ? deadline : Clock::now(), timeout);
+    bool killed = false;
+    auto status = reap(pid, finished ? deadline : Clock::now(), timeout, killed);
+    if (timed_out) *timed_out = exchanged == Exchanged::timed_out || (finished && killed);
     if (exchanged == Exchanged::abandoned) return make_error("mfad stopped waiting; the program was killed");
     if (!status) return status.error();
     if (*status != 0) return make_error("the program exited with status " + std::to_string(*status));

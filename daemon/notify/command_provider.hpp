@@ -26,8 +26,9 @@ private:
 };
 
 // The blocking run, for one worker thread: the first line of its stdout (at most 4 KiB).
-// With `watch` >= 0, the program is killed as soon as the peer on that socket hangs up.
+// With `watch` >= 0, the program is killed as soon as the peer on that socket
+// hangs up. `timed_out`, if given, says whether it was killed at the timeout.
 Result<std::string> run_command(const std::vector<std::string>& argv, const OutgoingMessage& message,
-                                std::chrono::milliseconds timeout, int watch = -1);
+                                std::chrono::milliseconds timeout, int watch = -1, bool* timed_out = nullptr);
 
 }  // namespace mfa::notify

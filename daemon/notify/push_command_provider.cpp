@@ -24,16 +24,16 @@ boost::asio::awaitable<Result<PushAnswer>> PushCommandProvider::push(const PushC
     std::string id = "run-" + std::to_string(challenge.correlation);
     if (!co_await progress.created(id)) co_return make_error("mfad stopped waiting");
     OutgoingMessage input{"", push_challenge_json(challenge)};
-    auto started = std::chrono::steady_clock::now();
     // optional: co_spawn's result must be default-constructible, and a Result is not.
     int watch = progress.peer_fd;
-    auto run = [this, &input, &challenge, watch]() -> boost::asio::awaitable<std::optional<Result<std::string>>> {
-        co_return run_command(argv_, input, challenge.timeout, watch);
+    bool timed_out = false;  // written on the worker, read here after the co_await
+    auto run = [this, &input, &challenge, watch, &timed_out]() -> boost::asio::awaitable<std::optional<Result<std::string>>> {
+        co_return run_command(argv_, input, challenge.timeout, watch, &timed_out);
     };
     auto line = co_await boost::asio::co_spawn(workers_, run, boost::asio::use_awaitable);
     if (!*line) {
         // Killed at push.timeout: nobody answered in time.
-        if (std::chrono::steady_clock::now() - started >= challenge.timeout) co_return PushAnswer{"expired", 0, false};
+        if (timed_out) co_return PushAnswer{"expired", 0, false};
         co_return line->error();
     }
     co_return parse_push_answer(**line);
