@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config
-  libboost-dev libssl-dev libyaml-cpp-dev libsqlite3-dev libsystemd-dev libpam0g-dev
+  libboost-dev libssl-dev libyaml-cpp-dev libsqlite3-dev libpq-dev postgresql libsystemd-dev libpam0g-dev
   libcli11-dev nlohmann-json3-dev libqrencode-dev libpng-dev libphonenumber-dev
   libcmocka-dev libpam-wrapper libpamtest0-dev pamtester oathtool sqlite3 systemd zbar-tools
   libpam-google-authenticator libpam-oath libnss-wrapper faketime

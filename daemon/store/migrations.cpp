@@ -189,7 +189,7 @@ Result<int> migrate(sqlite::Database& db, int target) {
         return make_error("database schema " + std::to_string(*current) + " is newer than this mfad knows (" +
                           std::to_string(latest_schema_version()) + "); refusing to touch it");
     for (auto version = static_cast<int>(*current); version < target; ++version) {
-        auto tx = sqlite::Transaction::begin(db);
+        auto tx = sql::Transaction::begin(db);
         if (!tx) return tx.error();
         if (auto rc = db.exec(std::string(kSteps[static_cast<std::size_t>(version)])); !rc) return rc.error();
         if (auto rc = db.exec("PRAGMA user_version = " + std::to_string(version + 1)); !rc) return rc.error();

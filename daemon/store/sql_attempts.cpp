@@ -1,9 +1,9 @@
-// SqliteStore::record_attempt: the one place that decides a login attempt,
+// SqlStore::record_attempt: the one place that decides a login attempt,
 // and the spending of what a code proved (a time step, a backup code, a sent code).
 #include <openssl/crypto.h>
 
-#include "store/sqlite_audit.hpp"
-#include "store/sqlite_store.hpp"
+#include "store/sql_audit.hpp"
+#include "store/sql_store.hpp"
 
 namespace mfa::daemon {
 namespace {
@@ -25,7 +25,7 @@ void add_detail(std::string& detail, const std::string& more) {
 
 }  // namespace
 
-Result<void> SqliteStore::fail_attempt(const Attempt& a, std::int64_t user_id, AttemptOutcome& out) {
+Result<void> SqlStore::fail_attempt(const Attempt& a, std::int64_t user_id, AttemptOutcome& out) {
     out.failures += 1;
     if (out.failures >= a.max_failures) {
         out.locked_until = a.now + a.lock_seconds;
@@ -38,7 +38,7 @@ Result<void> SqliteStore::fail_attempt(const Attempt& a, std::int64_t user_id, A
 
 // The factor BEGIN read is gone (reset, removed, or reset and enrolled anew):
 // the pending login is denied, and the row says why.
-Result<AttemptOutcome> SqliteStore::factor_changed(const Attempt& a, sqlite::Transaction& tx) {
+Result<AttemptOutcome> SqlStore::factor_changed(const Attempt& a, sql::Transaction& tx) {
     AttemptOutcome out;
     out.result = AttemptResult::factor_changed;
     AuditEntry entry = a.audit;
@@ -51,7 +51,7 @@ Result<AttemptOutcome> SqliteStore::factor_changed(const Attempt& a, sqlite::Tra
     return out;
 }
 
-Result<SqliteStore::Spent> SqliteStore::spend_challenge(std::int64_t user_id, const Claim& claim, std::int64_t now) {
+Result<SqlStore::Spent> SqlStore::spend_challenge(std::int64_t user_id, const Claim& claim, std::int64_t now) {
     auto get = db_.prepare(
         "SELECT code_hash, expires_at, tries_left, used_at, id FROM challenges WHERE factor_id = ?1 AND user_id = ?2 "
         "ORDER BY id DESC LIMIT 1");
@@ -74,14 +74,14 @@ Result<SqliteStore::Spent> SqliteStore::spend_challenge(std::int64_t user_id, co
     auto update = db_.prepare("UPDATE challenges SET used_at = ?2 WHERE id = ?1 AND used_at = 0");
     if (!update) return update.error();
     if (auto rc = update->bind(1, challenge_id).bind(2, now).run(); !rc) return rc.error();
-    if (sqlite3_changes(db_.handle()) != 1) return make_error("sent code changed under a write lock");
+    if (db_.changes() != 1) return make_error("sent code changed under a write lock");
     auto used = db_.prepare("UPDATE factors SET last_used_at = ?2 WHERE id = ?1");
     if (!used) return used.error();
     if (auto rc = used->bind(1, claim.factor_id).bind(2, now).run(); !rc) return rc.error();
     return Spent::spent;
 }
 
-Result<SqliteStore::Spent> SqliteStore::spend(std::int64_t user_id, const Claim& claim, std::int64_t now) {
+Result<SqlStore::Spent> SqlStore::spend(std::int64_t user_id, const Claim& claim, std::int64_t now) {
     switch (claim.spend) {
         case Claim::Spend::time_step: {
             auto use = db_.prepare(
@@ -89,7 +89,7 @@ Result<SqliteStore::Spent> SqliteStore::spend(std::int64_t user_id, const Claim&
             if (!use) return use.error();
             if (auto rc = use->bind(1, claim.factor_id).bind(2, user_id).bind(3, claim.step).bind(4, now).run(); !rc)
                 return rc.error();
-            return sqlite3_changes(db_.handle()) == 1 ? Spent::spent : Spent::replayed;
+            return db_.changes() == 1 ? Spent::spent : Spent::replayed;
         }
         case Claim::Spend::backup_code: {
             auto used = use_backup_code(user_id, claim.hash, now);
@@ -103,7 +103,7 @@ Result<SqliteStore::Spent> SqliteStore::spend(std::int64_t user_id, const Claim&
     return make_error("unknown claim");
 }
 
-Result<bool> SqliteStore::all_active(std::int64_t user_id, const std::vector<std::int64_t>& ids) {
+Result<bool> SqlStore::all_active(std::int64_t user_id, const std::vector<std::int64_t>& ids) {
     auto check = db_.prepare("SELECT 1 FROM factors WHERE id = ?1 AND user_id = ?2 AND state = 'active'");
     if (!check) return check.error();
     for (auto id : ids) {
@@ -115,8 +115,8 @@ Result<bool> SqliteStore::all_active(std::int64_t user_id, const std::vector<std
     return true;
 }
 
-Result<AttemptOutcome> SqliteStore::record_attempt(const Attempt& a) {
-    auto tx = sqlite::Transaction::begin(db_);
+Result<AttemptOutcome> SqlStore::record_attempt(const Attempt& a) {
+    auto tx = sql::Transaction::begin(db_);
     if (!tx) return tx.error();
     auto read = db_.prepare("SELECT id, failures, locked_until FROM users WHERE name = ?1");
     if (!read) return read.error();

@@ -1,4 +1,4 @@
-#include "store/sqlite_audit.hpp"
+#include "store/sql_audit.hpp"
 
 #include "audit/audit_hash.hpp"
 
@@ -11,7 +11,7 @@ struct ChainEnd {
 };
 
 // The sealed head if there is one, else the table's last row, else the start.
-Result<ChainEnd> chain_end(sqlite::Database& db) {
+Result<ChainEnd> chain_end(sql::Connection& db) {
     for (const char* sql : {"SELECT last_id, last_hash FROM audit_head WHERE one = 1",
                             "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1"}) {
         auto end = db.prepare(sql);
@@ -23,7 +23,7 @@ Result<ChainEnd> chain_end(sqlite::Database& db) {
     return ChainEnd{};
 }
 
-Result<void> write_head(sqlite::Database& db, const AuditSeal& seal, std::int64_t id, std::span<const std::uint8_t> hash) {
+Result<void> write_head(sql::Connection& db, const AuditSeal& seal, std::int64_t id, std::span<const std::uint8_t> hash) {
     auto mac = seal.seal(id, hash);
     if (!mac) return mac.error();
     auto put = db.prepare(
@@ -34,7 +34,7 @@ Result<void> write_head(sqlite::Database& db, const AuditSeal& seal, std::int64_
 }
 
 // The chain holds row by row; now its end must be the sealed head.
-Result<AuditCheck> check_sealed_head(sqlite::Database& db, const AuditSeal& seal, AuditCheck check, std::int64_t last_id,
+Result<AuditCheck> check_sealed_head(sql::Connection& db, const AuditSeal& seal, AuditCheck check, std::int64_t last_id,
                                                   const std::vector<std::uint8_t>& last_hash) {
     auto head = db.prepare("SELECT last_id, last_hash, mac FROM audit_head WHERE one = 1");
     if (!head) return head.error();
@@ -66,14 +66,14 @@ Result<AuditCheck> check_sealed_head(sqlite::Database& db, const AuditSeal& seal
 
 }  // namespace
 
-Result<void> append_audit_row(sqlite::Database& db, const AuditSeal& seal, const AuditEntry& entry, std::int64_t now) {
+Result<void> append_audit_row(sql::Connection& db, const AuditSeal& seal, const AuditEntry& entry, std::int64_t now) {
     auto end = chain_end(db);
     if (!end) return end.error();
     std::int64_t id = end->id + 1;
     AuditHash hash = audit_row_hash(end->hash, id, now, entry);
 
     auto insert = db.prepare(
-        "INSERT INTO audit (id, time, event, user, result, service, rhost, peer_uid, detail, prev_hash, hash) "
+        "INSERT INTO audit (id, time, event, \"user\", result, service, rhost, peer_uid, detail, prev_hash, hash) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
     if (!insert) return insert.error();
     insert->bind(1, id)
@@ -91,7 +91,7 @@ Result<void> append_audit_row(sqlite::Database& db, const AuditSeal& seal, const
     return write_head(db, seal, id, hash);
 }
 
-Result<void> seal_unsealed_audit_head(sqlite::Database& db, const AuditSeal& seal) {
+Result<void> seal_unsealed_audit_head(sql::Connection& db, const AuditSeal& seal) {
     auto sealed = db.query_int("SELECT count(*) FROM audit_head");
     if (!sealed) return sealed.error();
     if (*sealed != 0) return {};
@@ -101,8 +101,8 @@ Result<void> seal_unsealed_audit_head(sqlite::Database& db, const AuditSeal& sea
     return write_head(db, seal, end->id, end->hash);
 }
 
-Result<AuditCheck> verify_audit_rows(sqlite::Database& db, const AuditSeal& seal) {
-    auto rows = db.prepare("SELECT id, time, event, user, result, service, rhost, peer_uid, detail, prev_hash, hash "
+Result<AuditCheck> verify_audit_rows(sql::Connection& db, const AuditSeal& seal) {
+    auto rows = db.prepare("SELECT id, time, event, \"user\", result, service, rhost, peer_uid, detail, prev_hash, hash "
                             "FROM audit ORDER BY id");
     if (!rows) return rows.error();
     AuditCheck check;

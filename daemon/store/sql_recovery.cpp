@@ -1,9 +1,9 @@
-// SqliteStore: enrollment at login (the grace) and recovery by email (the
+// SqlStore: enrollment at login (the grace) and recovery by email (the
 // address, the codes sent to it, and the reset a recovery code makes).
 #include <openssl/crypto.h>
 
-#include "store/sqlite_audit.hpp"
-#include "store/sqlite_store.hpp"
+#include "store/sql_audit.hpp"
+#include "store/sql_store.hpp"
 
 namespace mfa::daemon {
 namespace {
@@ -11,7 +11,7 @@ namespace {
 const char* purpose_name(MailPurpose purpose) { return purpose == MailPurpose::verify ? "verify" : "recover"; }
 
 // One statement on one user's rows: ?1 the user's id, ?2 (if the SQL has it) `value`.
-Result<void> run_for_user(sqlite::Database& db, std::string_view sql, std::int64_t user_id, std::int64_t value = 0) {
+Result<void> run_for_user(sql::Connection& db, std::string_view sql, std::int64_t user_id, std::int64_t value = 0) {
     auto step = db.prepare(std::string(sql));
     if (!step) return step.error();
     step->bind(1, user_id);
@@ -25,7 +25,7 @@ bool same_hash(const std::vector<std::uint8_t>& a, const std::vector<std::uint8_
 
 }  // namespace
 
-Result<std::int64_t> SqliteStore::ensure_user(std::string_view user, std::int64_t now) {
+Result<std::int64_t> SqlStore::ensure_user(std::string_view user, std::int64_t now) {
     auto add_user = db_.prepare("INSERT INTO users (name, created_at) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING");
     if (!add_user) return add_user.error();
     if (auto rc = add_user->bind(1, user).bind(2, now).run(); !rc) return rc.error();
@@ -35,8 +35,8 @@ Result<std::int64_t> SqliteStore::ensure_user(std::string_view user, std::int64_
     return **id;
 }
 
-Result<std::int64_t> SqliteStore::note_first_login(std::string_view user, std::int64_t now) {
-    auto tx = sqlite::Transaction::begin(db_);
+Result<std::int64_t> SqlStore::note_first_login(std::string_view user, std::int64_t now) {
+    auto tx = sql::Transaction::begin(db_);
     if (!tx) return tx.error();
     auto id = ensure_user(user, now);
     if (!id) return id.error();
@@ -52,9 +52,9 @@ Result<std::int64_t> SqliteStore::note_first_login(std::string_view user, std::i
     return at;
 }
 
-Result<void> SqliteStore::set_grace(std::string_view user, std::int64_t until, std::int64_t now,
+Result<void> SqlStore::set_grace(std::string_view user, std::int64_t until, std::int64_t now,
                                     const AuditEntry& audit) {
-    auto tx = sqlite::Transaction::begin(db_);
+    auto tx = sql::Transaction::begin(db_);
     if (!tx) return tx.error();
     auto id = ensure_user(user, now);
     if (!id) return id.error();
@@ -69,8 +69,8 @@ Result<void> SqliteStore::set_grace(std::string_view user, std::int64_t until, s
     return tx->commit();
 }
 
-Result<MailCodeIssue> SqliteStore::issue_mail_code(const MailCodeRequest& r, const AuditEntry& audit) {
-    auto tx = sqlite::Transaction::begin(db_);
+Result<MailCodeIssue> SqlStore::issue_mail_code(const MailCodeRequest& r, const AuditEntry& audit) {
+    auto tx = sql::Transaction::begin(db_);
     if (!tx) return tx.error();
     auto id = ensure_user(r.user, r.now);
     if (!id) return id.error();
@@ -124,9 +124,9 @@ Result<MailCodeIssue> SqliteStore::issue_mail_code(const MailCodeRequest& r, con
     return result;
 }
 
-Result<void> SqliteStore::cancel_mail_code(std::string_view user, MailPurpose purpose, const AuditEntry& audit,
+Result<void> SqlStore::cancel_mail_code(std::string_view user, MailPurpose purpose, const AuditEntry& audit,
                                            std::int64_t now) {
-    auto tx = sqlite::Transaction::begin(db_);
+    auto tx = sql::Transaction::begin(db_);
     if (!tx) return tx.error();
     auto drop = db_.prepare(
         "DELETE FROM mail_codes WHERE purpose = ?2 AND user_id = (SELECT id FROM users WHERE name = ?1)");
@@ -136,10 +136,10 @@ Result<void> SqliteStore::cancel_mail_code(std::string_view user, MailPurpose pu
     return tx->commit();
 }
 
-Result<MailCodeCheck> SqliteStore::confirm_recovery_email(std::string_view user,
+Result<MailCodeCheck> SqlStore::confirm_recovery_email(std::string_view user,
                                                           const std::vector<std::uint8_t>& code_hash,
                                                           std::int64_t now, const AuditEntry& audit) {
-    auto tx = sqlite::Transaction::begin(db_);
+    auto tx = sql::Transaction::begin(db_);
     if (!tx) return tx.error();
     auto get = db_.prepare(
         "SELECT m.user_id, m.code_hash FROM mail_codes m JOIN users u ON u.id = m.user_id "
@@ -173,7 +173,7 @@ Result<MailCodeCheck> SqliteStore::confirm_recovery_email(std::string_view user,
     return result;
 }
 
-Result<SqliteStore::Spent> SqliteStore::spend_recovery_code(std::int64_t user_id, const Claim& claim, std::int64_t now) {
+Result<SqlStore::Spent> SqlStore::spend_recovery_code(std::int64_t user_id, const Claim& claim, std::int64_t now) {
     auto get = db_.prepare(
         "SELECT code_hash, expires_at, used_at FROM mail_codes WHERE user_id = ?1 AND purpose = 'recover'");
     if (!get) return get.error();
@@ -186,7 +186,7 @@ Result<SqliteStore::Spent> SqliteStore::spend_recovery_code(std::int64_t user_id
     auto use = db_.prepare("UPDATE mail_codes SET used_at = ?2 WHERE user_id = ?1 AND purpose = 'recover' AND used_at = 0");
     if (!use) return use.error();
     if (auto rc = use->bind(1, user_id).bind(2, now).run(); !rc) return rc.error();
-    if (sqlite3_changes(db_.handle()) != 1) return make_error("recovery code changed under a write lock");
+    if (db_.changes() != 1) return make_error("recovery code changed under a write lock");
     for (const char* sql : {"DELETE FROM factors WHERE user_id = ?1", "DELETE FROM backup_code_sets WHERE user_id = ?1",
                             "UPDATE users SET primary_factor = 0, disabled_until = 0, enroll_by = ?2 WHERE id = ?1"})
         if (auto rc = run_for_user(db_, sql, user_id, claim.enroll_by); !rc) return rc.error();

@@ -1,14 +1,14 @@
-// SqliteStore's backup codes: replace a set, and spend one code exactly once.
+// SqlStore's backup codes: replace a set, and spend one code exactly once.
 #include <openssl/crypto.h>
 
-#include "store/sqlite_audit.hpp"
-#include "store/sqlite_store.hpp"
+#include "store/sql_audit.hpp"
+#include "store/sql_store.hpp"
 
 namespace mfa::daemon {
 
-Result<BackupCodesOutcome> SqliteStore::replace_backup_codes(std::string_view user, const BackupCodeSet& set,
+Result<BackupCodesOutcome> SqlStore::replace_backup_codes(std::string_view user, const BackupCodeSet& set,
                                                              std::int64_t now, const AuditEntry& audit) {
-    auto tx = sqlite::Transaction::begin(db_);
+    auto tx = sql::Transaction::begin(db_);
     if (!tx) return tx.error();
     auto find = db_.prepare(
         "SELECT u.id FROM users u JOIN factors f ON f.user_id = u.id AND f.state = 'active' "
@@ -32,7 +32,7 @@ Result<BackupCodesOutcome> SqliteStore::replace_backup_codes(std::string_view us
     return BackupCodesOutcome{BackupCodesStored::stored, *voided};
 }
 
-Result<void> SqliteStore::put_backup_code_set(std::int64_t user_id, const BackupCodeSet& set, std::int64_t now) {
+Result<void> SqlStore::put_backup_code_set(std::int64_t user_id, const BackupCodeSet& set, std::int64_t now) {
     // The old set goes with its codes (ON DELETE CASCADE).
     auto drop = db_.prepare("DELETE FROM backup_code_sets WHERE user_id = ?1");
     auto add_set = db_.prepare("INSERT INTO backup_code_sets (user_id, salt, iterations, created_at) VALUES (?1, ?2, ?3, ?4)");
@@ -51,7 +51,7 @@ Result<void> SqliteStore::put_backup_code_set(std::int64_t user_id, const Backup
     return {};
 }
 
-Result<int> SqliteStore::unused_backup_codes(std::int64_t user_id) {
+Result<int> SqlStore::unused_backup_codes(std::int64_t user_id) {
     auto count = db_.prepare("SELECT count(*) FROM backup_codes WHERE user_id = ?1 AND used_at = 0");
     if (!count) return count.error();
     auto row = count->bind(1, user_id).step();
@@ -62,7 +62,7 @@ Result<int> SqliteStore::unused_backup_codes(std::int64_t user_id) {
 // Called inside record_attempt's write transaction, so the check and the
 // update below cannot interleave with another attempt: of two logins racing
 // with one code, the second finds it used.
-Result<SqliteStore::BackupUse> SqliteStore::use_backup_code(std::int64_t user_id, const std::vector<std::uint8_t>& hash,
+Result<SqlStore::BackupUse> SqlStore::use_backup_code(std::int64_t user_id, const std::vector<std::uint8_t>& hash,
                                                             std::int64_t now) {
     auto codes = db_.prepare("SELECT slot, hash, used_at FROM backup_codes WHERE user_id = ?1");
     if (!codes) return codes.error();
@@ -85,7 +85,7 @@ Result<SqliteStore::BackupUse> SqliteStore::use_backup_code(std::int64_t user_id
     auto spend = db_.prepare("UPDATE backup_codes SET used_at = ?3 WHERE user_id = ?1 AND slot = ?2 AND used_at = 0");
     if (!spend) return spend.error();
     if (auto rc = spend->bind(1, user_id).bind(2, match_slot).bind(3, now).run(); !rc) return rc.error();
-    if (sqlite3_changes(db_.handle()) != 1) return make_error("backup code changed under a write lock");
+    if (db_.changes() != 1) return make_error("backup code changed under a write lock");
     return BackupUse::used;
 }
 

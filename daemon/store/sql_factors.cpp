@@ -1,7 +1,7 @@
-// SqliteStore's factor management: the primary, removal, and codes to send
+// SqlStore's factor management: the primary, removal, and codes to send
 // within their caps.
-#include "store/sqlite_audit.hpp"
-#include "store/sqlite_store.hpp"
+#include "store/sql_audit.hpp"
+#include "store/sql_store.hpp"
 
 namespace mfa::daemon {
 namespace {
@@ -17,9 +17,9 @@ const char* change_name(FactorChange change) {
 
 }  // namespace
 
-Result<FactorChange> SqliteStore::set_primary(std::string_view user, std::string_view name, std::int64_t now,
+Result<FactorChange> SqlStore::set_primary(std::string_view user, std::string_view name, std::int64_t now,
                                               const AuditEntry& audit) {
-    auto tx = sqlite::Transaction::begin(db_);
+    auto tx = sql::Transaction::begin(db_);
     if (!tx) return tx.error();
     auto find = db_.prepare(
         "SELECT f.id, f.state = 'active', u.id FROM factors f JOIN users u ON u.id = f.user_id WHERE u.name = ?1 AND f.name = ?2");
@@ -41,9 +41,9 @@ Result<FactorChange> SqliteStore::set_primary(std::string_view user, std::string
     return FactorChange::changed;
 }
 
-Result<FactorChange> SqliteStore::remove_factor(std::string_view user, std::string_view name, std::int64_t now,
+Result<FactorChange> SqlStore::remove_factor(std::string_view user, std::string_view name, std::int64_t now,
                                                 const AuditEntry& audit) {
-    auto tx = sqlite::Transaction::begin(db_);
+    auto tx = sql::Transaction::begin(db_);
     if (!tx) return tx.error();
     auto drop = db_.prepare(
         "DELETE FROM factors WHERE name = ?2 AND user_id = (SELECT id FROM users WHERE name = ?1) RETURNING kind");
@@ -64,8 +64,8 @@ Result<FactorChange> SqliteStore::remove_factor(std::string_view user, std::stri
     return FactorChange::changed;
 }
 
-Result<ChallengeIssued> SqliteStore::issue_challenge(const ChallengeRequest& r, const AuditEntry& audit) {
-    auto tx = sqlite::Transaction::begin(db_);
+Result<ChallengeIssued> SqlStore::issue_challenge(const ChallengeRequest& r, const AuditEntry& audit) {
+    auto tx = sql::Transaction::begin(db_);
     if (!tx) return tx.error();
     auto owner = db_.prepare(
         "SELECT u.id FROM users u JOIN factors f ON f.user_id = u.id WHERE u.name = ?1 AND f.id = ?2");
@@ -145,8 +145,8 @@ Result<ChallengeIssued> SqliteStore::issue_challenge(const ChallengeRequest& r, 
     return out;
 }
 
-Result<void> SqliteStore::cancel_challenge(std::int64_t challenge_id, const AuditEntry& audit, std::int64_t now) {
-    auto tx = sqlite::Transaction::begin(db_);
+Result<void> SqlStore::cancel_challenge(std::int64_t challenge_id, const AuditEntry& audit, std::int64_t now) {
+    auto tx = sql::Transaction::begin(db_);
     if (!tx) return tx.error();
     auto drop = db_.prepare("DELETE FROM challenges WHERE id = ?1");
     if (!drop) return drop.error();

@@ -1,6 +1,6 @@
-// SqliteStore's key rotation: the rotation's row, and re-sealing in batches.
-#include "store/sqlite_audit.hpp"
-#include "store/sqlite_store.hpp"
+// SqlStore's key rotation: the rotation's row, and re-sealing in batches.
+#include "store/sql_audit.hpp"
+#include "store/sql_store.hpp"
 
 namespace mfa::daemon {
 namespace {
@@ -10,7 +10,7 @@ std::string other_key(const std::string& column) { return "substr(" + column + "
 
 }  // namespace
 
-Result<std::optional<KeyRotation>> SqliteStore::key_rotation() {
+Result<std::optional<KeyRotation>> SqlStore::key_rotation() {
     auto row = db_.prepare("SELECT old_key_id, new_key_id, started_at, finished_at, resealed FROM key_rotation");
     if (!row) return row.error();
     auto found = row->step();
@@ -19,8 +19,8 @@ Result<std::optional<KeyRotation>> SqliteStore::key_rotation() {
     return std::optional<KeyRotation>(KeyRotation{row->blob(0), row->blob(1), row->int64(2), row->int64(3), row->int64(4)});
 }
 
-Result<void> SqliteStore::begin_key_rotation(const KeyRotation& rotation, const AuditEntry& audit) {
-    auto tx = sqlite::Transaction::begin(db_);
+Result<void> SqlStore::begin_key_rotation(const KeyRotation& rotation, const AuditEntry& audit) {
+    auto tx = sql::Transaction::begin(db_);
     if (!tx) return tx.error();
     // A finished rotation's row gives way; an unfinished one never does.
     auto put = db_.prepare(
@@ -30,12 +30,12 @@ Result<void> SqliteStore::begin_key_rotation(const KeyRotation& rotation, const 
     if (!put) return put.error();
     put->bind(1, std::span<const std::uint8_t>(rotation.old_key_id)).bind(2, std::span<const std::uint8_t>(rotation.new_key_id));
     if (auto rc = put->bind(3, rotation.started_at).run(); !rc) return rc.error();
-    if (sqlite3_changes(db_.handle()) != 1) return make_error("another key rotation is unfinished");
+    if (db_.changes() != 1) return make_error("another key rotation is unfinished");
     if (auto rc = append_audit_row(db_, seal_, audit, rotation.started_at); !rc) return rc.error();
     return tx->commit();
 }
 
-Result<std::int64_t> SqliteStore::reseal_column(const SealedColumn& column, const Resealer& resealer, int limit) {
+Result<std::int64_t> SqlStore::reseal_column(const SealedColumn& column, const Resealer& resealer, int limit) {
     auto rows = db_.prepare(column.select + " WHERE " + other_key(column.blob) + " LIMIT ?2");
     auto put = db_.prepare(column.update);
     if (!rows) return rows.error();
@@ -61,9 +61,9 @@ Result<std::int64_t> SqliteStore::reseal_column(const SealedColumn& column, cons
     return done;
 }
 
-Result<ResealProgress> SqliteStore::reseal_batch(const Resealer& resealer, int limit, std::int64_t now,
+Result<ResealProgress> SqlStore::reseal_batch(const Resealer& resealer, int limit, std::int64_t now,
                                                  const AuditEntry& audit) {
-    auto tx = sqlite::Transaction::begin(db_);
+    auto tx = sql::Transaction::begin(db_);
     if (!tx) return tx.error();
     // (key, second key, user, kind, blob); updated by (?1, ?2) with ?3 if still ?4.
     const SealedColumn factor_secrets{
@@ -107,9 +107,9 @@ Result<ResealProgress> SqliteStore::reseal_batch(const Resealer& resealer, int l
     return progress;
 }
 
-Result<void> SqliteStore::forget_key_rotation() { return db_.exec("DELETE FROM key_rotation"); }
+Result<void> SqlStore::forget_key_rotation() { return db_.exec("DELETE FROM key_rotation"); }
 
-void SqliteStore::use_keys(const KeyRing& keys) {
+void SqlStore::use_keys(const KeyRing& keys) {
     seal_ = AuditSeal(keys);
     reader_seal_ = std::make_shared<const AuditSeal>(keys);
 }

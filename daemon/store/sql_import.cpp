@@ -1,11 +1,11 @@
-// SqliteStore's imported factors (mfactl import) and HOTP resync.
-#include "store/sqlite_audit.hpp"
-#include "store/sqlite_store.hpp"
+// SqlStore's imported factors (mfactl import) and HOTP resync.
+#include "store/sql_audit.hpp"
+#include "store/sql_store.hpp"
 
 namespace mfa::daemon {
-Result<ImportResult> SqliteStore::import_factor(const FactorImport& import) {
+Result<ImportResult> SqlStore::import_factor(const FactorImport& import) {
     const NewFactor& factor = import.factor;
-    auto tx = sqlite::Transaction::begin(db_);
+    auto tx = sql::Transaction::begin(db_);
     if (!tx) return tx.error();
     auto held = db_.prepare(
         "SELECT count(*), count(*) FILTER (WHERE f.kind = ?2 AND f.name = ?3) FROM factors f JOIN users u ON u.id = "
@@ -49,9 +49,9 @@ Result<ImportResult> SqliteStore::import_factor(const FactorImport& import) {
     return ImportResult::imported;
 }
 
-Result<ResyncResult> SqliteStore::resync_factor(std::string_view user, std::int64_t factor_id, std::int64_t counter,
+Result<ResyncResult> SqlStore::resync_factor(std::string_view user, std::int64_t factor_id, std::int64_t counter,
                                                 std::int64_t now, const AuditEntry& audit) {
-    auto tx = sqlite::Transaction::begin(db_);
+    auto tx = sql::Transaction::begin(db_);
     if (!tx) return tx.error();
     auto move = db_.prepare(
         "UPDATE factors SET last_step = ?3 WHERE id = ?2 AND state = 'active' AND last_step < ?3 "

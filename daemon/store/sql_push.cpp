@@ -1,7 +1,7 @@
-// SqliteStore::record_push: the end of a push, in one transaction with its
+// SqlStore::record_push: the end of a push, in one transaction with its
 // effect on the lockout and on push fatigue.
-#include "store/sqlite_audit.hpp"
-#include "store/sqlite_store.hpp"
+#include "store/sql_audit.hpp"
+#include "store/sql_store.hpp"
 
 namespace mfa::daemon {
 namespace {
@@ -32,8 +32,8 @@ const char* result_of(PushEnding ending) {
 
 }  // namespace
 
-Result<PushRecorded> SqliteStore::record_push(const PushEnd& end) {
-    auto tx = sqlite::Transaction::begin(db_);
+Result<PushRecorded> SqlStore::record_push(const PushEnd& end) {
+    auto tx = sql::Transaction::begin(db_);
     if (!tx) return tx.error();
     auto read = db_.prepare("SELECT id, failures, locked_until, push_misses, push_paused_until FROM users WHERE name = ?1");
     if (!read) return read.error();

@@ -1,15 +1,15 @@
-// SqliteStore's administration: unlock, reset, and the audit chain check.
+// SqlStore's administration: unlock, reset, the audit listing and the chain check.
 #include <limits>
 
 #include "audit/audit_hash.hpp"
-#include "store/sqlite_audit.hpp"
-#include "store/sqlite_store.hpp"
+#include "store/sql_audit.hpp"
+#include "store/sql_store.hpp"
 
 namespace mfa::daemon {
 
-Result<AdminOutcome> SqliteStore::admin_action(std::string_view user, AdminActionKind kind, std::int64_t now,
+Result<AdminOutcome> SqlStore::admin_action(std::string_view user, AdminActionKind kind, std::int64_t now,
                                                const AuditEntry& audit) {
-    auto tx = sqlite::Transaction::begin(db_);
+    auto tx = sql::Transaction::begin(db_);
     if (!tx) return tx.error();
     auto find = db_.prepare("SELECT id, failures, locked_until FROM users WHERE name = ?1");
     if (!find) return find.error();
@@ -30,7 +30,7 @@ Result<AdminOutcome> SqliteStore::admin_action(std::string_view user, AdminActio
             auto drop = db_.prepare(sql);
             if (!drop) return drop.error();
             if (auto rc = drop->bind(1, id).run(); !rc) return rc.error();
-            changed = changed || sqlite3_changes(db_.handle()) > 0;
+            changed = changed || db_.changes() > 0;
         }
     }
     AuditEntry entry = audit;
@@ -42,15 +42,15 @@ Result<AdminOutcome> SqliteStore::admin_action(std::string_view user, AdminActio
     return AdminOutcome{true, changed};
 }
 
-Result<AuditSlice> SqliteStore::list_audit(std::int64_t after_id, const AuditFilter& filter, int limit) {
+Result<AuditSlice> SqlStore::list_audit(std::int64_t after_id, const AuditFilter& filter, int limit) {
     // Rows are looked at in id ranges of kAuditScanRows, so a filter that
     // matches little never walks the whole table in one request.
     std::int64_t scan_end = after_id > std::numeric_limits<std::int64_t>::max() - kAuditScanRows
                                 ? std::numeric_limits<std::int64_t>::max()
                                 : after_id + kAuditScanRows;
     auto rows = db_.prepare(
-        "SELECT id, time, event, user, result, service, rhost, peer_uid, detail FROM audit "
-        "WHERE id > ?1 AND id <= ?6 AND time >= ?2 AND (?3 = '' OR user = ?3) AND (?4 = '' OR event = ?4) "
+        "SELECT id, time, event, \"user\", result, service, rhost, peer_uid, detail FROM audit "
+        "WHERE id > ?1 AND id <= ?6 AND time >= ?2 AND (?3 = '' OR \"user\" = ?3) AND (?4 = '' OR event = ?4) "
         "ORDER BY id LIMIT ?5");
     if (!rows) return rows.error();
     rows->bind(1, after_id).bind(2, filter.since).bind(3, filter.user).bind(4, filter.event).bind(5, std::int64_t{limit})
@@ -74,19 +74,10 @@ Result<AuditSlice> SqliteStore::list_audit(std::int64_t after_id, const AuditFil
     return slice;
 }
 
-Result<AuditCheck> SqliteStore::verify_audit_chain() { return verify_audit_rows(db_, seal_); }
-
-std::function<Result<AuditCheck>()> SqliteStore::audit_chain_checker() const {
-    return [path = path_, seal = reader_seal_]() -> Result<AuditCheck> {
-        auto db = sqlite::Database::open(path);
-        if (!db) return db.error();
-        // One read transaction: the rows and the sealed head from one snapshot,
-        // or a row committed between the two reads would look like a deletion.
-        if (auto rc = db->exec("PRAGMA busy_timeout = 5000; BEGIN;"); !rc) return rc.error();
-        auto check = verify_audit_rows(*db, *seal);
-        if (auto rc = db->exec("COMMIT;"); !rc) return rc.error();
-        return check;
-    };
+Result<AuditCheck> SqlStore::verify_audit_chain() {
+    auto snapshot = sql::ReadSnapshot::begin(db_);  // or a row appended meanwhile would look like a forgery
+    if (!snapshot) return snapshot.error();
+    return verify_audit_rows(db_, seal_);
 }
 
 }  // namespace mfa::daemon

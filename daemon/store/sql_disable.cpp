@@ -1,10 +1,10 @@
-// SqliteStore's help-desk disable: the read-only plan, and its one-transaction commit.
-#include "store/sqlite_audit.hpp"
-#include "store/sqlite_store.hpp"
+// SqlStore's help-desk disable: the read-only plan, and its one-transaction commit.
+#include "store/sql_audit.hpp"
+#include "store/sql_store.hpp"
 
 namespace mfa::daemon {
 
-Result<DisablePlan> SqliteStore::plan_disable(std::string_view user, std::int64_t now) {
+Result<DisablePlan> SqlStore::plan_disable(std::string_view user, std::int64_t now) {
     auto get = db_.prepare(
         "SELECT u.failures, u.locked_until, u.disabled_until, "
         "(SELECT count(*) FROM factors f WHERE f.user_id = u.id AND f.state = 'active'), "
@@ -26,9 +26,9 @@ Result<DisablePlan> SqliteStore::plan_disable(std::string_view user, std::int64_
     return plan;
 }
 
-Result<DisablePlan> SqliteStore::apply_disable(std::string_view user, std::int64_t now, std::int64_t until,
+Result<DisablePlan> SqlStore::apply_disable(std::string_view user, std::int64_t now, std::int64_t until,
                                                const AuditEntry& audit, const DescribeDisable& describe) {
-    auto tx = sqlite::Transaction::begin(db_);
+    auto tx = sql::Transaction::begin(db_);
     if (!tx) return tx.error();
     auto plan = plan_disable(user, now);
     if (!plan) return plan.error();

@@ -1,0 +1,26 @@
+#include "store/pg_store.hpp"
+
+#include "store/pg_migrations.hpp"
+#include "store/sql_audit.hpp"
+
+namespace mfa::daemon {
+
+Result<std::unique_ptr<PgStore>> PgStore::open(const pg::ConnectTo& to, const KeyRing& keys) {
+    auto db = pg::Database::connect(to);
+    if (!db) return db.error();
+    auto version = migrate_postgresql(**db);
+    if (!version) return version.error();
+    return std::unique_ptr<PgStore>(new PgStore(std::move(*db), to, *version, keys));
+}
+
+std::function<Result<AuditCheck>()> PgStore::audit_chain_checker() const {
+    return [to = to_, seal = reader_seal_]() -> Result<AuditCheck> {
+        auto db = pg::Database::connect(to);
+        if (!db) return db.error();
+        auto snapshot = sql::ReadSnapshot::begin(**db);  // the rows and the sealed head as of one moment
+        if (!snapshot) return snapshot.error();
+        return verify_audit_rows(**db, *seal);
+    };
+}
+
+}  // namespace mfa::daemon

@@ -1,0 +1,29 @@
+// The fleet's store: one PostgreSQL database that every host's mfad shares,
+// with the same decisions as SQLite's (SqlStore). Each call blocks its thread:
+// mfad runs it on a store thread, never on the event loop.
+#pragma once
+
+#include <memory>
+
+#include "store/pg_handle.hpp"
+#include "store/sql_store.hpp"
+
+namespace mfa::daemon {
+
+class PgStore final : public SqlStore {
+public:
+    // Connects, and brings the schema up to date (once across the fleet).
+    static Result<std::unique_ptr<PgStore>> open(const pg::ConnectTo& to, const KeyRing& keys);
+
+    // The server went away: this store is done, a new one must connect.
+    bool broken() const { return static_cast<const pg::Database&>(db_).broken(); }
+
+    std::function<Result<AuditCheck>()> audit_chain_checker() const override;
+
+private:
+    PgStore(std::unique_ptr<pg::Database> db, pg::ConnectTo to, int version, const KeyRing& keys)
+        : SqlStore(std::move(db), version, keys), to_(std::move(to)) {}
+    pg::ConnectTo to_;
+};
+
+}  // namespace mfa::daemon
