@@ -42,6 +42,19 @@ CommandResult run_admin_action(const GlobalOptions& global, const std::string& a
     return out;
 }
 
+CommandResult run_admin_migrate_store(const GlobalOptions& global, const std::string& to, bool commit) {
+    auto client = connect_daemon(global);
+    if (!client) return client.error();
+    if (client->server().protocol < wire::kFleetProtocol) return make_error("this mfad cannot migrate its store: upgrade it first");
+    auto request = wire::encode(wire::MigrateStore{to, commit}, client->next_request_id());
+    auto done = call_and_decode(*client, request, wire::MessageType::done, wire::decode_done);
+    if (!done) return done.error();
+    Output out;
+    out.json = {{"to", to}, {"committed", commit}, {"message", done->message}};
+    out.text = printable(done->message) + "\n";
+    return out;
+}
+
 CommandResult run_admin_grace(const GlobalOptions& global, const std::string& user, const std::string& until,
                               const std::string& reason) {
     if (until == "none") return run_admin_action(global, "grace", user, reason, 0);

@@ -8,6 +8,8 @@
 namespace mfa::cli {
 
 // mfactl admin unlock|reset --user U [--reason R]; `until` is grace's alone.
+// mfactl admin migrate-store --to postgresql [--commit]: a dry run unless --commit.
+CommandResult run_admin_migrate_store(const GlobalOptions& global, const std::string& to, bool commit);
 CommandResult run_admin_action(const GlobalOptions& global, const std::string& action, const std::string& user,
                                const std::string& reason, std::uint64_t until = 0);
 

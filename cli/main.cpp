@@ -135,6 +135,16 @@ int main(int argc, char** argv) {
     rekey_key->excludes(rekey_status);
     rekey->require_option(1);
 
+    std::string migrate_to;
+    bool migrate_commit = false;
+    auto* migrate = admin->add_subcommand(
+        "migrate-store", "copy this host's SQLite store into the PostgreSQL one of store.postgresql (root only); a dry run unless --commit");
+    migrate->add_option("--to", migrate_to, "the store to copy into")->required()->check(CLI::IsMember({"postgresql"}));
+    migrate->add_flag("--commit", migrate_commit, "copy (one transaction); without it nothing is written");
+    migrate->footer(
+        "Set store.postgresql (keeping store.backend: sqlite), reload mfad, then run this. Logins wait while the rows are "
+        "copied. Afterwards this mfad takes no more logins until store.backend is postgresql and it is restarted.");
+
     ImportOptions import;
     auto* import_cmd = app.add_subcommand("import", "bring tokens over from another PAM module (root only); a dry run unless --commit");
     import_cmd->require_subcommand(1);
@@ -217,6 +227,7 @@ int main(int argc, char** argv) {
     if (*enroll_confirm) result = run_enroll_confirm(options, confirm);
     if (*enroll_hotp) result = run_enroll_hotp(options, hotp);
     if (*resync_cmd) result = run_admin_resync(options, resync);
+    if (*migrate) result = run_admin_migrate_store(options, migrate_to, migrate_commit);
     if (*rekey) result = rekey_status_only ? run_admin_rekey_status(options) : run_admin_rekey(options, new_key_file);
     if (*import_ga) result = run_import_google_authenticator(options, import);
     if (*import_oath) result = run_import_oath(options, import);

@@ -19,16 +19,21 @@ CommandResult run_ping(const GlobalOptions& options) {
     auto status = call_and_decode(*client, status_request, wire::MessageType::status_reply, wire::decode_status_reply);
     if (!status) return status.error();
 
-    char line[256];
-    snprintf(line, sizeof line, "mfad %s (protocol %u, schema %u, up %llu s): round trip %.3f ms\n",
+    // A health check: mfad answering without its store cannot log anyone in.
+    bool unreachable = status->store.find("unreachable") != std::string::npos;
+    char line[512];
+    snprintf(line, sizeof line, "mfad %s (protocol %u, schema %u, up %llu s, store %s): round trip %.3f ms\n",
              status->software.c_str(), client->server().protocol, status->schema_version,
-             static_cast<unsigned long long>(status->uptime_ms / 1000), rtt);
+             static_cast<unsigned long long>(status->uptime_ms / 1000), status->store.c_str(), rtt);
+    if (unreachable)
+        return make_error("mfad answers, but its store is unreachable: logins fail closed until it is back (see mfad's log)");
     Output out;
     out.text = line;
     out.json = {{"version", status->software},
                 {"protocol", client->server().protocol},
                 {"schema_version", status->schema_version},
                 {"uptime_ms", status->uptime_ms},
+                {"store", status->store},
                 {"rtt_ms", rtt}};
     return out;
 }

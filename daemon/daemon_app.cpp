@@ -12,7 +12,7 @@
 #include "server/key_rotation.hpp"
 #include "server/listener.hpp"
 #include "server/server.hpp"
-#include "store/sqlite_store.hpp"
+#include "server/store_open.hpp"
 #include "store/write_queue.hpp"
 #include "sys/log.hpp"
 #include "sys/systemd.hpp"
@@ -26,15 +26,21 @@ using asio::use_awaitable;
 // How long in-flight requests get after SIGTERM before the daemon exits anyway.
 constexpr auto kDrainLimit = std::chrono::seconds(10);
 
-// Settings that are bound at start; a reload keeps the running values.
+// Settings that are bound at start; a reload keeps the running values. On
+// SQLite, store.postgresql is read anew: mfactl admin migrate-store uses it.
 void keep_startup_settings(const Config& running, Config& fresh) {
+    bool on_postgresql = running.store.backend == StoreBackend::postgresql;
     if (fresh.socket != running.socket || fresh.database != running.database || fresh.key_file != running.key_file ||
-        fresh.durability != running.durability)
-        log::warning("socket, database, key_file and durability change only at restart");
+        fresh.durability != running.durability || fresh.store.backend != running.store.backend ||
+        (on_postgresql && (fresh.store.conninfo != running.store.conninfo ||
+                           fresh.store.password_credential != running.store.password_credential)))
+        log::warning("socket, database, key_file, durability and store change only at restart");
     fresh.socket = running.socket;
     fresh.database = running.database;
     fresh.key_file = running.key_file;
     fresh.durability = running.durability;
+    fresh.store.backend = running.store.backend;
+    if (on_postgresql) fresh.store = running.store;
 }
 
 class Daemon {
@@ -164,7 +170,7 @@ int run_daemon(const std::string& config_path) {
         return 1;
     }
     KeyRing keys(std::move(*key));
-    auto store = SqliteStore::open(config->database, config->durability, keys);
+    auto store = open_store(*config, keys);
     if (!store) {
         log::error("cannot open the store", {{"MFA_REASON", store.error().message}});
         return 1;
@@ -173,15 +179,16 @@ int run_daemon(const std::string& config_path) {
     SecretBox box(keys);
     DaemonState state;
     state.config = std::make_shared<const Config>(std::move(*config));
-    state.store = store->get();
+    state.schema_version = (*store)->schema_version();
     state.box = &box;
+    state.keys = &keys;
     // Codes and destinations are hashed with the key mfad was given, for its
     // whole run: a rotation does not change them under a code in flight.
     SentCodes codes(keys.primary());
     state.codes = &codes;
     KeyRotator rotation(keys, state);
     state.rotation = &rotation;
-    if (auto rc = rotation.restore(); !rc) {
+    if (auto rc = rotation.restore(**store); !rc) {
         log::error("cannot start with this key", {{"MFA_REASON", rc.error().message}});
         return 1;
     }
@@ -192,11 +199,13 @@ int run_daemon(const std::string& config_path) {
     asio::io_context io(1);
     Background background;  // after io: joined before io goes, since its jobs post back to io
     state.background = &background;
-    if (auto rc = (*store)->checkpoint_in_background(state.config->database); !rc) {
-        log::error("cannot open the store for checkpoints", {{"MFA_REASON", rc.error().message}});
+    auto access = store_access(*state.config, std::move(*store), keys);
+    if (!access) {
+        log::error("cannot open the store", {{"MFA_REASON", access.error().message}});
         return 1;
     }
-    WriteQueue writes(io, **store);
+    state.store = access->get();
+    WriteQueue writes(io, **access);
     state.writes = &writes;
     rotation.resume(io.get_executor());
     bool activated = false;
@@ -206,7 +215,7 @@ int run_daemon(const std::string& config_path) {
         return 1;
     }
     log::info(activated ? "listening on the socket systemd passed" : "listening on " + state.config->socket,
-              {{"MFA_SCHEMA_VERSION", std::to_string(state.store->schema_version())}});
+              {{"MFA_SCHEMA_VERSION", std::to_string(state.schema_version)}});
     Daemon(io, config_path, state, std::move(*acceptor)).run();
     auto stats = writes.stats();
     log::notice("stopped", {{"MFA_WRITES", std::to_string(stats.jobs)}, {"MFA_COMMITS", std::to_string(stats.commits)}});

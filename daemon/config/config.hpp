@@ -13,12 +13,21 @@ namespace mfa::daemon {
 using Seconds = std::chrono::seconds;
 
 enum class Durability { full, normal };
+enum class StoreBackend { sqlite, postgresql };
 enum class SmsProvider { none, command, http };
 enum class PushProvider { none, command, http };
 
 struct Config {
     std::string socket = "/run/mfad/mfad.sock";
-    std::string database = "/var/lib/mfad/mfad.db";
+    std::string database = "/var/lib/mfad/mfad.db";  // the SQLite store's file
+
+    // Where state lives: this host's SQLite file (database, durability), or a
+    // PostgreSQL database that a fleet of hosts shares.
+    struct Store {
+        StoreBackend backend = StoreBackend::sqlite;
+        std::string conninfo;             // libpq's: keywords or a URI; never a password
+        std::string password_credential;  // $CREDENTIALS_DIRECTORY/NAME or an absolute path; "": ~/.pgpass, a certificate
+    } store;
     std::string key_file = "/etc/mfad/mfad.key";
     std::string issuer = "mfad";
     std::string admin_group = "mfa-admins";

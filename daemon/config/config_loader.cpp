@@ -16,6 +16,21 @@ namespace {
 using config::ConfigError;
 using config::Reader;
 
+void read_store(const Reader& r, const YAML::Node& n, Config::Store& out) {
+    r.only_keys(n, "store", {"backend", "postgresql"});
+    if (n["backend"])
+        out.backend = r.choice<StoreBackend>(n["backend"], "store.backend",
+                                             {{"sqlite", StoreBackend::sqlite}, {"postgresql", StoreBackend::postgresql}});
+    if (const auto& pg = n["postgresql"]) {
+        r.only_keys(pg, "store.postgresql", {"conninfo", "password_credential"});
+        if (pg["conninfo"]) out.conninfo = r.text(pg["conninfo"], "store.postgresql.conninfo");
+        if (pg["password_credential"])
+            out.password_credential = r.text(pg["password_credential"], "store.postgresql.password_credential");
+    }
+    if (out.backend == StoreBackend::postgresql && out.conninfo.empty())
+        r.fail(n, "store.postgresql.conninfo", "is required when store.backend is postgresql");
+}
+
 void read_totp(const Reader& r, const YAML::Node& n, Config::Totp& out) {
     r.only_keys(n, "totp", {"digits", "period", "window", "algorithm"});
     if (n["digits"]) out.digits = r.integer(n["digits"], "totp.digits", otp::kMinDigits, otp::kMaxDigits);
@@ -161,7 +176,7 @@ Config read_root(const Reader& r, const YAML::Node& root) {
     if (root.IsNull()) return c;  // an empty file means every default
     r.only_keys(root, "",
                 {"socket", "database", "key_file", "issuer", "admin_group", "totp", "hotp", "backup_codes", "lockout", "disable",
-                 "notify", "sms", "push", "enrollment", "email", "recovery", "policy", "rekey", "metrics", "connections", "durability"});
+                 "notify", "sms", "push", "enrollment", "email", "recovery", "policy", "rekey", "metrics", "connections", "durability", "store"});
     if (root["socket"]) c.socket = r.absolute_path(root["socket"], "socket");
     if (root["database"]) c.database = r.absolute_path(root["database"], "database");
     if (root["key_file"]) c.key_file = r.absolute_path(root["key_file"], "key_file");
@@ -194,6 +209,7 @@ Config read_root(const Reader& r, const YAML::Node& root) {
     if (root["connections"]) read_connections(r, root["connections"], c.connections);
     if (c.push.timeout >= c.connections.login_timeout)
         r.fail(root, "push.timeout", "must be shorter than connections.login_timeout, so an approval still finds its login");
+    if (root["store"]) read_store(r, root["store"], c.store);
     if (root["durability"])
         c.durability = r.choice<Durability>(root["durability"], "durability",
                                             {{"full", Durability::full}, {"normal", Durability::normal}});

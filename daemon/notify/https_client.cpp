@@ -16,7 +16,7 @@
 #include <boost/beast/ssl.hpp>
 
 #include "mfa/version.hpp"
-#include "notify/credential.hpp"
+#include "sys/credential.hpp"
 
 namespace mfa::notify {
 namespace {
@@ -83,7 +83,7 @@ std::string form_escape(const std::string& value) {
 
 Result<std::string> authorization_header(const std::string& auth, const std::string& username, const std::string& credential) {
     if (auth == "none") return std::string();
-    auto secret = read_credential(credential);
+    auto secret = daemon::read_credential(credential);
     if (!secret) return secret.error();
     std::string header = auth == "bearer" ? "Bearer " + *secret : "Basic " + base64(username + ":" + *secret);
     OPENSSL_cleanse(secret->data(), secret->size());

@@ -92,7 +92,7 @@ Awaitable<MailCodeSent> send_mail_code(const RequestContext& ctx, const std::str
     std::int64_t now = DaemonState::now();
     auto codes = generate_backup_codes(1, kMailCodeLength);
     if (!codes) {
-        log::error("no email was sent", {{"MFA_REASON", codes.error().message}});
+        log::failure("no email was sent", codes.error());
         co_return MailCodeSent{false, "No email was sent: mfad failed; see its log."};
     }
     std::string code = std::move(codes->front());
@@ -118,7 +118,7 @@ Awaitable<MailCodeSent> send_mail_code(const RequestContext& ctx, const std::str
     auto issued = co_await ctx.state.writes->submit<MailCodeIssue>(issue);
     if (!issued || *issued != MailCodeIssue::issued) OPENSSL_cleanse(code.data(), code.size());
     if (!issued) {
-        log::error("no email was sent", {{"MFA_REASON", issued.error().message}});
+        log::failure("no email was sent", issued.error());
         co_return MailCodeSent{false, "No email was sent: mfad failed; see its log."};
     }
     if (*issued != MailCodeIssue::issued) {
@@ -145,7 +145,7 @@ Awaitable<MailCodeSent> send_mail_code(const RequestContext& ctx, const std::str
         auto cancel = [user, purpose, outcome, now](Store& store) { return store.cancel_mail_code(user, purpose, outcome, now); };
         recorded = co_await ctx.state.writes->submit<void>(cancel);
     }
-    if (!recorded) log::error("an email audit row was lost", {{"MFA_REASON", recorded.error().message}});
+    if (!recorded) log::failure("an email audit row was lost", recorded.error());
     if (!sent) co_return MailCodeSent{false, "The email could not be sent; try again later, or call your help desk."};
     co_return MailCodeSent{true, ""};
 }
@@ -158,7 +158,7 @@ Awaitable<void> send_mail_notice(const RequestContext& ctx, const std::string& a
     describe_send(entry, address, sent);
     journal_audit(entry);
     if (auto rc = co_await audit(ctx, entry); !rc)
-        log::error("an email audit row was lost", {{"MFA_REASON", rc.error().message}});
+        log::failure("an email audit row was lost", rc.error());
 }
 
 }  // namespace mfa::daemon

@@ -53,7 +53,7 @@ const FactorRecord* token_of(const UserRecord& user, const std::string& name, st
 
 // Two consecutive codes from the token move its counter forward to them.
 Awaitable<Outcome> resync_token(const RequestContext& ctx, wire::AdminAction& request, AuditEntry entry) {
-    auto record = ctx.state.store->load_user(request.user);
+    auto record = co_await ctx.state.store->load_user(request.user);
     std::string why = "no such user in mfad: " + request.user;
     const FactorRecord* token = nullptr;
     if (record && *record) token = token_of(**record, request.factor, why);
@@ -125,8 +125,11 @@ Awaitable<Outcome> handle_audit_verify(const RequestContext& ctx, const wire::Pa
     if (auto ok = wire::decode_empty(payload); !ok)
         co_return Outcome{ctx.error(wire::ErrorCode::malformed, ok.error().message), ok.error().message};
     if (auto refused = co_await refuse_non_admin(ctx, "", "audit_verify")) co_return std::move(*refused);
-    auto walk = ctx.state.store->audit_chain_checker();
-    auto check = co_await ctx.state.background->run<AuditCheck>(walk);
+    using Checker = std::function<Result<AuditCheck>()>;
+    std::function<Result<Checker>(Store&)> checker = [](Store& store) { return Result<Checker>(store.audit_chain_checker()); };
+    auto walk = co_await ctx.state.store->run(checker);
+    if (!walk) co_return internal_error(ctx, walk.error());
+    auto check = co_await ctx.state.background->run<AuditCheck>(*walk);
     if (!check) co_return internal_error(ctx, check.error());
     std::string message = check->broken_id == 0
                               ? "audit chain intact: " + std::to_string(check->rows) + " rows"

@@ -36,7 +36,10 @@ Awaitable<Outcome> handle_audit_list(const RequestContext& ctx, const wire::Payl
     if (auto refused = co_await refuse_non_admin(ctx, "", "audit_list")) co_return std::move(*refused);
 
     AuditFilter filter{request->user, static_cast<std::int64_t>(request->since), request->event};
-    auto slice = ctx.state.store->list_audit(static_cast<std::int64_t>(request->after_id), filter, kRowsPerQuery);
+    std::function<Result<AuditSlice>(Store&)> list = [after = static_cast<std::int64_t>(request->after_id), filter](Store& store) {
+        return store.list_audit(after, filter, kRowsPerQuery);
+    };
+    auto slice = co_await ctx.state.store->run(list);
     if (!slice) co_return internal_error(ctx, slice.error());
     const auto& rows = slice->rows;
     wire::AuditPage page;

@@ -12,6 +12,7 @@
 #include "server/background.hpp"
 #include "server/pending_logins.hpp"
 #include "store/store.hpp"
+#include "server/store_access.hpp"
 #include "store/write_queue.hpp"
 #include "sys/rate_limit.hpp"
 #include "sys/uid_rate_limiter.hpp"
@@ -28,9 +29,11 @@ inline constexpr std::chrono::seconds kLateAnswerGrace{10};
 // the store, the write queue, the sealing key, the counters and the start time.
 struct DaemonState {
     std::shared_ptr<const Config> config;
-    Store* store = nullptr;        // reads; one connection, on the event loop's thread
+    StoreAccess* store = nullptr;  // reads, where the store lives (the loop's thread, or the store's)
     WriteQueue* writes = nullptr;  // every change, grouped into shared commits
+    int schema_version = 0;
     const SecretBox* box = nullptr;
+    const KeyRing* keys = nullptr;  // for a second store (mfactl admin migrate-store)
     const SentCodes* codes = nullptr;  // hashes of codes sent by SMS
     Background* background = nullptr;  // slow reads (audit verify) off the event loop
     PendingLogins* logins = nullptr;

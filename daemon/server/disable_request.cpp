@@ -62,7 +62,10 @@ Awaitable<Outcome> handle_admin_disable(const RequestContext& ctx, const wire::P
         };
         plan = co_await ctx.state.writes->submit<DisablePlan>(apply);
     } else {
-        plan = ctx.state.store->plan_disable(request->user, now);
+        std::function<Result<DisablePlan>(Store&)> read = [user = request->user, now](Store& store) {
+            return store.plan_disable(user, now);
+        };
+        plan = co_await ctx.state.store->run(read);
     }
     if (!plan) co_return internal_error(ctx, plan.error());
     if (!plan->user_exists)

@@ -23,7 +23,7 @@ Awaitable<std::optional<Outcome>> may_add_factor(const RequestContext& ctx, cons
         OPENSSL_cleanse(code.data(), code.size());
         co_return std::nullopt;
     }
-    auto record = ctx.state.store->load_user(user);
+    auto record = co_await ctx.state.store->load_user(user);
     if (!record) {
         OPENSSL_cleanse(code.data(), code.size());
         co_return internal_error(ctx, record.error());
@@ -78,7 +78,7 @@ Awaitable<Outcome> handle_enroll_confirm(const RequestContext& ctx, const wire::
         request->factor = ctx.connection.enrolling_push->factor_name;
     std::int64_t now = DaemonState::now();
     std::int64_t pending_since = now - kPendingEnrollmentSeconds;
-    auto user = ctx.state.store->load_user(request->user);
+    auto user = co_await ctx.state.store->load_user(request->user);
     if (!user) co_return internal_error(ctx, user.error());
     // The named pending factor, or the only one.
     const FactorRecord* pending = nullptr;
@@ -131,7 +131,7 @@ Awaitable<Outcome> handle_enroll_confirm(const RequestContext& ctx, const wire::
 Awaitable<Outcome> handle_user_status(const RequestContext& ctx, const wire::PayloadReader& payload) {
     auto request = wire::decode_user_request(payload);
     if (auto refused = co_await decode_and_authorize(ctx, request, Action::inspect, "status")) co_return std::move(*refused);
-    auto user = ctx.state.store->load_user(request->user);
+    auto user = co_await ctx.state.store->load_user(request->user);
     if (!user) co_return internal_error(ctx, user.error());
     wire::UserStatusReply reply{request->user, "", 0, 0, 0, 0};
     if (*user) {

@@ -57,7 +57,7 @@ Awaitable<Outcome> remove(const RequestContext& ctx, wire::FactorChangeRequest& 
     bool own = ctx.peer.uid != 0 && *target && (*target)->uid == ctx.peer.uid;
     if (!own && request.reason.empty()) co_return refused(ctx, "an administrator's removal needs a reason (--reason)");
     if (own) {
-        auto user = ctx.state.store->load_user(request.user);
+        auto user = co_await ctx.state.store->load_user(request.user);
         if (!user) co_return internal_error(ctx, user.error());
         if (!*user || (*user)->factor(request.name) == nullptr)
             co_return refused(ctx, request.user + " has no factor named " + request.name);
@@ -83,7 +83,7 @@ Awaitable<Outcome> remove(const RequestContext& ctx, wire::FactorChangeRequest& 
 Awaitable<Outcome> handle_factors_list(const RequestContext& ctx, const wire::PayloadReader& payload) {
     auto request = wire::decode_user_request(payload);
     if (auto refused = co_await decode_and_authorize(ctx, request, Action::inspect, "factors")) co_return std::move(*refused);
-    auto user = ctx.state.store->load_user(request->user);
+    auto user = co_await ctx.state.store->load_user(request->user);
     if (!user) co_return internal_error(ctx, user.error());
     UserRecord empty;
     empty.name = request->user;

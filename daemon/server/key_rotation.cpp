@@ -11,6 +11,11 @@
 namespace mfa::daemon {
 namespace {
 
+// Every host of a fleet holds the key, and the rotation's waiting new key is
+// a file on one host: rotating across a fleet is not built yet.
+constexpr const char* kNotOnPostgresql =
+    "mfactl admin rekey works with the SQLite store only; with store.backend postgresql, see the admin guide";
+
 // The new key's associated data while it waits in the store.
 constexpr std::string_view kNewKeyField = "rekey";
 
@@ -35,8 +40,8 @@ RotationStatus status_of(const KeyRotation& row) {
 
 std::string KeyRotator::pending_path() const { return state_.config->database + ".newkey"; }
 
-Result<void> KeyRotator::restore() {
-    auto row = state_.store->key_rotation();
+Result<void> KeyRotator::restore(Store& store) {
+    auto row = store.key_rotation();
     if (!row) return row.error();
     // Written before the row: a crash between the two leaves a file alone.
     if (!*row) return destroy_pending_key(pending_path());
@@ -51,8 +56,8 @@ Result<void> KeyRotator::restore() {
         if (auto rc = destroy_pending_key(pending_path()); !rc) return rc.error();
         AuditEntry entry{"rekey_installed", "", "ok", "", "", 0, "key=" + hex(rotation.new_key_id)};
         journal_audit(entry);
-        if (auto rc = state_.store->append_audit(entry, DaemonState::now()); !rc) return rc.error();
-        return state_.store->forget_key_rotation();
+        if (auto rc = store.append_audit(entry, DaemonState::now()); !rc) return rc.error();
+        return store.forget_key_rotation();
     }
     if (primary != rotation.old_key_id)
         return make_error("mfad was given key " + keys_.primary().id_hex() + ", neither key of " + names);
@@ -73,7 +78,7 @@ Result<void> KeyRotator::restore() {
     if (!key) return key.error();
     if (id_bytes(*key) != rotation.new_key_id) return make_error(names + ": the waiting new key has another id");
     keys_.promote(std::move(*key));
-    state_.store->use_keys(keys_);
+    store.use_keys(keys_);
     if (rotation.finished_at != 0)
         log::warning("the key rotation finished: install the new key as mfad's key", {{"MFA_NEW_KEY", hex(rotation.new_key_id)}});
     else
@@ -96,7 +101,9 @@ Awaitable<Result<void>> KeyRotator::begin(const RequestContext& ctx, MasterKey& 
         bool& flag;
         ~Started() { flag = false; }
     } started{starting_};
-    auto row = state_.store->key_rotation();
+    Store* store = state_.store->local();
+    if (store == nullptr) co_return make_error(kNotOnPostgresql);
+    auto row = store->key_rotation();
     if (!row) co_return row.error();
     auto wanted = id_bytes(key);
     auto executor = co_await asio::this_coro::executor;
@@ -109,7 +116,7 @@ Awaitable<Result<void>> KeyRotator::begin(const RequestContext& ctx, MasterKey& 
             if (!sealed) co_return sealed.error();
             if (auto rc = write_pending_key(pending_path(), *sealed); !rc) co_return rc.error();
             keys_.promote(std::move(key));
-            state_.store->use_keys(keys_);
+            store->use_keys(keys_);
         }
         resume(executor);  // the same key again: go on (after a stop, too)
         co_return Result<void>{};
@@ -123,21 +130,23 @@ Awaitable<Result<void>> KeyRotator::begin(const RequestContext& ctx, MasterKey& 
     KeyRotation rotation{id_bytes(keys_.primary()), wanted, now, 0, 0};
     AuditEntry entry{"rekey_start", "", "ok", "", "", ctx.peer.uid,
                      "old=" + hex(rotation.old_key_id) + " new=" + hex(rotation.new_key_id)};
-    auto save = [rotation, entry](Store& store) { return store.begin_key_rotation(rotation, entry); };
+    auto save = [rotation, entry](Store& s) { return s.begin_key_rotation(rotation, entry); };
     if (auto rc = co_await state_.writes->submit<void>(save); !rc) {
         (void)destroy_pending_key(pending_path());
         co_return rc.error();
     }
     journal_audit(entry);
     keys_.promote(std::move(key));
-    state_.store->use_keys(keys_);
+    store->use_keys(keys_);
     last_ = status_of(rotation);
     resume(executor);
     co_return Result<void>{};
 }
 
 Result<RotationStatus> KeyRotator::status() {
-    auto row = state_.store->key_rotation();
+    Store* store = state_.store->local();
+    if (store == nullptr) return make_error(kNotOnPostgresql);
+    auto row = store->key_rotation();
     if (!row) return row.error();
     if (!*row) return RotationStatus{};
     RotationStatus now = status_of(**row);

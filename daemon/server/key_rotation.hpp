@@ -29,7 +29,7 @@ public:
     // At start, before serving: puts the ring in the state the store's
     // rotation row asks for. An error means mfad must not start (a key it
     // needs is not the one it was given).
-    Result<void> restore();
+    Result<void> restore(Store& store);
     // Re-seals in the background if a rotation is unfinished.
     void resume(const asio::any_io_executor& executor);
 

@@ -94,7 +94,7 @@ Awaitable<Outcome> handle_begin(const RequestContext& ctx, const wire::PayloadRe
     const std::string& name = allowed.user->name;
     if (auto skipped = co_await policy_exemption(ctx, *request, *allowed.user)) co_return std::move(*skipped);
 
-    auto user = ctx.state.store->load_user(name);
+    auto user = co_await ctx.state.store->load_user(name);
     if (!user) co_return internal_error(ctx, user.error());
     const auto config = ctx.state.config;
     std::int64_t now = DaemonState::now();
@@ -127,7 +127,7 @@ Awaitable<Outcome> failed_inside(const RequestContext& ctx, const LoginSession& 
     journal_audit(entry);
     auto outcome = internal_error(ctx, error);
     ctx.connection.login.reset();
-    if (auto rc = co_await audit(ctx, entry); !rc) log::error("the audit row of a failed login was lost", {{"MFA_REASON", rc.error().message}});
+    if (auto rc = co_await audit(ctx, entry); !rc) log::failure("the audit row of a failed login was lost", rc.error());
     co_return outcome;
 }
 

@@ -19,7 +19,7 @@ Awaitable<std::optional<Outcome>> check_possession(const RequestContext& ctx, co
                                                    std::string& code, std::string_view except, bool backup_codes,
                                                    std::string_view purpose) {
     const auto config = ctx.state.config;
-    auto record = ctx.state.store->load_user(user);
+    auto record = co_await ctx.state.store->load_user(user);
     if (!record) {
         OPENSSL_cleanse(code.data(), code.size());
         co_return internal_error(ctx, record.error());

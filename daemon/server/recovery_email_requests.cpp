@@ -47,7 +47,7 @@ Awaitable<Outcome> handle_recovery_email_set(const RequestContext& ctx, const wi
         co_return refused(ctx, "recovery by email is off on this host (recovery.email in mfad.yaml)");
     }
     if (ctx.peer.uid != 0) {
-        auto user = ctx.state.store->load_user(request->user);
+        auto user = co_await ctx.state.store->load_user(request->user);
         if (!user) {
             OPENSSL_cleanse(request->code.data(), request->code.size());
             co_return internal_error(ctx, user.error());

@@ -14,19 +14,31 @@ Outcome violation(const RequestContext& ctx, std::string reason) {
     return Outcome{ctx.error(wire::ErrorCode::malformed, reason), reason};
 }
 
-Outcome status(const RequestContext& ctx) {
+// The store is asked too (at most once a second, whoever asks), so a server
+// that went away is seen now, not at the next login.
+Awaitable<Outcome> status(const RequestContext& ctx) {
+    if (ctx.state.store->probe_due()) {
+        std::function<Result<void>(Store&)> probe = [](Store& store) { return store.probe(); };
+        (void)co_await ctx.state.store->run(probe);
+    }
     auto uptime = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                                         ctx.state.started);
-    wire::StatusReply reply{kVersion, static_cast<std::uint32_t>(ctx.state.store->schema_version()),
-                            static_cast<std::uint64_t>(uptime.count())};
-    return Outcome{wire::encode(reply, ctx.request_id), {}};
+    wire::StatusReply reply{kVersion, static_cast<std::uint32_t>(ctx.state.schema_version),
+                            static_cast<std::uint64_t>(uptime.count()), ""};
+    if (ctx.connection.protocol >= wire::kFleetProtocol) {
+        reply.store = ctx.state.config->store.backend == StoreBackend::postgresql ? "postgresql" : "sqlite";
+        if (!ctx.state.store->reachable()) reply.store += " unreachable";
+    }
+    co_return Outcome{wire::encode(reply, ctx.request_id), {}};
 }
 
 }  // namespace
 
 Outcome internal_error(const RequestContext& ctx, const Error& error) {
-    log::error("request failed", {{"MFA_REASON", error.message}, {"MFA_PEER_UID", std::to_string(ctx.peer.uid)}});
-    return Outcome{ctx.error(wire::ErrorCode::internal, "mfad could not complete the request; see its log"), {}};
+    if (!error.logged)
+        log::error("request failed", {{"MFA_REASON", error.message}, {"MFA_PEER_UID", std::to_string(ctx.peer.uid)}});
+    // An outage's error says what it is: the log has it once already.
+    return Outcome{ctx.error(wire::ErrorCode::internal, error.logged ? error.message : "mfad could not complete the request; see its log"), {}};
 }
 
 Awaitable<Result<void>> audit(const RequestContext& ctx, const AuditEntry& entry) {
@@ -87,7 +99,7 @@ Awaitable<Outcome> RequestHandler::handle(const Peer& peer, ConnectionState& con
             co_return Outcome{wire::encode_empty(MessageType::pong, header.request_id), {}};
         case MessageType::status:
             if (auto ok = wire::decode_empty(payload); !ok) co_return violation(ctx, ok.error().message);
-            co_return status(ctx);
+            co_return co_await status(ctx);
         case MessageType::enroll_start: co_return co_await handle_enroll_start(ctx, payload);
         case MessageType::enroll_confirm: co_return co_await handle_enroll_confirm(ctx, payload);
         case MessageType::user_status: co_return co_await handle_user_status(ctx, payload);
@@ -104,6 +116,7 @@ Awaitable<Outcome> RequestHandler::handle(const Peer& peer, ConnectionState& con
         case MessageType::recovery_email_confirm: co_return co_await handle_recovery_email_confirm(ctx, payload);
         case MessageType::import_factor: co_return co_await handle_import_factor(ctx, payload);
         case MessageType::admin_rekey: co_return co_await handle_admin_rekey(ctx, payload);
+        case MessageType::migrate_store: co_return co_await handle_migrate_store(ctx, payload);
         case MessageType::stats:
             if (auto ok = wire::decode_empty(payload); !ok) co_return violation(ctx, ok.error().message);
             co_return Outcome{wire::encode(wire::StatsReply{ctx.state.counters.lines()}, header.request_id), {}};

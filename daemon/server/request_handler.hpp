@@ -35,6 +35,7 @@ Awaitable<Outcome> handle_recovery_email_set(const RequestContext& ctx, const wi
 Awaitable<Outcome> handle_recovery_email_confirm(const RequestContext& ctx, const wire::PayloadReader& payload);
 Awaitable<Outcome> handle_import_factor(const RequestContext& ctx, const wire::PayloadReader& payload);
 Awaitable<Outcome> handle_admin_rekey(const RequestContext& ctx, const wire::PayloadReader& payload);
+Awaitable<Outcome> handle_migrate_store(const RequestContext& ctx, const wire::PayloadReader& payload);
 
 // Appends one audit row through the write queue.
 Awaitable<Result<void>> audit(const RequestContext& ctx, const AuditEntry& entry);

@@ -164,10 +164,12 @@ Result<void> check_conninfo(const std::string& conninfo) {
 Result<std::unique_ptr<Database>> Database::connect(const ConnectTo& to) {
     if (auto ok = check_conninfo(to.conninfo); !ok) return ok.error();
     // Keywords before dbname are defaults the conninfo may override; the
-    // password after it is the credential's.
-    const char* keys[] = {"connect_timeout", "application_name", "client_encoding", "dbname", "password", nullptr};
-    const char* values[] = {"5", "mfad", "UTF8", to.conninfo.c_str(), to.password.empty() ? nullptr : to.password.c_str(),
-                            nullptr};
+    // password after it is the credential's. A server that stops answering
+    // (a partition, not a refusal) is given up within seconds, not TCP's minutes.
+    const char* keys[] = {"connect_timeout", "keepalives_idle", "keepalives_interval", "keepalives_count",
+                          "tcp_user_timeout", "application_name", "client_encoding", "dbname", "password", nullptr};
+    const char* values[] = {"5", "5", "2", "3", "10000", "mfad", "UTF8", to.conninfo.c_str(),
+                            to.password.empty() ? nullptr : to.password.c_str(), nullptr};
     std::unique_ptr<Database> db(new Database(PQconnectdbParams(keys, values, 1)));
     if (!db->conn_) return make_error("database: cannot connect: out of memory");
     if (db->broken()) return make_error("database: cannot connect: " + first_line(PQerrorMessage(db->conn_.get())));
@@ -186,8 +188,9 @@ Error Database::error_of(const PGresult* result, std::string_view what) const {
     // The primary message only: the detail line can quote the values.
     const char* primary = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
     const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
-    return make_error("database: " + std::string(what) + ": " + first_line(primary) + " (SQLSTATE " +
-                      (state != nullptr ? state : "?") + ")");
+    if (primary == nullptr || state == nullptr)  // libpq's own failure, not the server's answer
+        return make_error("database: " + std::string(what) + ": " + first_line(PQerrorMessage(conn_.get())));
+    return make_error("database: " + std::string(what) + ": " + first_line(primary) + " (SQLSTATE " + state + ")");
 }
 
 Result<void> Database::exec(const std::string& sql) {

@@ -15,8 +15,8 @@ public:
     // Connects, and brings the schema up to date (once across the fleet).
     static Result<std::unique_ptr<PgStore>> open(const pg::ConnectTo& to, const KeyRing& keys);
 
-    // The server went away: this store is done, a new one must connect.
-    bool broken() const { return static_cast<const pg::Database&>(db_).broken(); }
+    bool lost() const override { return static_cast<const pg::Database&>(db_).broken(); }
+    Result<void> probe() override { return db_.exec("SELECT 1"); }
 
     std::function<Result<AuditCheck>()> audit_chain_checker() const override;
 

@@ -74,6 +74,24 @@ Result<AuditSlice> SqlStore::list_audit(std::int64_t after_id, const AuditFilter
     return slice;
 }
 
+Result<StoreCopy> SqlStore::copy_into(SqlStore& target, bool commit, const AuditEntry& arrival, const AuditEntry& leaving,
+                                     std::int64_t now) {
+    auto tx = sql::Transaction::begin(db_);  // no change here while the rows are read
+    if (!tx) return tx.error();
+    auto target_tx = sql::Transaction::begin(target.db_);
+    if (!target_tx) return target_tx.error();
+    auto copy = copy_store(db_, target.db_, target.seal_, arrival, now);
+    if (!copy) return copy.error();
+    if (copy->arrived.broken_id != 0)
+        return make_error("the audit chain does not hold in the copy, at row " + std::to_string(copy->arrived.broken_id) +
+                          ": " + copy->arrived.reason);
+    if (!commit) return copy;  // both roll back
+    if (auto rc = target_tx->commit(); !rc) return rc.error();
+    if (auto rc = append_audit_row(db_, seal_, leaving, now); !rc) return rc.error();
+    if (auto rc = tx->commit(); !rc) return rc.error();
+    return copy;
+}
+
 Result<AuditCheck> SqlStore::verify_audit_chain() {
     auto snapshot = sql::ReadSnapshot::begin(db_);  // or a row appended meanwhile would look like a forgery
     if (!snapshot) return snapshot.error();

@@ -9,6 +9,7 @@
 #include "audit/audit_seal.hpp"
 #include "store/sql_connection.hpp"
 #include "store/store.hpp"
+#include "store/store_copy.hpp"
 
 namespace mfa::daemon {
 
@@ -56,6 +57,12 @@ public:
                                       const AuditEntry& audit, const DescribeDisable& describe) override;
     Result<AuditCheck> verify_audit_chain() override;
     Result<AuditSlice> list_audit(std::int64_t after_id, const AuditFilter& filter, int limit) override;
+
+    // mfactl admin migrate-store: every row into `target` (which must be
+    // empty), in one transaction there, committed only when `commit`; then,
+    // in this store, the audit row `leaving`. A dry run changes neither.
+    Result<StoreCopy> copy_into(SqlStore& target, bool commit, const AuditEntry& arrival, const AuditEntry& leaving,
+                                std::int64_t now);
 
 private:
     // A backup code attempt inside record_attempt's transaction.

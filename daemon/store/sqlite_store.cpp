@@ -78,6 +78,13 @@ Result<void> SqliteStore::checkpoint_in_background(const std::string& path) {
     return {};
 }
 
+Result<bool> SqliteStore::migrated_away() {
+    auto last = db_.query_int(
+        "SELECT count(*) FROM audit WHERE id = (SELECT max(id) FROM audit) AND event = 'store_migrate' AND result = 'ok'");
+    if (!last) return last.error();
+    return *last != 0;
+}
+
 std::function<Result<AuditCheck>()> SqliteStore::audit_chain_checker() const {
     return [path = path_, seal = reader_seal_]() -> Result<AuditCheck> {
         auto db = sqlite::Database::open(path);

@@ -27,6 +27,10 @@ public:
 
     std::function<Result<AuditCheck>()> audit_chain_checker() const override;
 
+    // Its rows went to PostgreSQL (mfactl admin migrate-store): it must not
+    // take logins again, or the two would part.
+    Result<bool> migrated_away();
+
 private:
     SqliteStore(std::unique_ptr<sqlite::Database> db, std::string path, int version, const KeyRing& keys)
         : SqlStore(std::move(db), version, keys), path_(std::move(path)) {}

@@ -263,6 +263,11 @@ public:
     virtual ~Store() = default;
 
     virtual int schema_version() const = 0;
+    // The connection to a database server is gone: this store is done, and a
+    // new one must be opened (an embedded store never is).
+    virtual bool lost() const { return false; }
+    // A round trip to a database server, for health checks (a file: nothing to ask).
+    virtual Result<void> probe() { return {}; }
 
     virtual Result<std::optional<UserRecord>> load_user(std::string_view user) = 0;
 

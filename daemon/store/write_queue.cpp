@@ -7,38 +7,62 @@ namespace mfa::daemon {
 // Bounds a group, so one transaction never grows without limit.
 constexpr std::size_t kMaxGroup = 256;
 
-WriteQueue::WriteQueue(asio::io_context& io, Store& store) : io_(io), store_(store) {}
+WriteQueue::WriteQueue(asio::io_context& io, StoreAccess& store) : io_(io), store_(store) {}
 
 WriteQueue::~WriteQueue() {
-    // The event loop has stopped: commit what was accepted, with no one left to tell.
+    // The event loop has stopped: commit what was accepted, with no one left
+    // to tell (a store thread finishes the groups before it stops).
     while (!queue_.empty()) commit_group();
 }
 
 void WriteQueue::enqueue(std::unique_ptr<Task> task) {
+    if (!closed_.empty()) {
+        task->fail(Error{closed_, true});  // said once when it closed; the peer hears it each time
+        task->complete();
+        return;
+    }
     queue_.push_back(std::move(task));
-    if (commit_posted_) return;
+    if (commit_posted_ || in_flight_) return;
     // Posted behind the requests already read this turn, so they join the group.
     commit_posted_ = true;
     asio::post(io_, [this] {
         commit_posted_ = false;
-        while (!queue_.empty()) commit_group();
+        start_groups();
     });
 }
 
+void WriteQueue::start_groups() {
+    while (!queue_.empty() && !in_flight_) commit_group();
+}
+
 void WriteQueue::commit_group() {
-    std::vector<std::unique_ptr<Task>> group;
-    while (!queue_.empty() && group.size() < kMaxGroup) {
-        group.push_back(std::move(queue_.front()));
+    using Group = std::vector<std::unique_ptr<Task>>;
+    auto group = std::make_shared<Group>();
+    while (!queue_.empty() && group->size() < kMaxGroup) {
+        group->push_back(std::move(queue_.front()));
         queue_.pop_front();
     }
-    auto committed = store_.run_group([&](Store& store) {
-        for (auto& task : group) task->run(store);
-    });
-    if (!committed)
-        for (auto& task : group) task->fail(committed.error());
-    for (auto& task : group) task->complete();
-    stats_.jobs += group.size();
-    stats_.commits += 1;
+    in_flight_ = true;
+    store_.dispatch(
+        [group](Store* store) {
+            if (store == nullptr) {
+                for (auto& task : *group) task->fail(StoreAccess::unreachable_error());
+                return;
+            }
+            auto committed = store->run_group([&](Store& s) {
+                for (auto& task : *group) task->run(s);
+            });
+            if (!committed)
+                for (auto& task : *group) task->fail(committed.error());
+        },
+        io_.get_executor(),
+        [this, group] {
+            for (auto& task : *group) task->complete();
+            stats_.jobs += group->size();
+            stats_.commits += 1;
+            in_flight_ = false;
+            if (store_.local() == nullptr) start_groups();  // on the loop, the caller's loop goes on
+        });
 }
 
 }  // namespace mfa::daemon

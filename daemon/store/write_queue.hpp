@@ -3,11 +3,14 @@
 // savepoint), so parallel logins share an fsync under durability: full. A
 // request's coroutine resumes only after the commit.
 //
-// The commit runs on the event loop's own thread. On the small machines mfad
-// is measured on, handing work to another thread and back cost more than the
-// work itself (two wake-ups per login), and a single thread keeps the one
-// connection's page cache warm for every read. The WAL checkpoint, the one
-// long write, runs on a thread of its own (store/checkpointer.hpp).
+// With SQLite the commit runs on the event loop's own thread. On the small
+// machines mfad is measured on, handing work to another thread and back cost
+// more than the work itself (two wake-ups per login), and a single thread
+// keeps the one connection's page cache warm for every read. The WAL
+// checkpoint, the one long write, runs on a thread of its own
+// (store/checkpointer.hpp). With PostgreSQL a group runs on the store's
+// thread (server/store_access.hpp), one group at a time; what arrives
+// meanwhile joins the next.
 #pragma once
 
 #include <deque>
@@ -15,14 +18,14 @@
 #include <optional>
 
 #include "server/asio.hpp"
-#include "store/store.hpp"
+#include "server/store_access.hpp"
 
 namespace mfa::daemon {
 
 class WriteQueue {
 public:
-    // `store` is the daemon's store; it must outlive the queue.
-    WriteQueue(asio::io_context& io, Store& store);
+    // `store` must outlive the queue.
+    WriteQueue(asio::io_context& io, StoreAccess& store);
     ~WriteQueue();  // commits what is still queued; its callers are gone by then
     WriteQueue(const WriteQueue&) = delete;
     WriteQueue& operator=(const WriteQueue&) = delete;
@@ -32,6 +35,9 @@ public:
     // co_await full-expression twice.
     template <class T, class Job>
     Awaitable<Result<T>> submit(Job& job);
+
+    // From now on every job fails with `why` (the store moved elsewhere).
+    void close(std::string why) { closed_ = std::move(why); }
 
     struct Stats {
         std::uint64_t jobs = 0;
@@ -50,12 +56,15 @@ private:
     struct TaskFor;
 
     void enqueue(std::unique_ptr<Task> task);
+    void start_groups();
     void commit_group();
 
     asio::io_context& io_;
-    Store& store_;
+    StoreAccess& store_;
     std::deque<std::unique_ptr<Task>> queue_;
     bool commit_posted_ = false;
+    bool in_flight_ = false;  // a group is on the store's thread
+    std::string closed_;
     Stats stats_;
 };
 

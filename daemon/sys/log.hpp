@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "mfa/result.hpp"
+
 namespace mfa::daemon::log {
 
 enum class Level { error = 3, warning = 4, notice = 5, info = 6, debug = 7 };
@@ -25,5 +27,14 @@ inline void error(std::string_view m, std::initializer_list<Field> f = {}) { wri
 inline void warning(std::string_view m, std::initializer_list<Field> f = {}) { write(Level::warning, m, f); }
 inline void notice(std::string_view m, std::initializer_list<Field> f = {}) { write(Level::notice, m, f); }
 inline void info(std::string_view m, std::initializer_list<Field> f = {}) { write(Level::info, m, f); }
+
+// What a caller met, with its reason, unless that was logged already: a store
+// outage is one line, not one per login.
+inline void failure(std::string_view m, const Error& e) {
+    if (!e.logged) error(m, {{"MFA_REASON", e.message}});
+}
+inline void failure(std::string_view m, const Error& e, Field extra) {
+    if (!e.logged) error(m, {std::move(extra), {"MFA_REASON", e.message}});
+}
 
 }  // namespace mfa::daemon::log

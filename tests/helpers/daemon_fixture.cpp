@@ -42,8 +42,12 @@ DaemonFixture::DaemonFixture(DaemonOptions options)
                                                  : dir_.file("mfad.sock")),
       config_(dir_.file("mfad.yaml")),
       log_(dir_.file("mfad.log")) {
-    auto key = run({MFAD_BIN, "--generate-key", dir_.file("mfad.key")});
-    if (key.exit_code != 0) throw std::runtime_error("mfad --generate-key failed: " + key.err);
+    if (!options_.key_from.empty()) {
+        dir_.write("mfad.key", read_file(options_.key_from), 0600);
+    } else {
+        auto key = run({MFAD_BIN, "--generate-key", dir_.file("mfad.key")});
+        if (key.exit_code != 0) throw std::runtime_error("mfad --generate-key failed: " + key.err);
+    }
     write_config(options_.extra_yaml);
     std::string passwd = read_or_empty("/etc/passwd");
     int uid = 20000;

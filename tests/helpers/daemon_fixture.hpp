@@ -19,6 +19,7 @@ struct DaemonOptions {
     std::vector<std::string> users;        // known to mfad's NSS besides the system's and test_users()
     std::vector<std::string> groups = {};  // /etc/group lines mfad's NSS adds: "name:x:gid:member,member"
     bool fake_clock = false;               // mfad's wall clock can be moved with shift_clock()
+    std::string key_from;                  // a key file to share (a fleet's hosts hold one); empty: a new key
     // Also runs mfad-notify. Its `sms:` section: sender_yaml, or by default the
     // command provider with a script that appends each message to outbox and
     // prints an id; sms_extra adds keys to that default section (caps, ttl).

@@ -66,7 +66,7 @@ void mfactl_ping(void**) {
     assert_int_equal(text.exit_code, 0);
     assert_contains(text.out, std::string("mfad ") + mfa::kVersion + " (protocol " + std::to_string(mfa::wire::kProtocolMax) + ", schema " +
                                   std::to_string(mfa::daemon::latest_schema_version()));
-    assert_contains(text.out, "round trip");
+    assert_contains(text.out, ", store sqlite): round trip");
 
     auto json = run({MFACTL_BIN, "--socket", d.socket(), "--json", "ping"});
     assert_int_equal(json.exit_code, 0);

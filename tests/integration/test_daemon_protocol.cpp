@@ -170,12 +170,12 @@ void malformed_frames_end_only_their_connection(void**) {
     bad_text.u16(wire::Tag::protocol_min, 2).u16(wire::Tag::protocol_max, 2).text(wire::Tag::software_version, "\xc0\xaf");
     assert_refused(frame_bytes(bad_text), "UTF-8");
 
-    auto future = wire::encode(wire::Hello{6, 9, "from the future"}, 5);
-    assert_refused(frame_bytes(future), "mfad speaks protocol 2..5, the client 6..9", false,
+    auto future = wire::encode(wire::Hello{7, 9, "from the future"}, 5);
+    assert_refused(frame_bytes(future), "mfad speaks protocol 2..6, the client 7..9", false,
                    wire::ErrorCode::version_mismatch);
     // A module or mfactl of the previous release (protocol 1): told so, never guessed at.
     auto old_client = wire::encode(wire::Hello{1, 1, "mfa-client/0.0.9"}, 1);
-    assert_refused(frame_bytes(old_client), "mfad speaks protocol 2..5, the client 1..1", false,
+    assert_refused(frame_bytes(old_client), "mfad speaks protocol 2..6, the client 1..1", false,
                    wire::ErrorCode::version_mismatch);
 
     // pam_mfa.so of the release before several factors (protocol 2) still logs in:

@@ -127,6 +127,20 @@ void the_sender_sections_refuse_what_cannot_work(void**) {
     assert_contains(error_for("push: { max_unanswered: 0 }\n"), "push.max_unanswered");
     assert_contains(error_for("push: { timeout: 200s }\n"), "push.timeout: must be shorter than connections.login_timeout");
     assert_contains(error_for("push: { provider: pager }\n"), "push.provider");
+
+    // store
+    auto fleet = mfa::daemon::parse_config(
+        "store:\n  backend: postgresql\n  postgresql:\n    conninfo: \"host=db1 dbname=mfad\"\n"
+        "    password_credential: mfad-db-password\n",
+        "t.yaml");
+    if (!fleet) fail_msg("%s", fleet.error().message.c_str());
+    assert_true(fleet->store.backend == mfa::daemon::StoreBackend::postgresql);
+    assert_str_eq(fleet->store.conninfo, "host=db1 dbname=mfad");
+    assert_str_eq(fleet->store.password_credential, "mfad-db-password");
+    assert_contains(error_for("store: { backend: postgresql }\n"),
+                    "store.postgresql.conninfo: is required when store.backend is postgresql");
+    assert_contains(error_for("store: { backend: mysql }\n"), "store.backend: must be one of sqlite | postgresql");
+    assert_contains(error_for("store: { postgresql: { password: x } }\n"), "store.postgresql.password: unknown key");
     assert_contains(error_for("push:\n  http: { preset: twilio-verify, service_sid: \"VA1/../x\", username: a, credential: t }\n"),
                     "push.http.service_sid: must be letters and digits");
     assert_contains(error_for("recovery: { email: maybe }\n"), "recovery.email");

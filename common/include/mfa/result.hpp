@@ -10,6 +10,7 @@ namespace mfa {
 
 struct Error {
     std::string message;
+    bool logged = false;  // already in the log once (an outage): the caller only passes it on
 };
 
 inline Error make_error(std::string message) { return Error{std::move(message)}; }

@@ -18,6 +18,21 @@ FrameWriter encode(const AdminAction& m, std::uint32_t request_id) {
     return w;
 }
 
+FrameWriter encode(const MigrateStore& m, std::uint32_t request_id) {
+    FrameWriter w(MessageType::migrate_store, request_id);
+    w.text(Tag::method, m.to).u32(Tag::commit, m.commit ? 1 : 0);
+    return w;
+}
+
+Result<MigrateStore> decode_migrate_store(const PayloadReader& p) {
+    if (auto ok = p.allow_only({Tag::method, Tag::commit}); !ok) return ok.error();
+    FieldReader f(p);
+    MigrateStore m{f.text(Tag::method, kMaxService), f.u32(Tag::commit) != 0};
+    auto decoded = f.finish(std::move(m));
+    if (decoded && decoded->to != "postgresql") return make_error("payload: a store can be migrated to postgresql only");
+    return decoded;
+}
+
 FrameWriter encode(const AuditVerifyReply& m, std::uint32_t request_id) {
     FrameWriter w(MessageType::audit_verify_reply, request_id);
     w.u64(Tag::rows, m.rows).u64(Tag::broken_id, m.broken_id).text(Tag::message, m.message);

@@ -6,7 +6,7 @@ namespace mfa::wire {
 
 bool known_message_type(std::uint16_t type) {
     return type >= static_cast<std::uint16_t>(MessageType::hello) &&
-           type <= static_cast<std::uint16_t>(MessageType::push_result);
+           type <= static_cast<std::uint16_t>(MessageType::migrate_store);
 }
 
 HeaderBytes encode_header(const Header& header) {

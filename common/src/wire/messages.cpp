@@ -27,6 +27,7 @@ FrameWriter encode(const StatusReply& m, std::uint32_t request_id) {
     w.text(Tag::software_version, m.software)
         .u32(Tag::schema_version, m.schema_version)
         .u64(Tag::uptime_ms, m.uptime_ms);
+    if (!m.store.empty()) w.text(Tag::store_state, m.store);
     return w;
 }
 
@@ -66,7 +67,7 @@ Result<ErrorReply> decode_error(const PayloadReader& p) {
 }
 
 Result<StatusReply> decode_status_reply(const PayloadReader& p) {
-    if (auto ok = p.allow_only({Tag::software_version, Tag::schema_version, Tag::uptime_ms}); !ok)
+    if (auto ok = p.allow_only({Tag::software_version, Tag::schema_version, Tag::uptime_ms, Tag::store_state}); !ok)
         return ok.error();
     auto software = p.text(Tag::software_version);
     auto schema = p.u32(Tag::schema_version);
@@ -74,7 +75,13 @@ Result<StatusReply> decode_status_reply(const PayloadReader& p) {
     if (!software) return software.error();
     if (!schema) return schema.error();
     if (!uptime) return uptime.error();
-    return StatusReply{std::string(*software), *schema, *uptime};
+    StatusReply reply{std::string(*software), *schema, *uptime, ""};
+    if (p.has(Tag::store_state)) {
+        auto store = p.text(Tag::store_state);
+        if (!store) return store.error();
+        reply.store = std::string(*store);
+    }
+    return reply;
 }
 
 Result<void> decode_empty(const PayloadReader& p) { return p.allow_only({}); }

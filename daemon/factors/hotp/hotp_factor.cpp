@@ -19,11 +19,10 @@ std::int64_t next_counter(const FactorRecord& factor) { return factor.last_step 
 
 }  // namespace
 
-Result<std::string> token_holding(const DaemonState& state, std::string_view user, std::span<const std::uint8_t> key) {
-    auto record = state.store->load_user(user);
-    if (!record) return record.error();
-    if (!*record) return std::string();
-    for (const auto& factor : (*record)->factors) {
+Result<std::string> token_holding(const DaemonState& state, const std::optional<UserRecord>& record, std::string_view user,
+                                  std::span<const std::uint8_t> key) {
+    if (!record) return std::string();
+    for (const auto& factor : record->factors) {
         if (factor.kind != "hotp") continue;
         auto held = state.box->open(user, kHotpSecretField, factor.sealed_secret);
         if (!held) return held.error();
@@ -49,7 +48,8 @@ Awaitable<Outcome> HotpFactor::enroll(const RequestContext& ctx, const wire::Enr
         co_return refused(ctx, "a token's key must be 16 to 64 bytes (RFC 4226 asks for at least 128 bits)");
     }
     // One token twice would let a code spent on one be spent again on the other.
-    auto held = token_holding(ctx.state, request.user, *key);
+    auto record = co_await ctx.state.store->load_user(request.user);
+    Result<std::string> held = record ? token_holding(ctx.state, *record, request.user, *key) : Result<std::string>(record.error());
     if (!held || !held->empty()) {
         OPENSSL_cleanse(key->data(), key->size());
         if (!held) co_return internal_error(ctx, held.error());

@@ -38,7 +38,8 @@ Result<std::optional<std::int64_t>> find_hotp_pair(const DaemonState& state, std
                                                    std::string_view next_code);
 
 // The name of `user`'s token (pending or active) with this key; "" when none.
-Result<std::string> token_holding(const DaemonState& state, std::string_view user, std::span<const std::uint8_t> key);
+Result<std::string> token_holding(const DaemonState& state, const std::optional<UserRecord>& record, std::string_view user,
+                                  std::span<const std::uint8_t> key);
 
 // The digits a token's codes have.
 int hotp_digits(const FactorRecord& factor);

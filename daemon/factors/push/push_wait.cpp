@@ -110,7 +110,7 @@ Awaitable<void> await_answer(DaemonState& state, std::shared_ptr<const Config> c
     auto recorded = co_await state.writes->submit<PushRecorded>(record);
     if (!recorded) {
         // Unrecorded, an approval proves nothing and a denial's count or lock is lost: the login ends.
-        log::error("the end of a push was not recorded", {{"MFA_USER", wait->user}, {"MFA_REASON", recorded.error().message}});
+        log::failure("the end of a push was not recorded", recorded.error(), {"MFA_USER", wait->user});
         wait->state = PushState::unrecorded;
     } else {
         for (const auto& row : recorded->audited) journal_audit(row);
@@ -151,9 +151,9 @@ Awaitable<PushStart> start_push(const RequestContext& ctx, const std::string& us
                                          ? "Too many push requests are waiting on this host; use another factor."
                                          : "A request is already waiting on your phone: answer it, or try again later."};
     std::int64_t now = DaemonState::now();
-    auto record = ctx.state.store->load_user(user);
+    auto record = co_await ctx.state.store->load_user(user);
     if (!record) {
-        log::error("no push request was sent", {{"MFA_REASON", record.error().message}});
+        log::failure("no push request was sent", record.error());
         co_return PushStart{nullptr, "No push request was sent: mfad failed; see its log."};
     }
     if (*record && (*record)->push_paused_until > now)
@@ -194,7 +194,7 @@ Awaitable<PushStart> start_push(const RequestContext& ctx, const std::string& us
     if (!issued || issued->result != ChallengeIssue::issued) {
         OPENSSL_cleanse(device_id.data(), device_id.size());
         if (!issued) {
-            log::error("no push request was sent", {{"MFA_REASON", issued.error().message}});
+            log::failure("no push request was sent", issued.error());
             co_return PushStart{nullptr, "No push request was sent: mfad failed; see its log."};
         }
         if (issued->result != ChallengeIssue::factor_changed) {
@@ -245,10 +245,10 @@ Awaitable<PushStart> start_push(const RequestContext& ctx, const std::string& us
         wait->exchange->cancel();
         auto cancel = [id = issued->challenge_id, entry, now](Store& store) { return store.cancel_challenge(id, entry, now); };
         if (auto rc = co_await ctx.state.writes->submit<void>(cancel); !rc)
-            log::error("a push audit row was lost", {{"MFA_REASON", rc.error().message}});
+            log::failure("a push audit row was lost", rc.error());
         co_return PushStart{nullptr, "The push request could not be sent; use another factor or try again later."};
     }
-    if (auto rc = co_await audit(ctx, entry); !rc) log::error("a push audit row was lost", {{"MFA_REASON", rc.error().message}});
+    if (auto rc = co_await audit(ctx, entry); !rc) log::failure("a push audit row was lost", rc.error());
     AuditEntry answer_row = where;
     answer_row.detail = "factor=" + factor.name + " correlation=" + std::to_string(issued->challenge_id) +
                         " challenge=" + printable(*created);

@@ -46,7 +46,7 @@ Awaitable<Challenge> send_sms_code(const RequestContext& ctx, const std::string&
     std::int64_t now = DaemonState::now();
     auto code = random_digits(kDigits);
     if (!code) {
-        log::error("no text message was sent", {{"MFA_REASON", code.error().message}});
+        log::failure("no text message was sent", code.error());
         co_return Challenge{"", "", "No text message was sent: mfad failed; see its log."};
     }
     auto hash = ctx.state.codes->hash_code(user, factor_id, *code);
@@ -66,7 +66,7 @@ Awaitable<Challenge> send_sms_code(const RequestContext& ctx, const std::string&
     auto issued = co_await ctx.state.writes->submit<ChallengeIssued>(issue);
     if (!issued || issued->result != ChallengeIssue::issued) OPENSSL_cleanse(code->data(), code->size());
     if (!issued) {
-        log::error("no text message was sent", {{"MFA_REASON", issued.error().message}});
+        log::failure("no text message was sent", issued.error());
         co_return Challenge{"", "", "No text message was sent: mfad failed; see its log."};
     }
     if (issued->result != ChallengeIssue::issued) {
@@ -101,7 +101,7 @@ Awaitable<Challenge> send_sms_code(const RequestContext& ctx, const std::string&
         auto cancel = [id = issued->challenge_id, entry, now](Store& store) { return store.cancel_challenge(id, entry, now); };
         recorded = co_await ctx.state.writes->submit<void>(cancel);
     }
-    if (!recorded) log::error("an SMS audit row was lost", {{"MFA_REASON", recorded.error().message}});
+    if (!recorded) log::failure("an SMS audit row was lost", recorded.error());
     if (!sent) co_return Challenge{"", "", "The text message could not be sent; use another factor or try again later."};
     co_return Challenge{"A code was sent to " + phone.masked + "; it is valid for " + minutes(sms.code_ttl) + ".",
                         "", ""};

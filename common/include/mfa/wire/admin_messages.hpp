@@ -36,6 +36,13 @@ struct RekeyStatus {
     std::string problem;  // why re-sealing stopped
 };
 
+// MIGRATE_STORE: copy this host's SQLite store into `to` ("postgresql"), or
+// say what would be copied (commit false).
+struct MigrateStore {
+    std::string to;
+    bool commit = false;
+};
+
 struct AuditVerifyReply {
     std::uint64_t rows = 0;
     std::uint64_t broken_id = 0;  // 0: the chain is intact
@@ -85,6 +92,8 @@ struct StatsReply {
     std::string counters;  // "name value" lines, Prometheus metric names
 };
 
+FrameWriter encode(const MigrateStore& m, std::uint32_t request_id);
+Result<MigrateStore> decode_migrate_store(const PayloadReader& p);
 FrameWriter encode(const AdminDisable& m, std::uint32_t request_id);
 FrameWriter encode(const DisableReport& m, std::uint32_t request_id);
 FrameWriter encode(const StatsReply& m, std::uint32_t request_id);

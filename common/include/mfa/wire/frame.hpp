@@ -30,10 +30,11 @@ inline constexpr std::uint32_t kMaxPayload = 4096;
 // secret, digits, counter), IMPORT_FACTOR and the admin resync: mfactl's
 // alone; a module's conversation is as in 4.
 inline constexpr std::uint16_t kProtocolMin = 2;
-inline constexpr std::uint16_t kProtocolMax = 5;
+inline constexpr std::uint16_t kProtocolMax = 6;
 inline constexpr std::uint16_t kFactorsProtocol = 3;
 inline constexpr std::uint16_t kEnrollAtLoginProtocol = 4;
 inline constexpr std::uint16_t kTokensProtocol = 5;
+inline constexpr std::uint16_t kFleetProtocol = 6;  // STATUS_REPLY says where the store is, and whether it is reachable
 
 enum class MessageType : std::uint16_t {
     hello = 1,
@@ -101,6 +102,8 @@ enum class MessageType : std::uint16_t {
     push_send = 44,
     push_created = 45,
     push_result = 46,
+    // mfactl admin migrate-store (root only): SQLite's rows into the PostgreSQL store; answered by DONE.
+    migrate_store = 47,
 };
 
 bool known_message_type(std::uint16_t type);

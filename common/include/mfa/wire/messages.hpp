@@ -41,6 +41,7 @@ struct StatusReply {
     std::string software;
     std::uint32_t schema_version = 0;
     std::uint64_t uptime_ms = 0;
+    std::string store;  // kFleetProtocol: "sqlite", "postgresql", or "postgresql unreachable"
 };
 
 FrameWriter encode(const Hello& m, std::uint32_t request_id);

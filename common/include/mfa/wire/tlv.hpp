@@ -92,6 +92,7 @@ enum class Tag : std::uint16_t {
     timeout_s = 74,
     not_me = 75,
     number_unreported = 76,
+    store_state = 77,
 };
 
 inline constexpr std::size_t kMaxFields = 32;

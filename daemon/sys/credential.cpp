@@ -9,7 +9,7 @@
 
 #include "mfa/unique_fd.hpp"
 
-namespace mfa::notify {
+namespace mfa::daemon {
 
 Result<std::string> read_credential(const std::string& name_or_path) {
     std::string path = name_or_path;
@@ -34,4 +34,4 @@ Result<std::string> read_credential(const std::string& name_or_path) {
     return value;
 }
 
-}  // namespace mfa::notify
+}  // namespace mfa::daemon

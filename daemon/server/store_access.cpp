@@ -1,0 +1,81 @@
+#include "server/store_access.hpp"
+
+#include <future>
+
+#include "sys/log.hpp"
+
+namespace mfa::daemon {
+namespace {
+
+constexpr std::chrono::milliseconds kFirstRetry{100};
+constexpr std::chrono::milliseconds kLongestRetry{5000};
+
+}  // namespace
+
+StoreAccess::StoreAccess(std::unique_ptr<Store> first, Open open)
+    : remote_(std::move(first)), open_(std::move(open)), thread_(std::in_place, 1) {}
+
+StoreAccess::~StoreAccess() {
+    if (thread_) thread_->join();
+}
+
+Error StoreAccess::unreachable_error() {
+    return Error{"the store is unreachable (see the log's \"store unreachable\"); logins fail closed until it is back", true};
+}
+
+Store* StoreAccess::usable() {
+    if (remote_ && !remote_->lost()) return remote_.get();
+    reachable_ = false;
+    auto now = std::chrono::steady_clock::now();
+    if (remote_) {
+        remote_.reset();
+        next_try_ = now;  // the first try at once: a failover is often quick
+    }
+    if (now < next_try_) return nullptr;
+    auto opened = open_();
+    if (!opened) {
+        if (!in_outage_) log::error("store unreachable: logins fail closed until it is back", {{"MFA_REASON", opened.error().message}});
+        in_outage_ = true;
+        backoff_ = backoff_ == std::chrono::milliseconds{0} ? kFirstRetry : std::min(backoff_ * 2, kLongestRetry);
+        next_try_ = now + backoff_;
+        return nullptr;
+    }
+    remote_ = std::move(*opened);
+    backoff_ = std::chrono::milliseconds{0};
+    reachable_ = true;
+    if (in_outage_) log::notice("store reachable again");
+    in_outage_ = false;
+    return remote_.get();
+}
+
+void StoreAccess::after_job() {
+    if (remote_ && remote_->lost()) reachable_ = false;  // seen now, so a health check says so
+}
+
+bool StoreAccess::probe_due() {
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_probe_ < std::chrono::seconds(1)) return false;
+    last_probe_ = now;
+    return true;
+}
+
+Awaitable<Result<std::optional<UserRecord>>> StoreAccess::load_user(const std::string& user) {
+    std::function<Result<std::optional<UserRecord>>(Store&)> job = [user](Store& store) { return store.load_user(user); };
+    co_return co_await run(job);
+}
+
+void StoreAccess::dispatch(std::function<void(Store*)> group, const asio::any_io_executor& executor,
+                           std::function<void()> done) {
+    if (local_) {
+        group(local_.get());
+        done();
+        return;
+    }
+    asio::post(*thread_, [this, group = std::move(group), executor, done = std::move(done)]() mutable {
+        group(usable());
+        after_job();
+        asio::post(executor, std::move(done));
+    });
+}
+
+}  // namespace mfa::daemon

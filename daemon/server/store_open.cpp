@@ -1,0 +1,59 @@
+#include "server/store_open.hpp"
+
+#include "store/pg_store.hpp"
+#include "store/sqlite_store.hpp"
+#include "sys/credential.hpp"
+
+namespace mfa::daemon {
+namespace {
+
+Result<pg::ConnectTo> postgresql_target(const Config::Store& store) {
+    if (auto ok = pg::check_conninfo(store.conninfo); !ok) return ok.error();
+    pg::ConnectTo to{store.conninfo, ""};
+    if (!store.password_credential.empty()) {
+        auto password = read_credential(store.password_credential);
+        if (!password) return make_error("store.postgresql.password_credential: " + password.error().message);
+        to.password = std::move(*password);
+    }
+    return to;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<PgStore>> open_postgresql(const Config::Store& store, const KeyRing& keys) {
+    auto to = postgresql_target(store);
+    if (!to) return to.error();
+    return PgStore::open(*to, keys);
+}
+
+Result<std::unique_ptr<Store>> open_store(const Config& config, const KeyRing& keys) {
+    if (config.store.backend == StoreBackend::postgresql) {
+        auto store = open_postgresql(config.store, keys);
+        if (!store) return store.error();
+        return std::unique_ptr<Store>(std::move(*store));
+    }
+    auto store = SqliteStore::open(config.database, config.durability, keys);
+    if (!store) return store.error();
+    auto moved = (*store)->migrated_away();
+    if (!moved) return moved.error();
+    if (*moved)
+        return make_error(config.database + " was copied to PostgreSQL (mfactl admin migrate-store) and takes no more "
+                                            "logins: set store.backend: postgresql");
+    if (auto rc = (*store)->checkpoint_in_background(config.database); !rc)
+        return make_error("cannot open the store for checkpoints: " + rc.error().message);
+    return std::unique_ptr<Store>(std::move(*store));
+}
+
+Result<std::unique_ptr<StoreAccess>> store_access(const Config& config, std::unique_ptr<Store> store, const KeyRing& keys) {
+    if (config.store.backend != StoreBackend::postgresql) return std::make_unique<StoreAccess>(std::move(store));
+    auto to = postgresql_target(config.store);
+    if (!to) return to.error();
+    auto reopen = [to = std::move(*to), &keys]() -> Result<std::unique_ptr<Store>> {
+        auto again = PgStore::open(to, keys);
+        if (!again) return again.error();
+        return std::unique_ptr<Store>(std::move(*again));
+    };
+    return std::make_unique<StoreAccess>(std::move(store), std::move(reopen));
+}
+
+}  // namespace mfa::daemon
