@@ -202,6 +202,12 @@ int begin_failed(pam_handle_t* pamh, const ModuleArgs& args, Conversation& conv,
         case wire::ErrorCode::permission_denied:
             pam_syslog(pamh, LOG_ERR, "mfad refused: %s", printable(error.message).c_str());
             return PAM_AUTH_ERR;
+        case wire::ErrorCode::store_unavailable:
+            // mfad is up and says no: fail_mode=open is for mfad being gone,
+            // and a database someone can cut off must not open every door.
+            pam_syslog(pamh, LOG_ERR, "mfad cannot reach its store (%s); denying the login", printable(error.message).c_str());
+            conv.error("The second-factor service is unavailable; the login is denied.");
+            return PAM_AUTHINFO_UNAVAIL;
         default: return unavailable(pamh, args, conv, error.message);
     }
 }

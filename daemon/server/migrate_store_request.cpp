@@ -56,20 +56,33 @@ Awaitable<Outcome> handle_migrate_store(const RequestContext& ctx, const wire::P
     gethostname(host, sizeof host - 1);
     AuditEntry arrival{"store_migrate", "", "arrived", "", "", ctx.peer.uid, "from=sqlite host=" + std::string(host)};
     AuditEntry leaving{"store_migrate", "", "ok", "", "", ctx.peer.uid, "to=postgresql"};
-    auto copy_job = [pg = target->get(), commit = request->commit, arrival, leaving, now](Store& store) -> Result<StoreCopy> {
+    // No write queued after the copy may reach SQLite alone: the queue closes
+    // now, and the copy is its last job (those queued before it are copied).
+    auto target_committed = std::make_shared<bool>(false);
+    auto copy_job = [pg = target->get(), commit = request->commit, arrival, leaving, now,
+                     target_committed](Store& store) -> Result<StoreCopy> {
         auto* sqlite = dynamic_cast<SqlStore*>(&store);
         if (sqlite == nullptr) return make_error("this store cannot be copied");
-        return sqlite->copy_into(*pg, commit, arrival, leaving, now);
+        return sqlite->copy_into(*pg, commit, arrival, leaving, now, *target_committed);
     };
-    auto copy = co_await ctx.state.writes->submit<StoreCopy>(copy_job);
+    ctx.state.writes->close("the store is being copied to PostgreSQL; try again in a moment");
+    auto copy = co_await ctx.state.writes->submit_while_closed<StoreCopy>(copy_job);
+    if (*target_committed) {
+        // PostgreSQL has every row now, whatever happened here after.
+        ctx.state.writes->close("this host's store was migrated to PostgreSQL; set store.backend: postgresql and restart mfad");
+        journal_audit(leaving);
+        log::notice("the store was copied to PostgreSQL: no more changes here until store.backend is postgresql and mfad restarts");
+    } else {
+        ctx.state.writes->reopen();
+    }
+    if (!copy && *target_committed)
+        co_return refused(ctx, "copied to PostgreSQL, but this host could not record it (" + copy.error().message +
+                                   "): never start it on its SQLite file again; set store.backend: postgresql");
     if (!copy) co_return refused(ctx, "nothing was migrated: " + copy.error().message);
     if (!request->commit)
         co_return Outcome{wire::encode(wire::Done{"dry run: would copy " + summary(*copy) + ". Nothing was written; --commit copies."},
                                        ctx.request_id),
                           {}};
-    journal_audit(leaving);
-    log::notice("the store was copied to PostgreSQL: no more changes here until store.backend is postgresql and mfad restarts");
-    ctx.state.writes->close("this host's store was migrated to PostgreSQL; set store.backend: postgresql and restart mfad");
     co_return Outcome{wire::encode(wire::Done{"copied " + summary(*copy) + ". This mfad takes no more logins: set "
                                               "store.backend: postgresql and restart it."},
                                    ctx.request_id),

@@ -35,10 +35,12 @@ Awaitable<Outcome> status(const RequestContext& ctx) {
 }  // namespace
 
 Outcome internal_error(const RequestContext& ctx, const Error& error) {
-    if (!error.logged)
-        log::error("request failed", {{"MFA_REASON", error.message}, {"MFA_PEER_UID", std::to_string(ctx.peer.uid)}});
-    // An outage's error says what it is: the log has it once already.
-    return Outcome{ctx.error(wire::ErrorCode::internal, error.logged ? error.message : "mfad could not complete the request; see its log"), {}};
+    // An outage is in the log once already; its error says what it is, with a
+    // code the module never turns into fail_mode=open's PAM_IGNORE: a store
+    // out of reach is not mfad out of reach, and may be an attacker's doing.
+    if (error.outage) return Outcome{ctx.error(wire::ErrorCode::store_unavailable, error.message), {}};
+    log::error("request failed", {{"MFA_REASON", error.message}, {"MFA_PEER_UID", std::to_string(ctx.peer.uid)}});
+    return Outcome{ctx.error(wire::ErrorCode::internal, "mfad could not complete the request; see its log"), {}};
 }
 
 Awaitable<Result<void>> audit(const RequestContext& ctx, const AuditEntry& entry) {

@@ -127,7 +127,12 @@ private:
             name_ = std::move(name);
             prepared_types_ = types;
         }
-        return db_.run(name_, static_cast<int>(types.size()), values.data(), lengths.data(), formats.data());
+        auto result = db_.run(name_, static_cast<int>(types.size()), values.data(), lengths.data(), formats.data());
+        // COMMIT in a transaction that an error aborted answers "ROLLBACK",
+        // not an error: what the caller believes it wrote would be gone.
+        if (result && sql_ == "COMMIT" && std::string_view(PQcmdStatus(result->get())) != "COMMIT")
+            return make_error("database: the transaction was rolled back, not committed");
+        return result;
     }
 
     Database& db_;
@@ -151,8 +156,10 @@ Result<void> check_conninfo(const std::string& conninfo) {
         return make_error("store.postgresql.conninfo: " + why);
     }
     bool has_password = false;
-    for (auto* o = options; o->keyword != nullptr; ++o)
-        if (std::string_view(o->keyword) == "password" && o->val != nullptr && o->val[0] != '\0') has_password = true;
+    for (auto* o = options; o->keyword != nullptr; ++o) {
+        std::string_view key = o->keyword;
+        if ((key == "password" || key == "sslpassword") && o->val != nullptr && o->val[0] != '\0') has_password = true;
+    }
     PQconninfoFree(options);
     if (has_password)
         return make_error(
@@ -173,12 +180,20 @@ Result<std::unique_ptr<Database>> Database::connect(const ConnectTo& to) {
     std::unique_ptr<Database> db(new Database(PQconnectdbParams(keys, values, 1)));
     if (!db->conn_) return make_error("database: cannot connect: out of memory");
     if (db->broken()) return make_error("database: cannot connect: " + first_line(PQerrorMessage(db->conn_.get())));
+    // The server's notices would reach stderr raw; what matters reaches mfad as errors.
+    PQsetNoticeProcessor(db->conn_.get(), [](void*, const char*) {}, nullptr);
     // A host that hangs mid-transaction must not hold the fleet's write lock
     // for long, and a login must not wait long behind one.
     if (auto rc = db->exec("SET statement_timeout = '10s'; SET lock_timeout = '5s'; "
                            "SET idle_in_transaction_session_timeout = '10s'");
         !rc)
         return rc.error();
+    // Names are compared byte for byte, as SQLite does; another encoding
+    // could not hold every name the wire lets through.
+    auto encoding = db->prepare("SHOW server_encoding");
+    if (!encoding) return encoding.error();
+    if (auto row = encoding->step(); !row || !*row || encoding->text(0) != "UTF8")
+        return make_error("database: the server's encoding must be UTF8 (CREATE DATABASE ... ENCODING 'UTF8')");
     return db;
 }
 
@@ -190,6 +205,10 @@ Error Database::error_of(const PGresult* result, std::string_view what) const {
     const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
     if (primary == nullptr || state == nullptr)  // libpq's own failure, not the server's answer
         return make_error("database: " + std::string(what) + ": " + first_line(PQerrorMessage(conn_.get())));
+    // A server that went read-only (a failover without a reset) or is shutting
+    // down: this connection is done, the next one may find the new primary.
+    std::string_view code = state;
+    if (code == "25006" || code.substr(0, 2) == "08" || code.substr(0, 3) == "57P") done_ = true;
     return make_error("database: " + std::string(what) + ": " + first_line(primary) + " (SQLSTATE " + state + ")");
 }
 

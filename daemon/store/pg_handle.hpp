@@ -53,7 +53,7 @@ public:
     // REPEATABLE READ, READ ONLY: one snapshot for every read in it.
     Result<bool> begin_read() override;
     // The server is gone (or the connection broke): a new connection is needed.
-    bool broken() const { return PQstatus(conn_.get()) != CONNECTION_OK; }
+    bool broken() const { return done_ || PQstatus(conn_.get()) != CONNECTION_OK; }
 
     // The cursors' way in: a statement is prepared once, then run by name.
     Result<void> prepare_named(const std::string& name, const std::string& sql, int count, const Oid* types);
@@ -71,6 +71,7 @@ private:
     std::unique_ptr<PGconn, ConnDeleter> conn_;
     std::int64_t changes_ = 0;
     std::int64_t statements_ = 0;
+    mutable bool done_ = false;  // the server said this connection is no use any more
 };
 
 }  // namespace mfa::daemon::pg

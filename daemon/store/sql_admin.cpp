@@ -75,9 +75,17 @@ Result<AuditSlice> SqlStore::list_audit(std::int64_t after_id, const AuditFilter
 }
 
 Result<StoreCopy> SqlStore::copy_into(SqlStore& target, bool commit, const AuditEntry& arrival, const AuditEntry& leaving,
-                                     std::int64_t now) {
+                                     std::int64_t now, bool& target_committed) {
+    target_committed = false;
     auto tx = sql::Transaction::begin(db_);  // no change here while the rows are read
     if (!tx) return tx.error();
+    // A chain edited here (and its head re-sealed by the next append) must not
+    // become the fleet's as if it held.
+    auto here = verify_audit_rows(db_, seal_);
+    if (!here) return here.error();
+    if (here->broken_id != 0)
+        return make_error("this host's audit chain is broken at row " + std::to_string(here->broken_id) + " (" +
+                          here->reason + "): nothing was copied");
     auto target_tx = sql::Transaction::begin(target.db_);
     if (!target_tx) return target_tx.error();
     auto copy = copy_store(db_, target.db_, target.seal_, arrival, now);
@@ -86,8 +94,11 @@ Result<StoreCopy> SqlStore::copy_into(SqlStore& target, bool commit, const Audit
         return make_error("the audit chain does not hold in the copy, at row " + std::to_string(copy->arrived.broken_id) +
                           ": " + copy->arrived.reason);
     if (!commit) return copy;  // both roll back
-    if (auto rc = target_tx->commit(); !rc) return rc.error();
+    // Recorded here first: if the target's commit fails, this rolls back too.
     if (auto rc = append_audit_row(db_, seal_, leaving, now); !rc) return rc.error();
+    if (auto rc = mark_moved(); !rc) return rc.error();
+    if (auto rc = target_tx->commit(); !rc) return rc.error();
+    target_committed = true;
     if (auto rc = tx->commit(); !rc) return rc.error();
     return copy;
 }

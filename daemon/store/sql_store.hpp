@@ -59,10 +59,20 @@ public:
     Result<AuditSlice> list_audit(std::int64_t after_id, const AuditFilter& filter, int limit) override;
 
     // mfactl admin migrate-store: every row into `target` (which must be
-    // empty), in one transaction there, committed only when `commit`; then,
-    // in this store, the audit row `leaving`. A dry run changes neither.
+    // empty), in one transaction there, committed only when `commit`. This
+    // store's own chain must hold first. Before the target commits, this
+    // store records the move (the audit row `leaving`, mark_moved()) in its
+    // transaction; `target_committed` says whether the target's commit
+    // happened. A dry run changes neither.
     Result<StoreCopy> copy_into(SqlStore& target, bool commit, const AuditEntry& arrival, const AuditEntry& leaving,
-                                std::int64_t now);
+                                std::int64_t now, bool& target_committed);
+
+protected:
+    // Marks this store as moved elsewhere, in the open transaction: it takes
+    // no logins again. A store that cannot be moved says so.
+    virtual Result<void> mark_moved() { return make_error("this store cannot be moved"); }
+
+public:
 
 private:
     // A backup code attempt inside record_attempt's transaction.

@@ -78,12 +78,16 @@ Result<void> SqliteStore::checkpoint_in_background(const std::string& path) {
     return {};
 }
 
+// The file's header says it was moved: a mark no later row can hide.
+constexpr std::int64_t kMovedToPostgresql = 0x6d66614d;  // "mfaM"
+
 Result<bool> SqliteStore::migrated_away() {
-    auto last = db_.query_int(
-        "SELECT count(*) FROM audit WHERE id = (SELECT max(id) FROM audit) AND event = 'store_migrate' AND result = 'ok'");
-    if (!last) return last.error();
-    return *last != 0;
+    auto id = db_.query_int("PRAGMA application_id");
+    if (!id) return id.error();
+    return *id == kMovedToPostgresql;
 }
+
+Result<void> SqliteStore::mark_moved() { return db_.exec("PRAGMA application_id = " + std::to_string(kMovedToPostgresql)); }
 
 std::function<Result<AuditCheck>()> SqliteStore::audit_chain_checker() const {
     return [path = path_, seal = reader_seal_]() -> Result<AuditCheck> {

@@ -31,6 +31,9 @@ public:
     // take logins again, or the two would part.
     Result<bool> migrated_away();
 
+protected:
+    Result<void> mark_moved() override;
+
 private:
     SqliteStore(std::unique_ptr<sqlite::Database> db, std::string path, int version, const KeyRing& keys)
         : SqlStore(std::move(db), version, keys), path_(std::move(path)) {}

@@ -83,18 +83,26 @@ Result<StoreCopy> copy_store(sql::Connection& from, sql::Connection& to, const A
     auto held = to.query_int("SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM audit)");
     if (!held) return held.error();
     if (*held != 0) return make_error("the PostgreSQL store is not empty: migrate-store copies into a new database only");
-    auto rotating = from.query_int("SELECT count(*) FROM key_rotation WHERE finished_at = 0");
+    // A rotation's new key waits in a file of this host: moved without it, no secret would open.
+    auto rotating = from.query_int("SELECT count(*) FROM key_rotation");
     if (!rotating) return rotating.error();
-    if (*rotating != 0) return make_error("a key rotation is unfinished: finish it (mfactl admin rekey --status) first");
+    if (*rotating != 0)
+        return make_error("a key rotation is under way or not installed: finish it, install the new key, restart mfad, then migrate");
     StoreCopy copy;
     for (const auto& table : tables()) {
         auto copied = copy_table(from, to, table);
         if (!copied) return copied.error();
         copy.rows.emplace_back(table.name, *copied);
     }
+    // New ids go on past every id SQLite ever gave (AUTOINCREMENT's mark
+    // counts deleted rows too): a removed factor's id is never reused.
     for (const char* table : kIdentities) {
         std::string name(table);
-        if (auto rc = to.exec("SELECT setval(pg_get_serial_sequence('" + name + "', 'id'), coalesce(max(id), 0) + 1, false) FROM " + name);
+        auto high = from.query_int("SELECT max(coalesce((SELECT max(id) FROM " + name +
+                                   "), 0), coalesce((SELECT seq FROM sqlite_sequence WHERE name = '" + name + "'), 0))");
+        if (!high) return high.error();
+        if (auto rc = to.exec("SELECT setval(pg_get_serial_sequence('" + name + "', 'id'), " + std::to_string(*high + 1) +
+                              ", false)");
             !rc)
             return rc.error();
     }

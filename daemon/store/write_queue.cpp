@@ -4,8 +4,11 @@
 
 namespace mfa::daemon {
 
-// Bounds a group, so one transaction never grows without limit.
+// Bounds a group, so one transaction never grows without limit. On
+// PostgreSQL a group holds the fleet's write lock and each job costs round
+// trips: fewer per group, so other hosts wait milliseconds, not seconds.
 constexpr std::size_t kMaxGroup = 256;
+constexpr std::size_t kMaxRemoteGroup = 16;
 
 WriteQueue::WriteQueue(asio::io_context& io, StoreAccess& store) : io_(io), store_(store) {}
 
@@ -15,8 +18,8 @@ WriteQueue::~WriteQueue() {
     while (!queue_.empty()) commit_group();
 }
 
-void WriteQueue::enqueue(std::unique_ptr<Task> task) {
-    if (!closed_.empty()) {
+void WriteQueue::enqueue(std::unique_ptr<Task> task, bool even_closed) {
+    if (!closed_.empty() && !even_closed) {
         task->fail(Error{closed_, true});  // said once when it closed; the peer hears it each time
         task->complete();
         return;
@@ -38,7 +41,8 @@ void WriteQueue::start_groups() {
 void WriteQueue::commit_group() {
     using Group = std::vector<std::unique_ptr<Task>>;
     auto group = std::make_shared<Group>();
-    while (!queue_.empty() && group->size() < kMaxGroup) {
+    const std::size_t most = store_.local() != nullptr ? kMaxGroup : kMaxRemoteGroup;
+    while (!queue_.empty() && group->size() < most) {
         group->push_back(std::move(queue_.front()));
         queue_.pop_front();
     }

@@ -35,9 +35,14 @@ public:
     // co_await full-expression twice.
     template <class T, class Job>
     Awaitable<Result<T>> submit(Job& job);
+    // The same for the last job before close(): it runs though the queue is closed.
+    template <class T, class Job>
+    Awaitable<Result<T>> submit_while_closed(Job& job);
 
-    // From now on every job fails with `why` (the store moved elsewhere).
+    // From now on every new job fails with `why` (the store is being moved,
+    // or was); jobs queued before still run. reopen() undoes it.
     void close(std::string why) { closed_ = std::move(why); }
+    void reopen() { closed_.clear(); }
 
     struct Stats {
         std::uint64_t jobs = 0;
@@ -55,7 +60,7 @@ private:
     template <class T, class Job, class Handler>
     struct TaskFor;
 
-    void enqueue(std::unique_ptr<Task> task);
+    void enqueue(std::unique_ptr<Task> task, bool even_closed = false);
     void start_groups();
     void commit_group();
 
@@ -88,6 +93,16 @@ Awaitable<Result<T>> WriteQueue::submit(Job& job) {
         [this, &job](auto handler) {
             using Handler = decltype(handler);
             enqueue(std::make_unique<TaskFor<T, Job, Handler>>(std::move(job), std::move(handler)));
+        },
+        asio::use_awaitable);
+}
+
+template <class T, class Job>
+Awaitable<Result<T>> WriteQueue::submit_while_closed(Job& job) {
+    co_return co_await asio::async_initiate<const asio::use_awaitable_t<>, void(Result<T>)>(
+        [this, &job](auto handler) {
+            using Handler = decltype(handler);
+            enqueue(std::make_unique<TaskFor<T, Job, Handler>>(std::move(job), std::move(handler)), true);
         },
         asio::use_awaitable);
 }

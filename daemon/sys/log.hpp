@@ -31,10 +31,10 @@ inline void info(std::string_view m, std::initializer_list<Field> f = {}) { writ
 // What a caller met, with its reason, unless that was logged already: a store
 // outage is one line, not one per login.
 inline void failure(std::string_view m, const Error& e) {
-    if (!e.logged) error(m, {{"MFA_REASON", e.message}});
+    if (!e.outage) error(m, {{"MFA_REASON", e.message}});
 }
 inline void failure(std::string_view m, const Error& e, Field extra) {
-    if (!e.logged) error(m, {std::move(extra), {"MFA_REASON", e.message}});
+    if (!e.outage) error(m, {std::move(extra), {"MFA_REASON", e.message}});
 }
 
 }  // namespace mfa::daemon::log

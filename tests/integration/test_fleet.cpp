@@ -15,6 +15,7 @@
 #include "login_client.hpp"
 #include "postgres_server.hpp"
 #include "store/pg_handle.hpp"
+#include "store/pg_store.hpp"
 
 using namespace mfa::test;
 using mfa::wire::MessageType;
@@ -173,6 +174,9 @@ void an_outage_fails_closed_and_passes_without_a_restart(void**) {
     auto ping = mfactl(*host_a, {"ping"});
     assert_int_not_equal(ping.exit_code, 0);
     assert_contains(ping.err, "store is unreachable");
+    LoginClient during(host_b->socket());
+    assert_false(during.begin("steady").has_value());
+    assert_contains(during.last_error(), "store unavailable");  // the module denies this under every fail_mode
     int before_restart = allowed;
     std::this_thread::sleep_for(std::chrono::seconds(1));
     assert_int_equal(allowed.load(), before_restart);  // nothing let in while it is down
@@ -254,6 +258,13 @@ void migrate_store_moves_every_user_to_postgresql(void**) {
     auto again = mfactl(another, {"admin", "migrate-store", "--to", "postgresql", "--commit"});
     assert_int_equal(again.exit_code, 1);
     assert_contains(again.err, "not empty");
+    // A chain edited behind mfad's back is never carried into the fleet's.
+    enroll_token(another, "mover1");
+    auto edited = run({"sqlite3", another.dir().file("state/mfad.db"), "UPDATE audit SET result = 'edited' WHERE id = 1"});
+    assert_int_equal(edited.exit_code, 0);
+    auto tampered = mfactl(another, {"admin", "migrate-store", "--to", "postgresql"});
+    assert_int_equal(tampered.exit_code, 1);
+    assert_contains(tampered.err, "audit chain is broken at row 1");
 
     DaemonFixture on_postgresql({.extra_yaml = postgresql_section(conninfo, true), .users = {"mover1", "mover2"},
                                  .key_from = shared->file("fleet.key")});
@@ -303,6 +314,30 @@ void a_host_runs_with_a_role_that_cannot_change_the_schema(void**) {
     assert_contains(ddl.error().message, "must be owner");
 }
 
+// Hosts starting at once on a new database: the schema is made once (a
+// second CREATE TABLE would fail its host's start), and every host opens it.
+void hosts_starting_at_once_make_the_schema_once(void**) {
+    std::string conninfo = server->create_database("together");
+    std::vector<std::uint8_t> bytes(32, 3);
+    mfa::daemon::KeyRing keys(std::move(*mfa::daemon::MasterKey::from_bytes(bytes)));
+    constexpr int kHosts = 6;
+    std::barrier start_line(kHosts);
+    std::vector<std::string> failures(kHosts);
+    std::vector<std::thread> hosts;
+    for (int i = 0; i < kHosts; ++i)
+        hosts.emplace_back([&, i] {
+            start_line.arrive_and_wait();
+            auto store = mfa::daemon::PgStore::open({conninfo, ""}, keys);
+            if (!store) failures[i] = store.error().message;
+            else if ((*store)->schema_version() != 8) failures[i] = "schema " + std::to_string((*store)->schema_version());
+        });
+    for (auto& host : hosts) host.join();
+    for (const auto& failure : failures)
+        if (!failure.empty()) fail_msg("a host did not start: %s", failure.c_str());
+    auto db = mfa::daemon::pg::Database::connect({conninfo, ""});
+    assert_int_equal(*(*db)->query_int("SELECT count(*) FROM mfad_schema"), 1);
+}
+
 // The password from a credential file, over TCP (scram-sha-256); a password
 // in the conninfo is refused before anything connects.
 void the_password_comes_from_a_credential(void**) {
@@ -332,6 +367,7 @@ int main() {
         cmocka_unit_test(migrate_store_moves_every_user_to_postgresql),
         cmocka_unit_test(a_host_runs_with_a_role_that_cannot_change_the_schema),
         cmocka_unit_test(the_password_comes_from_a_credential),
+        cmocka_unit_test(hosts_starting_at_once_make_the_schema_once),
     };
     return cmocka_run_group_tests_name("fleet", tests, start, stop);
 }

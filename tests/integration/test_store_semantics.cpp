@@ -454,6 +454,20 @@ void two_writers_spend_a_code_once_and_lock_at_the_cap(void**) {
     assert_int_equal(first->verify_audit_chain()->broken_id, 0);
 }
 
+// A statement that fails inside a transaction: a commit either keeps what
+// came before it, or says it did not. (PostgreSQL answers COMMIT in an
+// aborted transaction with "ROLLBACK", not with an error.)
+void a_commit_never_claims_rows_that_are_not_there(void**) {
+    fresh_store("commit_after_error");
+    auto db = backend().side_door();
+    auto tx = sql::Transaction::begin(*db);
+    assert_true(tx.ok());
+    assert_true(db->exec("INSERT INTO users (name, created_at) VALUES ('kept', 1)").ok());
+    assert_false(db->exec("SELECT no_such_column FROM users").ok());
+    bool committed = tx->commit().ok();
+    assert_int_equal(query("SELECT count(*) FROM users WHERE name = 'kept'"), committed ? 1 : 0);
+}
+
 mfa::test::PostgresServer* g_server = nullptr;
 
 int use_sqlite(void**) {
@@ -497,6 +511,7 @@ int main() {
         cmocka_unit_test(the_chain_check_names_the_first_broken_row),
         cmocka_unit_test(the_audit_checker_reads_one_snapshot_while_rows_are_added),
         cmocka_unit_test(two_writers_spend_a_code_once_and_lock_at_the_cap),
+        cmocka_unit_test(a_commit_never_claims_rows_that_are_not_there),
     };
     int failed = cmocka_run_group_tests_name("store on sqlite", tests, use_sqlite, drop_backend);
     failed += cmocka_run_group_tests_name("store on postgresql", tests, use_postgresql, drop_backend);

@@ -260,6 +260,16 @@ int scripted(const char* mode, const std::string& path, std::vector<std::vector<
     return call_pam_mfa("alice", args(mode, path, {"timeout=2"}), {"123456"}).rc;
 }
 
+// mfad answers but its store does not (a database out of reach, perhaps cut
+// off on purpose): denied as unavailable in both modes, never stepped aside.
+void a_store_out_of_reach_is_denied_in_both_modes(void**) {
+    TempDir dir;
+    auto hello_ok = wire::encode(wire::HelloOk{wire::kProtocolMax, "fake"}, 1);
+    auto outage = wire::encode(wire::ErrorReply{wire::ErrorCode::store_unavailable, "the store is unreachable"}, 2);
+    both_modes([&](const char* mode) { return scripted(mode, dir.file("s.sock"), {frame_bytes(hello_ok), frame_bytes(outage)}); },
+               PAM_AUTHINFO_UNAVAIL, PAM_AUTHINFO_UNAVAIL);
+}
+
 void mfad_refusing_the_caller_is_denied(void**) {
     TempDir dir;
     auto hello_ok = wire::encode(wire::HelloOk{wire::kProtocolMax, "fake"}, 1);
@@ -334,6 +344,7 @@ int main() {
         cmocka_unit_test(mfads_own_error_on_an_answer_is_a_failed_login),
         cmocka_unit_test(mfad_unreachable_before_judging_is_the_fail_mode),
         cmocka_unit_test(mfad_refusing_the_caller_is_denied),
+        cmocka_unit_test(a_store_out_of_reach_is_denied_in_both_modes),
         cmocka_unit_test(no_verdict_after_the_challenge_is_denied),
     };
     return cmocka_run_group_tests(tests, start_daemon, stop_suite_daemon);

@@ -10,7 +10,9 @@ namespace mfa {
 
 struct Error {
     std::string message;
-    bool logged = false;  // already in the log once (an outage): the caller only passes it on
+    // The store is unreachable (or this host's was moved): logged once when it
+    // began; callers only pass it on, and a login is denied whatever fail_mode says.
+    bool outage = false;
 };
 
 inline Error make_error(std::string message) { return Error{std::move(message)}; }

@@ -96,6 +96,7 @@ std::string error_code_name(ErrorCode code) {
         case ErrorCode::unsupported: return "unsupported request";
         case ErrorCode::refused: return "refused";
         case ErrorCode::unknown_user: return "unknown user";
+        case ErrorCode::store_unavailable: return "store unavailable";
     }
     return "error " + std::to_string(static_cast<std::uint32_t>(code));
 }

@@ -19,6 +19,7 @@ enum class ErrorCode : std::uint32_t {
     unsupported = 6,  // a known frame the daemon does not serve in this state
     refused = 7,      // understood, but policy says no (already enabled, wrong code, ...)
     unknown_user = 8,  // NSS does not know the name (pam_mfa.so: PAM_USER_UNKNOWN)
+    store_unavailable = 9,  // mfad answers, its store does not: denied under every fail_mode (PAM_AUTHINFO_UNAVAIL)
 };
 
 struct Hello {  // client -> daemon, always first
