@@ -1,15 +1,14 @@
 #include "postgres_server.hpp"
 
 #include <libpq-fe.h>
-#include <netinet/in.h>
 #include <pwd.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <memory>
 #include <stdexcept>
 
+#include "free_port.hpp"
 #include "process.hpp"
 
 #ifndef MFA_PG_BINDIR
@@ -20,20 +19,6 @@ namespace mfa::test {
 namespace {
 
 constexpr const char* kServerUser = "nobody";
-
-// A loopback port nothing listens on now.
-int free_port() {
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
-        throw std::runtime_error("no free port");
-    close(fd);
-    return ntohs(addr.sin_port);
-}
 
 void give_to_server_user(const std::string& path) {
     const passwd* pw = getpwnam(kServerUser);

@@ -24,7 +24,7 @@ public:
     std::unique_ptr<daemon::sql::Connection> side_door() override {
         return std::make_unique<daemon::sqlite::Database>(checked(daemon::sqlite::Database::open(path_)));
     }
-    int bulk_rows() const override { return 100000; }
+    int bulk_rows() const override { return 20000; }
 
 private:
     TempDir dir_;
