@@ -1,7 +1,5 @@
 #include "server/store_access.hpp"
 
-#include <future>
-
 #include "sys/log.hpp"
 
 namespace mfa::daemon {
