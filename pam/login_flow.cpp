@@ -5,7 +5,7 @@
 
 #include <sys/stat.h>
 
-#include <ctime>
+#include <chrono>
 
 #include "conversation.hpp"
 #include "mfa/utf8.hpp"
@@ -42,8 +42,11 @@ int no_verdict(pam_handle_t* pamh, Conversation& conv, const std::string& user, 
     return PAM_AUTH_ERR;
 }
 
+// The precise clock, as mfad's: time() reads the coarse clock, which can lag a
+// second behind the one mfad set the lock with and say "6 minutes" for 5.
 std::string lock_message(std::uint64_t until) {
-    auto now = static_cast<std::uint64_t>(std::time(nullptr));
+    auto now = static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
     std::uint64_t left = until > now ? until - now : 0;
     std::uint64_t minutes = (left + 59) / 60;
     return "Too many failed codes: this account is locked for " +

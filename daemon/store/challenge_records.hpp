@@ -29,7 +29,19 @@ struct ChallengeRequest {
     bool verified_destination = true;
 };
 
-enum class ChallengeIssue { issued, too_soon, user_hour, user_day, destination_day, global_hour, factor_changed };
+// locked and paused are read in the issuing transaction: on a fleet another
+// host may lock the account, or pause its push, after this login began.
+enum class ChallengeIssue {
+    issued,
+    too_soon,
+    user_hour,
+    user_day,
+    destination_day,
+    global_hour,
+    factor_changed,
+    locked,
+    paused
+};
 
 // The name audit rows and the journal give a refusal.
 inline const char* challenge_issue_name(ChallengeIssue issue) {
@@ -41,6 +53,8 @@ inline const char* challenge_issue_name(ChallengeIssue issue) {
         case ChallengeIssue::destination_day: return "number_daily_cap";
         case ChallengeIssue::global_hour: return "global_hourly_cap";
         case ChallengeIssue::factor_changed: return "factor_changed";
+        case ChallengeIssue::locked: return "locked";
+        case ChallengeIssue::paused: return "push_paused";
     }
     return "fail";
 }
@@ -48,7 +62,7 @@ inline const char* challenge_issue_name(ChallengeIssue issue) {
 struct ChallengeIssued {
     ChallengeIssue result = ChallengeIssue::issued;
     std::int64_t challenge_id = 0;
-    std::int64_t retry_at = 0;  // too_soon: when a resend is allowed
+    std::int64_t retry_at = 0;  // too_soon: when a resend is allowed; locked, paused: when that ends
 };
 
 }  // namespace mfa::daemon

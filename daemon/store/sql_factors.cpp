@@ -68,12 +68,15 @@ Result<ChallengeIssued> SqlStore::issue_challenge(const ChallengeRequest& r, con
     auto tx = sql::Transaction::begin(db_);
     if (!tx) return tx.error();
     auto owner = db_.prepare(
-        "SELECT u.id FROM users u JOIN factors f ON f.user_id = u.id WHERE u.name = ?1 AND f.id = ?2");
+        "SELECT u.id, u.locked_until, u.push_paused_until FROM users u JOIN factors f ON f.user_id = u.id "
+        "WHERE u.name = ?1 AND f.id = ?2");
     if (!owner) return owner.error();
     auto row = owner->bind(1, r.user).bind(2, r.factor_id).step();
     if (!row) return row.error();
     if (!*row) return ChallengeIssued{ChallengeIssue::factor_changed, 0, 0};
     std::int64_t user_id = owner->int64(0);
+    std::int64_t locked_until = owner->int64(1);
+    std::int64_t paused_until = owner->int64(2);
 
     // Sends older than a day count toward nothing; spent and expired codes are done.
     for (const char* sql : {"DELETE FROM sends WHERE time <= ?1 - 86400",
@@ -100,7 +103,15 @@ Result<ChallengeIssued> SqlStore::issue_challenge(const ChallengeRequest& r, con
     if (auto rc = counts->step(); !rc) return rc.error();
     ChallengeIssued out;
     std::int64_t last = counts->int64(0);
-    if (last > 0 && r.now < last + r.resend_after) {
+    // A login's code is of no use while the account is locked; a number being
+    // enrolled is not a login and stays under its own caps only.
+    if (r.verified_destination && locked_until > r.now) {
+        out.result = ChallengeIssue::locked;
+        out.retry_at = locked_until;
+    } else if (r.channel == "push" && paused_until > r.now) {
+        out.result = ChallengeIssue::paused;
+        out.retry_at = paused_until;
+    } else if (last > 0 && r.now < last + r.resend_after) {
         out.result = ChallengeIssue::too_soon;
         out.retry_at = last + r.resend_after;
     } else if (counts->int64(1) >= r.max_per_user_per_hour) {

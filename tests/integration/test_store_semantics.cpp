@@ -368,6 +368,39 @@ void unlock_and_reset(void**) {
                 EnrollStart::started);
 }
 
+ChallengeRequest challenge(std::int64_t now, const std::string& channel, bool verified) {
+    ChallengeRequest r{"alice", kAliceApp, std::vector<std::uint8_t>(32, 3), std::vector<std::uint8_t>(32, 4), now,
+                       now + 300};
+    r.channel = channel;
+    r.verified_destination = verified;
+    return r;
+}
+
+// Another host may lock the account, or pause its push, after a login began:
+// the issuing transaction reads both, so no text or push goes out meanwhile.
+void no_code_is_issued_while_locked_or_push_paused(void**) {
+    auto store = enrolled("challenge_lock");
+    for (int i = 0; i < 3; ++i) assert_true(store->record_attempt(attempt(2000 + i, std::nullopt)).ok());
+    auto refused = *store->issue_challenge(challenge(2010, "sms", true), peer_audit());
+    assert_true(refused.result == ChallengeIssue::locked);
+    assert_int_equal(refused.retry_at, 2302);
+    assert_int_equal(query("SELECT count(*) FROM sends"), 0);
+    assert_int_equal(query("SELECT count(*) FROM challenges"), 0);
+    assert_int_equal(query("SELECT count(*) FROM audit WHERE event = 'sms_refused' AND result = 'locked'"), 1);
+    // Confirming a number being enrolled is no login: the lock does not stop it.
+    assert_true(store->issue_challenge(challenge(2011, "sms", false), peer_audit())->result == ChallengeIssue::issued);
+    assert_true(store->issue_challenge(challenge(2302, "sms", true), peer_audit())->result == ChallengeIssue::issued);
+
+    side_exec("UPDATE users SET push_paused_until = 5000");
+    for (bool verified : {true, false}) {
+        auto paused = *store->issue_challenge(challenge(2400, "push", verified), peer_audit());
+        assert_true(paused.result == ChallengeIssue::paused);
+        assert_int_equal(paused.retry_at, 5000);
+    }
+    assert_int_equal(query("SELECT count(*) FROM sends WHERE channel = 'push'"), 0);
+    assert_true(store->issue_challenge(challenge(5000, "push", true), peer_audit())->result == ChallengeIssue::issued);
+}
+
 void the_chain_check_names_the_first_broken_row(void**) {
     auto store = enrolled("first_broken");  // rows 1-2
     for (int i = 0; i < 4; ++i) assert_true(store->record_attempt(attempt(2000 + i, 101 + i)).ok());  // rows 3-6
@@ -508,6 +541,7 @@ int main() {
         cmocka_unit_test(audit_rows_form_a_hash_chain),
         cmocka_unit_test(a_sealed_head_catches_truncation_and_rewrites),
         cmocka_unit_test(unlock_and_reset),
+        cmocka_unit_test(no_code_is_issued_while_locked_or_push_paused),
         cmocka_unit_test(the_chain_check_names_the_first_broken_row),
         cmocka_unit_test(the_audit_checker_reads_one_snapshot_while_rows_are_added),
         cmocka_unit_test(two_writers_spend_a_code_once_and_lock_at_the_cap),

@@ -46,6 +46,9 @@ std::string refusal_text(const ChallengeIssued& issued, std::int64_t now) {
         case ChallengeIssue::destination_day: return "Too many push requests were sent to you lately; use another factor.";
         case ChallengeIssue::global_hour: return "Push requests are paused on this host for now; use another factor.";
         case ChallengeIssue::factor_changed: return "Your factors changed during this login; log in again.";
+        case ChallengeIssue::locked: return "Too many failed codes: this account is locked; no push request was sent.";
+        case ChallengeIssue::paused:
+            return "Push is paused until " + utc_time(issued.retry_at) + "; use another factor.";
         case ChallengeIssue::issued: break;
     }
     return "No push request was sent.";

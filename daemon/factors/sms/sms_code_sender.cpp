@@ -31,6 +31,8 @@ std::string refusal_text(const ChallengeIssued& issued, std::int64_t now) {
             return "Too many text messages were sent to you lately; use another factor or try later.";
         case ChallengeIssue::global_hour: return "Text messages are paused on this host for now; use another factor.";
         case ChallengeIssue::factor_changed: return "Your factors changed during this login; log in again.";
+        case ChallengeIssue::locked: return "Too many failed codes: this account is locked; no text message was sent.";
+        case ChallengeIssue::paused:  // push only
         case ChallengeIssue::issued: break;
     }
     return "No text message was sent.";
@@ -71,7 +73,7 @@ Awaitable<Challenge> send_sms_code(const RequestContext& ctx, const std::string&
     }
     if (issued->result != ChallengeIssue::issued) {
         if (issued->result != ChallengeIssue::factor_changed) {
-            ctx.state.counters.add(Counter::sms_rate_limited);
+            if (issued->result != ChallengeIssue::locked) ctx.state.counters.add(Counter::sms_rate_limited);
             AuditEntry refused = entry;
             refused.event = "sms_refused";
             refused.result = challenge_issue_name(issued->result);
