@@ -46,6 +46,9 @@ Awaitable<Outcome> handle_migrate_store(const RequestContext& ctx, const wire::P
     }
     const auto config = ctx.state.config;
     if (config->store.backend == StoreBackend::postgresql) co_return refused(ctx, "this mfad's store is PostgreSQL already");
+    // A second migration would queue behind the first, fail on a target no
+    // longer empty, and must not undo the first one's final close.
+    if (ctx.state.writes->shut()) co_return refused(ctx, "a migration of this store is running, or is done");
     if (config->store.conninfo.empty())
         co_return refused(ctx, "set store.postgresql.conninfo (keeping store.backend: sqlite), reload mfad, then run this again");
     // Reached, migrated and empty, before a row is read.
@@ -65,7 +68,7 @@ Awaitable<Outcome> handle_migrate_store(const RequestContext& ctx, const wire::P
         if (sqlite == nullptr) return make_error("this store cannot be copied");
         return sqlite->copy_into(*pg, commit, arrival, leaving, now, *target_committed);
     };
-    ctx.state.writes->close("the store is being copied to PostgreSQL; try again in a moment");
+    ctx.state.writes->hold("the store is being copied to PostgreSQL; try again in a moment");
     auto copy = co_await ctx.state.writes->submit_while_closed<StoreCopy>(copy_job);
     if (*target_committed) {
         // PostgreSQL has every row now, whatever happened here after.
@@ -73,7 +76,7 @@ Awaitable<Outcome> handle_migrate_store(const RequestContext& ctx, const wire::P
         journal_audit(leaving);
         log::notice("the store was copied to PostgreSQL: no more changes here until store.backend is postgresql and mfad restarts");
     } else {
-        ctx.state.writes->reopen();
+        ctx.state.writes->release();
     }
     if (!copy && *target_committed)
         co_return refused(ctx, "copied to PostgreSQL, but this host could not record it (" + copy.error().message +

@@ -35,14 +35,24 @@ public:
     // co_await full-expression twice.
     template <class T, class Job>
     Awaitable<Result<T>> submit(Job& job);
-    // The same for the last job before close(): it runs though the queue is closed.
+    // The same for the last job before hold() or close(): it runs though the queue is shut.
     template <class T, class Job>
     Awaitable<Result<T>> submit_while_closed(Job& job);
 
-    // From now on every new job fails with `why` (the store is being moved,
-    // or was); jobs queued before still run. reopen() undoes it.
-    void close(std::string why) { closed_ = std::move(why); }
-    void reopen() { closed_.clear(); }
+    // From now on every new job fails with `why`; jobs queued before still
+    // run. hold() is for a while (the store is being moved) and release()
+    // ends it; close() is for good (it was moved), and nothing reopens it.
+    void hold(std::string why) {
+        if (!closed_for_good_) closed_ = std::move(why);
+    }
+    void release() {
+        if (!closed_for_good_) closed_.clear();
+    }
+    void close(std::string why) {
+        closed_ = std::move(why);
+        closed_for_good_ = true;
+    }
+    bool shut() const { return !closed_.empty(); }
 
     struct Stats {
         std::uint64_t jobs = 0;
@@ -70,6 +80,7 @@ private:
     bool commit_posted_ = false;
     bool in_flight_ = false;  // a group is on the store's thread
     std::string closed_;
+    bool closed_for_good_ = false;
     Stats stats_;
 };
 

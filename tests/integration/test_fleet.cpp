@@ -6,6 +6,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <future>
 #include <barrier>
 #include <thread>
 
@@ -241,9 +242,17 @@ void migrate_store_moves_every_user_to_postgresql(void**) {
     assert_contains(dry.out, "the audit chain holds in PostgreSQL");
     assert_int_equal(users_in(conninfo), 0);  // a dry run writes nothing
 
-    auto moved = mfactl(old, {"admin", "migrate-store", "--to", "postgresql", "--commit"});
+    // Two at once: one copies; the other is refused and cannot reopen the old store.
+    auto racing = std::async(std::launch::async,
+                             [&] { return mfactl(old, {"admin", "migrate-store", "--to", "postgresql", "--commit"}); });
+    auto first = mfactl(old, {"admin", "migrate-store", "--to", "postgresql", "--commit"});
+    auto second = racing.get();
+    auto& moved = first.exit_code == 0 ? first : second;
+    auto& refused = first.exit_code == 0 ? second : first;
     assert_int_equal(moved.exit_code, 0);
     assert_contains(moved.out, "copied 2 users");
+    assert_int_equal(refused.exit_code, 1);
+    assert_contains(refused.err, "a migration of this store is running, or is done");
     assert_int_equal(users_in(conninfo), 2);
     // The old host takes no more changes, and will not start on its SQLite again.
     auto after = mfactl(old, {"admin", "unlock", "--user", "mover2"});
