@@ -40,7 +40,11 @@ Outcome internal_error(const RequestContext& ctx, const Error& error) {
     // out of reach is not mfad out of reach, and may be an attacker's doing.
     if (error.outage) return Outcome{ctx.error(wire::ErrorCode::store_unavailable, error.message), {}};
     log::error("request failed", {{"MFA_REASON", error.message}, {"MFA_PEER_UID", std::to_string(ctx.peer.uid)}});
-    return Outcome{ctx.error(wire::ErrorCode::internal, "mfad could not complete the request; see its log"), {}};
+    // On a fleet most failures are the database's, which someone else may
+    // cause (a full disk, a revoked grant): none may pass for mfad being gone.
+    auto code = ctx.state.config->store.backend == StoreBackend::postgresql ? wire::ErrorCode::store_unavailable
+                                                                           : wire::ErrorCode::internal;
+    return Outcome{ctx.error(code, "mfad could not complete the request; see its log"), {}};
 }
 
 Awaitable<Result<void>> audit(const RequestContext& ctx, const AuditEntry& entry) {

@@ -46,8 +46,15 @@ Store* StoreAccess::usable() {
     return remote_.get();
 }
 
+// A connection lost during a job: the outage begins now, seen by a health
+// check at once, and logged here once (the job's error is not logged again).
 void StoreAccess::after_job() {
-    if (remote_ && remote_->lost()) reachable_ = false;  // seen now, so a health check says so
+    if (!remote_) return;
+    auto why = remote_->lost();
+    if (!why) return;
+    reachable_ = false;
+    if (!in_outage_) log::error("store unreachable: logins fail closed until it is back", {{"MFA_REASON", *why}});
+    in_outage_ = true;
 }
 
 bool StoreAccess::probe_due() {

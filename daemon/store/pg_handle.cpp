@@ -197,19 +197,36 @@ Result<std::unique_ptr<Database>> Database::connect(const ConnectTo& to) {
     return db;
 }
 
+std::optional<std::string> Database::lost() const {
+    if (!done_.empty()) return done_;
+    if (PQstatus(conn_.get()) != CONNECTION_OK) return "connection lost: " + first_line(PQerrorMessage(conn_.get()));
+    return std::nullopt;
+}
+
+// A failure of the connection or of the server's state is an outage: this
+// connection is dropped, the next may find a server (or a new primary) that
+// answers, and the error is logged once for the outage, not per login.
 Error Database::error_of(const PGresult* result, std::string_view what) const {
-    if (broken() || result == nullptr)
-        return make_error("database: connection lost: " + first_line(PQerrorMessage(conn_.get())));
+    if (auto gone = lost(); gone || result == nullptr) {
+        done_ = gone ? *gone : "connection lost: " + first_line(PQerrorMessage(conn_.get()));
+        return Error{"database: " + done_, true};
+    }
     // The primary message only: the detail line can quote the values.
     const char* primary = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
     const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
-    if (primary == nullptr || state == nullptr)  // libpq's own failure, not the server's answer
-        return make_error("database: " + std::string(what) + ": " + first_line(PQerrorMessage(conn_.get())));
-    // A server that went read-only (a failover without a reset) or is shutting
-    // down: this connection is done, the next one may find the new primary.
+    if (primary == nullptr || state == nullptr) {  // libpq's own failure (the socket), not the server's answer
+        done_ = std::string(what) + ": " + first_line(PQerrorMessage(conn_.get()));
+        return Error{"database: " + done_, true};
+    }
+    std::string message = std::string(what) + ": " + first_line(primary) + " (SQLSTATE " + state + ")";
+    // Read-only (a failover), connection trouble, shutting down, or a
+    // statement or the fleet's lock timed out (a hung server).
     std::string_view code = state;
-    if (code == "25006" || code.substr(0, 2) == "08" || code.substr(0, 3) == "57P") done_ = true;
-    return make_error("database: " + std::string(what) + ": " + first_line(primary) + " (SQLSTATE " + state + ")");
+    if (code == "25006" || code == "57014" || code == "55P03" || code.substr(0, 2) == "08" || code.substr(0, 3) == "57P") {
+        done_ = message;
+        return Error{"database: " + done_, true};
+    }
+    return make_error("database: " + message);
 }
 
 Result<void> Database::exec(const std::string& sql) {

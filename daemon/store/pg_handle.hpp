@@ -6,6 +6,7 @@
 #include <libpq-fe.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -52,8 +53,11 @@ public:
     Result<void> begin_write() override;
     // REPEATABLE READ, READ ONLY: one snapshot for every read in it.
     Result<bool> begin_read() override;
-    // The server is gone (or the connection broke): a new connection is needed.
-    bool broken() const { return done_ || PQstatus(conn_.get()) != CONNECTION_OK; }
+    // The server is gone, the connection broke, or the server is in no state
+    // to answer (read-only, shutting down, timed out): a new connection is
+    // needed. Says why, for the one log line of the outage.
+    std::optional<std::string> lost() const;
+    bool broken() const { return lost().has_value(); }
 
     // The cursors' way in: a statement is prepared once, then run by name.
     Result<void> prepare_named(const std::string& name, const std::string& sql, int count, const Oid* types);
@@ -71,7 +75,7 @@ private:
     std::unique_ptr<PGconn, ConnDeleter> conn_;
     std::int64_t changes_ = 0;
     std::int64_t statements_ = 0;
-    mutable bool done_ = false;  // the server said this connection is no use any more
+    mutable std::string done_;  // why this connection is no use any more
 };
 
 }  // namespace mfa::daemon::pg

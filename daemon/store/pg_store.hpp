@@ -15,7 +15,7 @@ public:
     // Connects, and brings the schema up to date (once across the fleet).
     static Result<std::unique_ptr<PgStore>> open(const pg::ConnectTo& to, const KeyRing& keys);
 
-    bool lost() const override { return static_cast<const pg::Database&>(db_).broken(); }
+    std::optional<std::string> lost() const override { return static_cast<const pg::Database&>(db_).lost(); }
     Result<void> probe() override { return db_.exec("SELECT 1"); }
 
     std::function<Result<AuditCheck>()> audit_chain_checker() const override;

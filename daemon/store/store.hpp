@@ -263,9 +263,9 @@ public:
     virtual ~Store() = default;
 
     virtual int schema_version() const = 0;
-    // The connection to a database server is gone: this store is done, and a
-    // new one must be opened (an embedded store never is).
-    virtual bool lost() const { return false; }
+    // Why the connection to a database server is of no more use: this store
+    // is done, and a new one must be opened (an embedded store never is).
+    virtual std::optional<std::string> lost() const { return std::nullopt; }
     // A round trip to a database server, for health checks (a file: nothing to ask).
     virtual Result<void> probe() { return {}; }
 

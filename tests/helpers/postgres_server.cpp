@@ -5,8 +5,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <memory>
 #include <stdexcept>
+#include <thread>
 
 #include "free_port.hpp"
 #include "process.hpp"
@@ -35,6 +37,29 @@ Finished as_server_user(const std::string& program, const std::vector<std::strin
 }  // namespace
 
 PostgresServer::PostgresServer(Options options) : options_(options), port_(free_port()) {
+    std::string data = make_data_dir();
+    auto init = as_server_user("initdb", {"-D", data, "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256",
+                                          "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"});
+    if (init.exit_code != 0) throw std::runtime_error("initdb: " + init.out + init.err);
+    if (options_.tls) make_certificates();
+    start();
+    admin_exec("postgres", "CREATE ROLE " + std::string(kRole) + " LOGIN PASSWORD '" + kPassword + "'");
+}
+
+// A copy of the primary's cluster that follows its WAL; never itself a
+// synchronous primary, so commits do not hang once it is promoted.
+PostgresServer::PostgresServer(StandbyOf of) : options_(of.primary.options_), port_(free_port()) {
+    options_.synchronous_standby = false;
+    std::string data = make_data_dir();
+    auto copy = as_server_user("pg_basebackup", {"-D", data, "-R", "-X", "stream", "--checkpoint=fast", "-h",
+                                                 of.primary.socket_dir(), "-p", std::to_string(of.primary.port_), "-U",
+                                                 "postgres"});
+    if (copy.exit_code != 0) throw std::runtime_error("pg_basebackup: " + copy.out + copy.err);
+    if (options_.tls) make_certificates();
+    start();
+}
+
+std::string PostgresServer::make_data_dir() const {
     // The server user walks into the directory; what it writes stays its own.
     chmod(dir_.path().c_str(), 0711);
     std::string data = dir_.file("data");
@@ -43,11 +68,29 @@ PostgresServer::PostgresServer(Options options) : options_(options), port_(free_
     std::string socket_dir = dir_.file("socket");
     mkdir(socket_dir.c_str(), 0755);
     give_to_server_user(socket_dir);
-    auto init = as_server_user("initdb", {"-D", data, "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256",
-                                          "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"});
-    if (init.exit_code != 0) throw std::runtime_error("initdb: " + init.out + init.err);
-    start();
-    admin_exec("postgres", "CREATE ROLE " + std::string(kRole) + " LOGIN PASSWORD '" + kPassword + "'");
+    return data;
+}
+
+// A CA of this server's own and a certificate for "localhost" only: a client
+// that asks for 127.0.0.1 by number must be refused under verify-full.
+void PostgresServer::make_certificates() const {
+    std::string tls = dir_.file("tls");
+    mkdir(tls.c_str(), 0755);
+    dir_.write("tls/san.cnf", "subjectAltName=DNS:localhost\n", 0644);
+    const std::vector<std::vector<std::string>> steps = {
+        {"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
+         tls + "/ca.key", "-out", tls + "/ca.crt", "-days", "2", "-subj", "/CN=mfad test CA"},
+        {"openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
+         tls + "/server.key", "-out", tls + "/server.csr", "-subj", "/CN=localhost"},
+        {"openssl", "x509", "-req", "-in", tls + "/server.csr", "-CA", tls + "/ca.crt", "-CAkey", tls + "/ca.key",
+         "-CAcreateserial", "-out", tls + "/server.crt", "-days", "2", "-extfile", tls + "/san.cnf"},
+    };
+    for (const auto& step : steps) {
+        auto done = run(step);
+        if (done.exit_code != 0) throw std::runtime_error(step[0] + " " + step[1] + ": " + done.err);
+    }
+    for (const char* name : {"/ca.crt", "/server.crt"}) chmod((tls + name).c_str(), 0644);
+    give_to_server_user(tls + "/server.key");  // PostgreSQL wants its key 0600 and its own
 }
 
 PostgresServer::~PostgresServer() {
@@ -63,7 +106,11 @@ void PostgresServer::pg_ctl(const std::vector<std::string>& args) const {
 void PostgresServer::start() {
     std::string settings = "-k " + dir_.file("socket") + " -p " + std::to_string(port_) +
                            " -c listen_addresses=127.0.0.1 -c max_connections=200";
-    if (!options_.fsync) settings += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+    if (!options_.fsync) settings += " -c fsync=off -c full_page_writes=off";
+    if (!options_.fsync && !options_.synchronous_standby) settings += " -c synchronous_commit=off";
+    if (options_.tls)
+        settings += " -c ssl=on -c ssl_cert_file=" + dir_.file("tls/server.crt") + " -c ssl_key_file=" +
+                    dir_.file("tls/server.key");
     pg_ctl({"-D", dir_.file("data"), "-l", dir_.file("socket/server.log"), "-o", settings, "-w", "-t", "60", "start"});
     running_ = true;
 }
@@ -75,6 +122,11 @@ void PostgresServer::stop() {
 
 std::string PostgresServer::admin_conninfo(const std::string& database) const {
     return "host=" + dir_.file("socket") + " port=" + std::to_string(port_) + " user=postgres dbname=" + database;
+}
+
+std::string PostgresServer::tls_conninfo(const std::string& database) const {
+    return "host=localhost hostaddr=127.0.0.1 port=" + std::to_string(port_) + " user=" + kRole + " dbname=" + database +
+           " sslmode=verify-full sslrootcert=" + ca_file();
 }
 
 std::string PostgresServer::tcp_conninfo(const std::string& database) const {
@@ -89,6 +141,35 @@ void PostgresServer::admin_exec(const std::string& database, const std::string& 
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
         throw std::runtime_error(sql + ": " + PQerrorMessage(conn.get()));
 }
+
+std::int64_t PostgresServer::admin_query(const std::string& sql) const {
+    std::unique_ptr<PGconn, void (*)(PGconn*)> conn(PQconnectdb(admin_conninfo("postgres").c_str()), PQfinish);
+    if (PQstatus(conn.get()) != CONNECTION_OK) throw std::runtime_error(PQerrorMessage(conn.get()));
+    std::unique_ptr<PGresult, void (*)(PGresult*)> result(PQexec(conn.get(), sql.c_str()), PQclear);
+    if (PQresultStatus(result.get()) != PGRES_TUPLES_OK || PQntuples(result.get()) != 1)
+        throw std::runtime_error(sql + ": " + PQerrorMessage(conn.get()));
+    return std::stoll(PQgetvalue(result.get(), 0, 0));
+}
+
+std::unique_ptr<PostgresServer> PostgresServer::standby() {
+    std::unique_ptr<PostgresServer> copy(new PostgresServer(StandbyOf{*this}));
+    if (options_.synchronous_standby) {
+        admin_exec("postgres", "ALTER SYSTEM SET synchronous_standby_names = '*'");
+        admin_exec("postgres", "SELECT pg_reload_conf()");
+    }
+    // Streaming, and synchronous when asked: a readiness wait, not a timing assertion.
+    std::string ready = options_.synchronous_standby
+                            ? "SELECT count(*) FROM pg_stat_replication WHERE sync_state = 'sync'"
+                            : "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'";
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (admin_query(ready) == 0) {
+        if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("the standby did not catch up");
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return copy;
+}
+
+void PostgresServer::promote() { pg_ctl({"-D", dir_.file("data"), "-w", "-t", "60", "promote"}); }
 
 std::string PostgresServer::create_database(const std::string& name) {
     admin_exec("postgres", "CREATE DATABASE " + name + " OWNER " + kRole);

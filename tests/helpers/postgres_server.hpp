@@ -4,6 +4,8 @@
 // system cluster is touched.
 #pragma once
 
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,6 +17,10 @@ class PostgresServer {
 public:
     struct Options {
         bool fsync = false;  // true for benchmarks: commits as a real server makes them
+        bool tls = false;    // ssl on, with a certificate for "localhost" signed by ca_file()
+        // Commits wait for the standby made by standby(): nothing accepted is
+        // lost when it takes over.
+        bool synchronous_standby = false;
     };
     // Throws std::runtime_error with initdb's or pg_ctl's output.
     explicit PostgresServer(Options options);
@@ -36,13 +42,34 @@ public:
     std::string admin_conninfo(const std::string& database) const;
     // Runs SQL as the superuser; throws on an error.
     void admin_exec(const std::string& database, const std::string& sql) const;
+    // The one number a query as the superuser returns, in database "postgres".
+    std::int64_t admin_query(const std::string& sql) const;
+
+    // Over TCP to "localhost" with sslmode=verify-full against ca_file() (Options::tls).
+    std::string tls_conninfo(const std::string& database) const;
+    std::string ca_file() const { return dir_.file("tls/ca.crt"); }
+    // Where libpq finds it: a socket directory and a port, for a host list.
+    std::string socket_dir() const { return dir_.file("socket"); }
+    int port() const { return port_; }
+
+    // A streaming standby of this server (pg_basebackup -R), started and
+    // caught up; with Options::synchronous_standby, commits here wait for it.
+    std::unique_ptr<PostgresServer> standby();
+    // A standby becomes a primary that takes writes.
+    void promote();
 
     // The server goes away at once (as in a crash), and comes back.
     void stop();
     void start();
 
 private:
+    struct StandbyOf {
+        const PostgresServer& primary;
+    };
+    explicit PostgresServer(StandbyOf of);
     void pg_ctl(const std::vector<std::string>& args) const;
+    std::string make_data_dir() const;
+    void make_certificates() const;
 
     TempDir dir_;
     Options options_;

@@ -13,6 +13,7 @@
 #include "cmocka.hpp"
 #include "daemon_fixture.hpp"
 #include "enrollment.hpp"
+#include "fleet_hosts.hpp"
 #include "login_client.hpp"
 #include "postgres_server.hpp"
 #include "store/pg_handle.hpp"
@@ -28,22 +29,7 @@ DaemonFixture* host_a = nullptr;
 DaemonFixture* host_b = nullptr;
 TempDir* shared = nullptr;
 
-// RFC 4226 appendix D's key, "12345678901234567890".
-const std::string kKeyHex = "3132333435363738393031323334353637383930";
 constexpr int kMaxFailures = 5;
-
-std::string code(std::uint64_t counter) { return oathtool_hotp(kKeyHex, counter); }
-
-Finished mfactl(DaemonFixture& host, std::vector<std::string> args) {
-    args.insert(args.begin(), {MFACTL_BIN, "--socket", host.socket()});
-    return run(args);
-}
-
-int count_of(const std::string& text, const std::string& what) {
-    int n = 0;
-    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-    return n;
-}
 
 int start(void**) {
     try {
@@ -52,7 +38,7 @@ int start(void**) {
         shared = new TempDir();
         auto key = run({MFAD_BIN, "--generate-key", shared->file("fleet.key")});
         if (key.exit_code != 0) throw std::runtime_error(key.err);
-        shared->write("token.hex", kKeyHex + "\n");
+        shared->write("token.hex", std::string(kFleetTokenHex) + "\n");
         DaemonOptions options{.extra_yaml = "store:\n  backend: postgresql\n  postgresql:\n    conninfo: \"" + conninfo +
                                             "\"\nlockout:\n  max_failures: " + std::to_string(kMaxFailures) + "\n",
                               .users = {"racer", "guesser", "steady"},
@@ -75,17 +61,10 @@ int stop(void**) {
     return 0;
 }
 
-// Enrolled on one host, the token is the other's too.
-void enroll_token(DaemonFixture& on, const std::string& user) {
-    auto started = mfactl(on, {"enroll", "hotp", "--user", user, "--secret-file", shared->file("token.hex")});
-    if (started.exit_code != 0) fail_msg("enroll hotp: %s", started.err.c_str());
-    auto confirmed = mfactl(on, {"enroll", "confirm", "--user", user, "--code", code(0)});
-    if (confirmed.exit_code != 0) fail_msg("confirm: %s", confirmed.err.c_str());
-}
 
 // Both hosts get the same fresh code at the same moment, 1,000 times.
 void a_code_is_let_in_once_across_the_fleet(void**) {
-    enroll_token(*host_a, "racer");
+    enroll_token(*host_a, "racer", shared->file("token.hex"));
     assert_contains(mfactl(*host_b, {"factors", "--user", "racer"}).out, "active");
     constexpr int kRounds = 1000;
     int twice = 0;
@@ -94,7 +73,7 @@ void a_code_is_let_in_once_across_the_fleet(void**) {
         LoginClient a(host_a->socket()), b(host_b->socket());
         if (a.begin("racer") != MessageType::step || b.begin("racer") != MessageType::step)
             fail_msg("round %d: no step: %s%s", round, a.last_error().c_str(), b.last_error().c_str());
-        std::string now = code(static_cast<std::uint64_t>(round));
+        std::string now = token_code(static_cast<std::uint64_t>(round));
         std::barrier both(2);
         std::optional<MessageType> ra, rb;
         std::thread ta([&] { both.arrive_and_wait(); ra = a.answer(now); });
@@ -110,12 +89,12 @@ void a_code_is_let_in_once_across_the_fleet(void**) {
     // Every code once: an old one is refused on either host.
     LoginClient late(host_b->socket());
     assert_true(late.begin("racer") == MessageType::step);
-    assert_true(late.answer(code(kRounds)) != MessageType::allow);
+    assert_true(late.answer(token_code(kRounds)) != MessageType::allow);
 }
 
 // 200 wrong codes, half on each host at once: the lock engages at exactly the cap.
 void wrong_codes_on_both_hosts_lock_at_exactly_the_cap(void**) {
-    enroll_token(*host_b, "guesser");
+    enroll_token(*host_b, "guesser", shared->file("token.hex"));
     std::atomic<int> locked{0};
     auto guess = [&](DaemonFixture& host) {
         for (int i = 0; i < 100; ++i) {
@@ -147,7 +126,7 @@ void wrong_codes_on_both_hosts_lock_at_exactly_the_cap(void**) {
 
 // Logins run while the database goes away and comes back.
 void an_outage_fails_closed_and_passes_without_a_restart(void**) {
-    enroll_token(*host_a, "steady");
+    enroll_token(*host_a, "steady", shared->file("token.hex"));
     std::atomic<bool> running{true};
     std::atomic<bool> down{false};
     std::atomic<int> allowed_while_down{0};
@@ -160,7 +139,7 @@ void an_outage_fails_closed_and_passes_without_a_restart(void**) {
             LoginClient login(host.socket(), std::chrono::seconds(15));
             bool was_down = down;
             if (login.begin("steady") != MessageType::step) continue;
-            auto answered = login.answer(code(counter));
+            auto answered = login.answer(token_code(counter));
             if (answered != MessageType::allow) continue;
             // Let in: the database took the code. Was it down the whole time?
             if (was_down && down) ++allowed_while_down;
@@ -207,7 +186,7 @@ void an_outage_fails_closed_and_passes_without_a_restart(void**) {
         for (DaemonFixture* host : {host_a, host_b}) {
             LoginClient again(host->socket());
             assert_true(again.begin("steady") == MessageType::step);
-            assert_true(again.answer(code(used)) != MessageType::allow);
+            assert_true(again.answer(token_code(used)) != MessageType::allow);
         }
 }
 
@@ -215,10 +194,6 @@ std::int64_t users_in(const std::string& conninfo) {
     auto db = mfa::daemon::pg::Database::connect({conninfo, ""});
     if (!db) fail_msg("%s", db.error().message.c_str());
     return *(*db)->query_int("SELECT count(*) FROM users");
-}
-
-std::string postgresql_section(const std::string& conninfo, bool use_it) {
-    return std::string("store:\n") + (use_it ? "  backend: postgresql\n" : "") + "  postgresql:\n    conninfo: \"" + conninfo + "\"\n";
 }
 
 // A host on SQLite moves its users to a new PostgreSQL database; a host on
@@ -231,7 +206,7 @@ void migrate_store_moves_every_user_to_postgresql(void**) {
     assert_true(old.start());
     std::string secret = enroll_user(old.socket(), "mover1");
     auto backup = new_backup_codes(old.socket(), "mover1");
-    enroll_token(old, "mover2");
+    enroll_token(old, "mover2", shared->file("token.hex"));
     LoginClient wrong(old.socket());
     assert_true(wrong.begin("mover2", 1) == MessageType::step);
     assert_true(wrong.answer("000000") == MessageType::deny);
@@ -268,7 +243,7 @@ void migrate_store_moves_every_user_to_postgresql(void**) {
     assert_int_equal(again.exit_code, 1);
     assert_contains(again.err, "not empty");
     // A chain edited behind mfad's back is never carried into the fleet's.
-    enroll_token(another, "mover1");
+    enroll_token(another, "mover1", shared->file("token.hex"));
     auto edited = run({"sqlite3", another.dir().file("state/mfad.db"), "UPDATE audit SET result = 'edited' WHERE id = 1"});
     assert_int_equal(edited.exit_code, 0);
     auto tampered = mfactl(another, {"admin", "migrate-store", "--to", "postgresql"});
@@ -286,10 +261,10 @@ void migrate_store_moves_every_user_to_postgresql(void**) {
     assert_true(paper.answer(backup[0]) == MessageType::allow);
     LoginClient token(on_postgresql.socket());
     assert_true(token.begin("mover2") == MessageType::step);
-    assert_true(token.answer(code(0)) != MessageType::allow);  // spent at enrollment, on SQLite
+    assert_true(token.answer(token_code(0)) != MessageType::allow);  // spent at enrollment, on SQLite
     LoginClient next(on_postgresql.socket());
     assert_true(next.begin("mover2") == MessageType::step);
-    assert_true(next.answer(code(1)) == MessageType::allow);
+    assert_true(next.answer(token_code(1)) == MessageType::allow);
     auto verify = mfactl(on_postgresql, {"audit", "verify"});
     assert_int_equal(verify.exit_code, 0);
     assert_contains(verify.out, "audit chain intact");
@@ -312,8 +287,8 @@ void a_host_runs_with_a_role_that_cannot_change_the_schema(void**) {
     assert_true(limited.start());
     LoginClient login(limited.socket());
     assert_true(login.begin("racer") == MessageType::step);
-    assert_true(login.answer(code(1001)) == MessageType::allow);
-    enroll_token(limited, "newcomer");  // new rows in every table an enrollment touches
+    assert_true(login.answer(token_code(1001)) == MessageType::allow);
+    enroll_token(limited, "newcomer", shared->file("token.hex"));  // new rows in every table an enrollment touches
     assert_int_equal(mfactl(limited, {"audit", "verify"}).exit_code, 0);
     // And it really cannot change the schema.
     auto db = mfa::daemon::pg::Database::connect({conninfo, ""});
@@ -321,6 +296,12 @@ void a_host_runs_with_a_role_that_cannot_change_the_schema(void**) {
     auto ddl = (*db)->exec("ALTER TABLE users ADD COLUMN sneaky BIGINT");
     assert_false(ddl.ok());
     assert_contains(ddl.error().message, "must be owner");
+    // A database that refuses mfad (a revoked grant) is never "mfad is gone",
+    // which fail_mode=open would let through.
+    server->admin_exec("fleet", "REVOKE SELECT ON users FROM mfad_rows");
+    LoginClient refused(limited.socket());
+    assert_false(refused.begin("racer").has_value());
+    assert_contains(refused.last_error(), "store unavailable");
 }
 
 // Hosts starting at once on a new database: the schema is made once (a
