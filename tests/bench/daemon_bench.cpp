@@ -1,20 +1,25 @@
 // mfa_daemon_bench: mfad alone, without PAM. Seeds a store with 1 k and 1 M
 // enrolled users in bulk, starts mfad on a copy (timing exec to READY=1),
 // then lets 64 and 256 protocol clients verify codes as fast as mfad answers.
+// The smallest store is run again on a local PostgreSQL (fsync on), and the
+// store thread's hand-off is timed.
 // Prints a Markdown table and JSON; exits 1 if any verification failed other
 // than by a refusal mfad meant (replay, lock).
 #include <CLI/CLI.hpp>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <future>
 #include <iostream>
 
+#include "bench_postgres.hpp"
 #include "bench_report.hpp"
 #include "bulk_seed.hpp"
 #include "daemon_fixture.hpp"
 #include "daemon_report.hpp"
+#include "postgres_server.hpp"
 #include "proc_stats.hpp"
 #include "temp_dir.hpp"
 #include "verify_load.hpp"
@@ -32,6 +37,8 @@ struct Options {
     std::vector<int> clients = {64, 256};
     double seconds = 2;
     std::string durability = "normal";
+    bool postgresql = true;
+    int handoff_calls = 20000;
     std::string json_file;
 };
 
@@ -64,18 +71,20 @@ DaemonFigures figures(const std::string& load_name, std::size_t users, int clien
     return f;
 }
 
-// One mfad on a fresh copy of the seeded store: the verifications, then the
-// same clients doing two PINGs each instead (the floor of round trips alone).
+// One mfad on a fresh copy of the seeded store (`conninfo`: its copy in
+// PostgreSQL): the verifications, then the same clients doing two PINGs each
+// instead (the floor of round trips alone).
 std::optional<std::vector<DaemonFigures>> run_level(const Options& o, const test::TempDir& seed, const std::vector<Secret>& secrets,
-                                       int clients) {
+                                       int clients, const std::string& conninfo = "") {
     test::NotifyListener notify(seed.file("notify-" + std::to_string(clients) + ".sock"));
     std::vector<std::string> names;
     for (std::size_t i = 0; i < secrets.size(); ++i) names.push_back(bulk_user(i));
     // mfad resolves every BEGIN's user through NSS (nss_wrapper's file, scanned linearly).
-    test::DaemonFixture mfad({.extra_yaml = bench_config(o, clients), .env = {notify.env()}, .users = names});
+    std::string yaml = bench_config(o, clients) + (conninfo.empty() ? "" : postgresql_yaml(conninfo));
+    test::DaemonFixture mfad({.extra_yaml = yaml, .env = {notify.env()}, .users = names});
     fs::create_directory(mfad.dir().file("state"));
     chmod(mfad.dir().file("state").c_str(), 0700);
-    fs::copy_file(seed.file("mfad.db"), mfad.dir().file("state/mfad.db"));
+    if (conninfo.empty()) fs::copy_file(seed.file("mfad.db"), mfad.dir().file("state/mfad.db"));
     fs::copy_file(seed.file("mfad.key"), mfad.dir().file("mfad.key"), fs::copy_options::overwrite_existing);
 
     auto started = Clock::now();
@@ -98,14 +107,48 @@ std::optional<std::vector<DaemonFigures>> run_level(const Options& o, const test
         auto f = figures(pings ? "2 x PING" : "BEGIN+ANSWER", secrets.size(), clients, load, cpu_ms(pid) - cpu_before);
         f.peak_rss_kib = peak_rss_kib(pid);
         f.ready_ms = std::chrono::duration<double, std::milli>(*ready_at - started).count();
-        std::cerr << f.load << ", " << f.users << " users x" << clients << ": " << f.verifications_per_second << "/s\n";
+        if (!conninfo.empty()) f.store = "postgresql";
+        std::cerr << f.load << ", " << f.store << ", " << f.users << " users x" << clients << ": "
+                  << f.verifications_per_second << "/s\n";
         rows.push_back(f);
+    }
+    return rows;
+}
+
+// The smallest store again, on PostgreSQL: one fresh database per level.
+std::optional<std::vector<DaemonFigures>> postgresql_levels(const Options& o, const test::PostgresServer& server,
+                                                            const test::TempDir& seed, const std::vector<Secret>& secrets,
+                                                            std::optional<HandOff>& handoff) {
+    std::string where = "host=" + server.socket_dir() + " port=" + std::to_string(server.port());
+    std::vector<DaemonFigures> rows;
+    for (int clients : o.clients) {
+        std::string name = "bench_" + std::to_string(secrets.size()) + "_" + std::to_string(clients);
+        auto conninfo = fresh_database(where, name);
+        auto copied = conninfo ? copy_to_postgresql(seed.file("mfad.db"), seed.file("mfad.key"), *conninfo)
+                               : Result<void>(conninfo.error());
+        if (!copied) {
+            std::cerr << "PostgreSQL: " << copied.error().message << "\n";
+            return std::nullopt;
+        }
+        auto level = run_level(o, seed, secrets, clients, *conninfo);
+        if (!level) return std::nullopt;
+        rows.insert(rows.end(), level->begin(), level->end());
+        if (handoff) continue;
+        auto timed = measure_handoff(*conninfo, seed.file("mfad.key"), o.handoff_calls);
+        if (!timed) {
+            std::cerr << "store hand-off: " << timed.error().message << "\n";
+            return std::nullopt;
+        }
+        handoff = *timed;
     }
     return rows;
 }
 
 int run(const Options& o) {
     std::vector<DaemonFigures> rows;
+    std::optional<test::PostgresServer> server;
+    if (o.postgresql) server.emplace(test::PostgresServer::Options{.fsync = true});
+    std::optional<HandOff> handoff;
     for (long users : o.users) {
         test::TempDir seed;
         auto key = test::run({MFAD_BIN, "--generate-key", seed.file("mfad.key")});
@@ -126,9 +169,24 @@ int run(const Options& o) {
             if (!level) return 1;
             rows.insert(rows.end(), level->begin(), level->end());
         }
+        if (server && users == *std::min_element(o.users.begin(), o.users.end())) {
+            auto level = postgresql_levels(o, *server, seed, *secrets, handoff);
+            if (!level) return 1;
+            rows.insert(rows.end(), level->begin(), level->end());
+        }
     }
-    std::cout << markdown(rows) << "\n" << json(rows).dump(2) << "\n";
-    if (!o.json_file.empty()) std::ofstream(o.json_file) << json(rows).dump(2) << "\n";
+    auto report = json(rows);
+    std::cout << markdown(rows) << "\n";
+    if (handoff) {
+        std::cout << "Store thread hand-off (PostgreSQL), " << handoff->calls << " calls one after another: "
+                  << fixed(handoff->empty_job_us, 1) << " µs per call with an empty job, " << fixed(handoff->select_us, 1)
+                  << " µs with SELECT 1.\n\n";
+        report["store_handoff"] = {{"calls", handoff->calls},
+                                   {"empty_job_us", handoff->empty_job_us},
+                                   {"select_1_us", handoff->select_us}};
+    }
+    std::cout << report.dump(2) << "\n";
+    if (!o.json_file.empty()) std::ofstream(o.json_file) << report.dump(2) << "\n";
     bool clean = std::all_of(rows.begin(), rows.end(), [](const DaemonFigures& f) { return f.errors == 0; });
     if (!clean) std::cerr << "mfa_daemon_bench: verifications failed (see the errors column)\n";
     return clean ? 0 : 1;
@@ -148,7 +206,16 @@ int main(int argc, char** argv) {
     app.add_option("--durability", o.durability, "mfad's durability")
         ->check(CLI::IsMember({"normal", "full"}))
         ->capture_default_str();
+    app.add_flag("!--no-postgresql", o.postgresql, "no PostgreSQL rows (they start a local server)");
+    app.add_option("--handoff-calls", o.handoff_calls, "store calls timed through the store thread")
+        ->check(CLI::Range(1, 10000000))
+        ->capture_default_str();
     app.add_option("--json", o.json_file, "also write the JSON here");
     CLI11_PARSE(app, argc, argv);
-    return run(o);
+    try {
+        return run(o);
+    } catch (const std::exception& e) {  // the local PostgreSQL would not start
+        std::cerr << "mfa_daemon_bench: " << e.what() << "\n";
+        return 1;
+    }
 }

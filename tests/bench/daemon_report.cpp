@@ -6,11 +6,11 @@ namespace mfa::bench {
 
 std::string markdown(const std::vector<DaemonFigures>& rows) {
     std::string out = "Machine: " + machine() + "\n\n";
-    out += "| load | enrolled users | clients | verifications/s | p50 ms | p99 ms | accepted | refused (replay) | locked | errors | "
+    out += "| load | store | enrolled users | clients | verifications/s | p50 ms | p99 ms | accepted | refused (replay) | locked | errors | "
            "mfad CPU µs/verification | mfad peak RSS MiB | READY=1 ms |\n";
-    out += "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+    out += "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
     for (const auto& r : rows)
- out += "| " + r.load + " | " + std::to_string(r.users) + " | " + std::to_string(r.clients) + " | " +
+        out += "| " + r.load + " | " + r.store + " | " + std::to_string(r.users) + " | " + std::to_string(r.clients) + " | " +
                fixed(r.verifications_per_second, 0) + " | " + fixed(r.p50_ms, 3) + " | " + fixed(r.p99_ms, 3) + " | " +
                std::to_string(r.accepted) + " | " + std::to_string(r.refused) + " | " + std::to_string(r.locked) + " | " +
                std::to_string(r.errors) + " | " + fixed(r.cpu_us_per_verification, 1) + " | " +
@@ -22,6 +22,7 @@ nlohmann::json json(const std::vector<DaemonFigures>& rows) {
     nlohmann::json out = {{"machine", machine()}, {"rows", nlohmann::json::array()}};
     for (const auto& r : rows)
         out["rows"].push_back({{"load", r.load},
+                               {"store", r.store},
                                {"users", r.users},
                                {"clients", r.clients},
                                {"verifications_per_second", r.verifications_per_second},

@@ -1,6 +1,6 @@
 // mfa_pam_bench: PAM logins per second and latency through real libpam, for
 // pam_permit (the floor), pam_google_authenticator, pam_oath and pam_mfa.so
-// (durability full and normal), at several process counts; then the cost of
+// (durability full and normal, and on a local PostgreSQL), at several process counts; then the cost of
 // refusing a wrong code. Prints a Markdown table and JSON; exits 1 if a row
 // failed alone, or pam_mfa failed at any concurrency. Needs root (google-authenticator writes root-owned
 // secret files) and runs itself under pam_wrapper and nss_wrapper.
@@ -12,13 +12,16 @@
 #include <fstream>
 #include <iostream>
 #include <numeric>
+#include <optional>
 
+#include "bench_postgres.hpp"
 #include "bench_report.hpp"
 #include "bench_run.hpp"
 #include "bulk_seed.hpp"
 #include "proc_stats.hpp"
 #include "syslog_sink.hpp"
 #include "daemon_fixture.hpp"
+#include "postgres_server.hpp"
 #include "temp_dir.hpp"
 
 using namespace mfa;
@@ -30,7 +33,10 @@ struct Module {
     std::string name;
     std::string service;
     std::string durability;  // empty: not mfad
+    bool postgresql = false;  // mfad's store on the local PostgreSQL (durability is the server's)
 };
+
+constexpr const char* kPostgresqlRow = "pam_mfa (store: postgresql)";
 
 const std::vector<Module> kModules = {
     {"pam_permit", "bench-permit", ""},
@@ -38,6 +44,7 @@ const std::vector<Module> kModules = {
     {"pam_oath", "bench-oath", ""},
     {"pam_mfa (durability: full)", "bench-mfa", "full"},
     {"pam_mfa (durability: normal)", "bench-mfa", "normal"},
+    {kPostgresqlRow, "bench-mfa", "full", true},
 };
 
 // The environment under which this program runs itself again: the wrappers
@@ -58,7 +65,13 @@ struct Options {
     std::vector<int> levels = {1, 2, 8};
     std::string json_file;
     std::string only;  // run only the rows whose module name contains this
+    bool with_postgresql = true;
+    std::string postgresql;  // the server's "host=... port=...", set by the parent
 };
+
+bool wants_postgresql(const Options& options) {
+    return options.with_postgresql && std::string(kPostgresqlRow).find(options.only) != std::string::npos;
+}
 
 std::vector<std::string> user_names(const std::vector<BenchUser>& users) {
     std::vector<std::string> names;
@@ -79,6 +92,7 @@ int run_bench(const Options& options, const std::string& dir) {
     std::vector<RejectFigures> rejects;
     for (const auto& module : kModules) {
         if (module.name.find(options.only) == std::string::npos) continue;
+        if (module.postgresql && !wants_postgresql(options)) continue;
         for (int processes : options.levels) {
             if (auto rc = reset_peer_state(dir); !rc) {
                 std::cerr << rc.error().message << "\n";
@@ -86,14 +100,20 @@ int run_bench(const Options& options, const std::string& dir) {
             }
             std::unique_ptr<test::DaemonFixture> mfad;
             if (!module.durability.empty()) {
+                auto conninfo = module.postgresql ? fresh_database(options.postgresql, "pam_bench_" + std::to_string(processes))
+                                                  : Result<std::string>(std::string());
+                if (!conninfo) {
+                    std::cerr << "PostgreSQL: " << conninfo.error().message << "\n";
+                    return 1;
+                }
+                std::string yaml = module.postgresql ? postgresql_yaml(*conninfo) : "durability: " + module.durability + "\n";
                 mfad = std::make_unique<test::DaemonFixture>(
-                    test::DaemonOptions{.extra_yaml = "durability: " + module.durability + "\n",
-                                        .config_socket = socket,
-                                        .users = user_names(*users)});
+                    test::DaemonOptions{.extra_yaml = yaml, .config_socket = socket, .users = user_names(*users)});
+                std::string seed = mfad->dir().file("state/mfad.db");
                 auto seeded = bulk_enroll(
-                    mfad->dir().file("state/mfad.db"), mfad->dir().file("mfad.key"), users->size(),
-                    [&](std::size_t i) { return (*users)[i].name; },
+                    seed, mfad->dir().file("mfad.key"), users->size(), [&](std::size_t i) { return (*users)[i].name; },
                     [&](std::size_t i) { return std::span<const std::uint8_t>((*users)[i].secret); });
+                if (seeded && module.postgresql) seeded = copy_to_postgresql(seed, mfad->dir().file("mfad.key"), *conninfo);
                 if (!seeded || !mfad->start()) {
                     std::cerr << "mfad: " << (seeded ? mfad->log() : seeded.error().message) << "\n";
                     return 1;
@@ -140,9 +160,17 @@ int main(int argc, char** argv) {
     app.add_option("--processes", options.levels, "concurrent processes, one run each")->delimiter(',')->capture_default_str();
     app.add_option("--json", options.json_file, "also write the JSON here");
     app.add_option("--only", options.only, "only the rows whose module name contains this (e.g. pam_mfa)");
+    app.add_flag("!--no-postgresql", options.with_postgresql, "no PostgreSQL row (it starts a local server)");
     CLI11_PARSE(app, argc, argv);
 
-    if (const char* dir = getenv("MFA_BENCH_DIR")) return run_bench(options, dir);
+    if (const char* dir = getenv("MFA_BENCH_DIR")) {
+        if (const char* where = getenv("MFA_BENCH_POSTGRESQL")) options.postgresql = where;
+        if (wants_postgresql(options) && options.postgresql.empty()) {
+            std::cerr << "mfa_pam_bench: MFA_BENCH_POSTGRESQL is not set\n";
+            return 1;
+        }
+        return run_bench(options, dir);
+    }
     if (geteuid() != 0) {
         std::cerr << "mfa_pam_bench: run as root (google-authenticator's secret files are root's)\n";
         return 2;
@@ -151,6 +179,18 @@ int main(int argc, char** argv) {
     chmod(dir.path().c_str(), 0755);
     // pam_wrapper copies the service files when it loads: they must exist first.
     if (auto rc = write_services(dir.path(), PAM_MFA_PATH, dir.file("mfad.sock")); !rc) return 1;
+    // Started here, before the wrappers: the server runs as a real user.
+    std::optional<test::PostgresServer> postgresql;
+    if (wants_postgresql(options)) {
+        try {
+            postgresql.emplace(test::PostgresServer::Options{.fsync = true});
+        } catch (const std::exception& e) {
+            std::cerr << "mfa_pam_bench: " << e.what() << "\n";
+            return 1;
+        }
+        setenv("MFA_BENCH_POSTGRESQL",
+               ("host=" + postgresql->socket_dir() + " port=" + std::to_string(postgresql->port())).c_str(), 1);
+    }
     SyslogSink sink;
     if (sink.active()) std::cerr << "mfa_pam_bench: no syslog daemon here; /dev/log is a sink for this run\n";
     set_wrapper_environment(dir.path());
