@@ -101,32 +101,42 @@ Result<void> seal_unsealed_audit_head(sql::Connection& db, const AuditSeal& seal
     return write_head(db, seal, end->id, end->hash);
 }
 
+// Read in pages of kAuditPage rows, each one short statement: a fleet's chain
+// of millions of rows is never one result in memory, nor one statement that
+// runs into PostgreSQL's statement_timeout. The caller's transaction (or
+// snapshot) keeps the pages consistent.
+constexpr std::int64_t kAuditPage = 1000;
+
 Result<AuditCheck> verify_audit_rows(sql::Connection& db, const AuditSeal& seal) {
-    auto rows = db.prepare("SELECT id, time, event, \"user\", result, service, rhost, peer_uid, detail, prev_hash, hash "
-                            "FROM audit ORDER BY id");
-    if (!rows) return rows.error();
     AuditCheck check;
     std::vector<std::uint8_t> prev(32, 0);
     std::int64_t expected_id = 1;
-    for (;;) {
-        auto more = rows->step();
-        if (!more) return more.error();
-        if (!*more) break;
-        ++check.rows;
-        std::int64_t id = rows->int64(0);
-        AuditEntry e{rows->text(2), rows->text(3), rows->text(4), rows->text(5), rows->text(6),
-                     static_cast<std::uint32_t>(rows->int64(7)), rows->text(8)};
-        auto hash = audit_row_hash(prev, id, rows->int64(1), e);
-        const char* reason = nullptr;
-        if (id != expected_id) reason = "rows are missing before it";
-        else if (rows->blob(9) != prev) reason = "it does not link to the row before";
-        else if (rows->blob(10) != std::vector<std::uint8_t>(hash.begin(), hash.end())) reason = "its contents were changed";
-        if (reason != nullptr && check.broken_id == 0) {
-            check.broken_id = static_cast<std::uint64_t>(id);
-            check.reason = reason;
+    for (std::int64_t after = 0, in_page = kAuditPage; in_page == kAuditPage;) {
+        auto rows = db.prepare("SELECT id, time, event, \"user\", result, service, rhost, peer_uid, detail, prev_hash, hash "
+                               "FROM audit WHERE id > ?1 ORDER BY id LIMIT ?2");
+        if (!rows) return rows.error();
+        rows->bind(1, after).bind(2, kAuditPage);
+        for (in_page = 0;; ++in_page) {
+            auto more = rows->step();
+            if (!more) return more.error();
+            if (!*more) break;
+            ++check.rows;
+            std::int64_t id = rows->int64(0);
+            AuditEntry e{rows->text(2), rows->text(3), rows->text(4), rows->text(5), rows->text(6),
+                         static_cast<std::uint32_t>(rows->int64(7)), rows->text(8)};
+            auto hash = audit_row_hash(prev, id, rows->int64(1), e);
+            const char* reason = nullptr;
+            if (id != expected_id) reason = "rows are missing before it";
+            else if (rows->blob(9) != prev) reason = "it does not link to the row before";
+            else if (rows->blob(10) != std::vector<std::uint8_t>(hash.begin(), hash.end())) reason = "its contents were changed";
+            if (reason != nullptr && check.broken_id == 0) {
+                check.broken_id = static_cast<std::uint64_t>(id);
+                check.reason = reason;
+            }
+            prev = rows->blob(10);
+            expected_id = id + 1;
+            after = id;
         }
-        prev = rows->blob(10);
-        expected_id = id + 1;
     }
     if (check.broken_id == 0) return check_sealed_head(db, seal, check, expected_id - 1, prev);
     return check;

@@ -418,6 +418,28 @@ void the_chain_check_names_the_first_broken_row(void**) {
     assert_str_eq(deleted.reason, "rows are missing before it");
 }
 
+// The chain is read in pages (1,000 rows): a break, or a gap, on a later page
+// or at a page's edge is found, and the rows of every page are counted.
+void a_break_past_the_first_page_is_found(void**) {
+    auto store = fresh_store("paged_chain");
+    AuditEntry entry{"verify_ok", "alice", "ok", "sshd", "", 0, ""};
+    assert_true(store->run_group([&](Store& s) {
+        for (int i = 0; i < 2500; ++i) assert_true(s.append_audit(entry, 1000 + i).ok());
+    }).ok());
+    auto intact = *store->verify_audit_chain();
+    assert_int_equal(intact.rows, 2500);
+    assert_int_equal(intact.broken_id, 0);
+    side_exec("UPDATE audit SET result = 'fail' WHERE id = 2100");
+    auto edited = *store->verify_audit_chain();
+    assert_int_equal(edited.broken_id, 2100);
+    assert_str_eq(edited.reason, "its contents were changed");
+    side_exec("UPDATE audit SET result = 'ok' WHERE id = 2100; DELETE FROM audit WHERE id = 1001");
+    auto gap = *store->verify_audit_chain();
+    assert_int_equal(gap.rows, 2499);
+    assert_int_equal(gap.broken_id, 1002);
+    assert_str_eq(gap.reason, "rows are missing before it");
+}
+
 // The checker walks on a connection of its own while the writer appends:
 // rows and sealed head come from one snapshot, so no false "deleted" alarm.
 void the_audit_checker_reads_one_snapshot_while_rows_are_added(void**) {
@@ -543,6 +565,7 @@ int main() {
         cmocka_unit_test(unlock_and_reset),
         cmocka_unit_test(no_code_is_issued_while_locked_or_push_paused),
         cmocka_unit_test(the_chain_check_names_the_first_broken_row),
+        cmocka_unit_test(a_break_past_the_first_page_is_found),
         cmocka_unit_test(the_audit_checker_reads_one_snapshot_while_rows_are_added),
         cmocka_unit_test(two_writers_spend_a_code_once_and_lock_at_the_cap),
         cmocka_unit_test(a_commit_never_claims_rows_that_are_not_there),
