@@ -1,8 +1,11 @@
 #include "server/store_open.hpp"
 
+#include <cstdlib>
+
 #include "store/pg_store.hpp"
 #include "store/sqlite_store.hpp"
 #include "sys/credential.hpp"
+#include "sys/log.hpp"
 
 namespace mfa::daemon {
 namespace {
@@ -18,12 +21,30 @@ Result<pg::ConnectTo> postgresql_target(const Config::Store& store) {
     return to;
 }
 
+// Hosts judge TOTP steps and lock expiry by their own clocks against shared
+// rows: a host whose clock is off spends steps, or ends locks, that the others
+// do not expect. Said at every connect, not refused: NTP mends it, and a host
+// that will not start denies every login.
+constexpr std::int64_t kSkewWarnMs = 5000;
+
+Result<std::unique_ptr<PgStore>> open_checked(const pg::ConnectTo& to, const KeyRing& keys) {
+    auto store = PgStore::open(to, keys);
+    if (!store) return store.error();
+    auto skew = (*store)->clock_skew_ms();
+    if (!skew) return skew.error();
+    if (std::llabs(*skew) > kSkewWarnMs)
+        log::warning("this host's clock differs from the database server's by " + std::to_string(std::llabs(*skew) / 1000) +
+                         " s; hosts sharing TOTP steps and lockouts need synchronized clocks (NTP)",
+                     {{"MFA_CLOCK_SKEW_MS", std::to_string(*skew)}});
+    return store;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<PgStore>> open_postgresql(const Config::Store& store, const KeyRing& keys) {
     auto to = postgresql_target(store);
     if (!to) return to.error();
-    return PgStore::open(*to, keys);
+    return open_checked(*to, keys);
 }
 
 Result<std::unique_ptr<Store>> open_store(const Config& config, const KeyRing& keys) {
@@ -49,7 +70,7 @@ Result<std::unique_ptr<StoreAccess>> store_access(const Config& config, std::uni
     auto to = postgresql_target(config.store);
     if (!to) return to.error();
     auto reopen = [to = std::move(*to), &keys]() -> Result<std::unique_ptr<Store>> {
-        auto again = PgStore::open(to, keys);
+        auto again = open_checked(to, keys);
         if (!again) return again.error();
         return std::unique_ptr<Store>(std::move(*again));
     };

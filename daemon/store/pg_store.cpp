@@ -1,5 +1,7 @@
 #include "store/pg_store.hpp"
 
+#include <chrono>
+
 #include "store/pg_migrations.hpp"
 #include "store/sql_audit.hpp"
 
@@ -11,6 +13,13 @@ Result<std::unique_ptr<PgStore>> PgStore::open(const pg::ConnectTo& to, const Ke
     auto version = migrate_postgresql(**db);
     if (!version) return version.error();
     return std::unique_ptr<PgStore>(new PgStore(std::move(*db), to, *version, keys));
+}
+
+Result<std::int64_t> PgStore::clock_skew_ms() {
+    auto server = db_.query_int("SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint");
+    if (!server) return server.error();
+    auto here = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
+    return here.count() - *server;
 }
 
 std::function<Result<AuditCheck>()> PgStore::audit_chain_checker() const {

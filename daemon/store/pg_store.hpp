@@ -17,6 +17,8 @@ public:
 
     std::optional<std::string> lost() const override { return static_cast<const pg::Database&>(db_).lost(); }
     Result<void> probe() override { return db_.exec("SELECT 1"); }
+    // This host's clock minus the server's, in milliseconds (give or take a round trip).
+    Result<std::int64_t> clock_skew_ms();
 
     std::function<Result<AuditCheck>()> audit_chain_checker() const override;
 

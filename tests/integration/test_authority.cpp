@@ -148,6 +148,19 @@ void an_admin_enrolls_others_but_never_verifies_for_them(void**) {
     assert_int_equal(begin_as(admin->pw_uid, admin->pw_gid, "alice"), 1);
 }
 
+// Moving the store moves every user's secrets: root's alone, even for the
+// admin group, and a dry run too (it reads every row).
+void only_root_migrates_the_store(void**) {
+    for (const std::string& who : {kAdmin, std::string("nobody")})
+        for (bool commit : {false, true}) {
+            std::vector<std::string> args = {"admin", "migrate-store", "--to", "postgresql"};
+            if (commit) args.push_back("--commit");
+            auto refused = mfactl_as(who, args);
+            assert_int_equal(refused.exit_code, 1);
+            assert_contains(refused.err, "only root migrates the store");
+        }
+}
+
 // A user who hoards connections is capped; root (sshd) still gets in.
 void one_user_cannot_starve_root(void**) {
     auto nobody = getpwnam("nobody");
@@ -260,6 +273,7 @@ int main() {
     const CMUnitTest tests[] = {
         cmocka_unit_test(a_user_acts_only_for_itself),
         cmocka_unit_test(an_admin_enrolls_others_but_never_verifies_for_them),
+        cmocka_unit_test(only_root_migrates_the_store),
         cmocka_unit_test(one_user_cannot_starve_root),
         cmocka_unit_test(only_root_mints_backup_codes_for_others),
         cmocka_unit_test(a_new_factor_on_an_enrolled_account_needs_proof),

@@ -347,6 +347,19 @@ void the_password_comes_from_a_credential(void**) {
     assert_contains(inline_password.log(), "carries a password");
 }
 
+// A host whose clock is off from the database server's says so when it
+// connects (steps and lock expiry are judged by each host's clock).
+void a_host_whose_clock_is_off_says_so(void**) {
+    DaemonFixture ahead({.extra_yaml = postgresql_section(server->create_database("skew"), true),
+                         .fake_clock = true,
+                         .key_from = shared->file("fleet.key")});
+    ahead.shift_clock(120);
+    assert_true(ahead.start());
+    assert_contains(ahead.log(), "differs from the database server's by 1");  // 119 or 120 s
+    assert_contains(ahead.log(), "MFA_CLOCK_SKEW_MS=1");
+    assert_int_equal(count_of(host_a->log(), "differs from the database server's"), 0);
+}
+
 }  // namespace
 
 int main() {
@@ -358,6 +371,7 @@ int main() {
         cmocka_unit_test(a_host_runs_with_a_role_that_cannot_change_the_schema),
         cmocka_unit_test(the_password_comes_from_a_credential),
         cmocka_unit_test(hosts_starting_at_once_make_the_schema_once),
+        cmocka_unit_test(a_host_whose_clock_is_off_says_so),
     };
     return cmocka_run_group_tests_name("fleet", tests, start, stop);
 }
