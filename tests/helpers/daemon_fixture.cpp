@@ -13,6 +13,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "postgres_server.hpp"
+
 namespace mfa::test {
 
 const std::vector<std::string>& test_users() {
@@ -33,7 +35,22 @@ std::string read_or_empty(const std::string& path) {
     }
 }
 
+// One server for the whole test program, started when the first fixture
+// asks, stopped and removed when the program ends.
+std::string fresh_postgresql_database() {
+    static PostgresServer server;
+    static int databases = 0;
+    return server.create_database("fixture_" + std::to_string(++databases));
+}
+
 }  // namespace
+
+bool stores_on_postgresql() {
+    const char* store = getenv("MFA_TEST_STORE");
+    if (store == nullptr || std::string(store) == "sqlite") return false;
+    if (std::string(store) == "postgresql") return true;
+    throw std::runtime_error("MFA_TEST_STORE: sqlite or postgresql, not " + std::string(store));
+}
 
 DaemonFixture::DaemonFixture(DaemonOptions options)
     : options_(std::move(options)),
@@ -48,6 +65,9 @@ DaemonFixture::DaemonFixture(DaemonOptions options)
         auto key = run({MFAD_BIN, "--generate-key", dir_.file("mfad.key")});
         if (key.exit_code != 0) throw std::runtime_error("mfad --generate-key failed: " + key.err);
     }
+    // A test that sets its own store (the fleet's) keeps it.
+    if (stores_on_postgresql() && options_.extra_yaml.find("store:") == std::string::npos)
+        conninfo_ = fresh_postgresql_database();
     write_config(options_.extra_yaml);
     std::string passwd = read_or_empty("/etc/passwd");
     int uid = 20000;
@@ -82,8 +102,29 @@ void DaemonFixture::write_config(const std::string& extra_yaml) {
                       : "sms:\n  provider: command\n  command: [\"" + dir_.file("send-sms") + "\", \"{phone}\"]\n  timeout: 2s\n" +
                             options_.sms_extra;
     }
+    std::string store;
+    if (!conninfo_.empty()) store = "store:\n  backend: postgresql\n  postgresql:\n    conninfo: \"" + conninfo_ + "\"\n";
     dir_.write("mfad.yaml", "socket: " + socket_path + "\ndatabase: " + dir_.file("state/mfad.db") +
-                                "\nkey_file: " + dir_.file("mfad.key") + "\n" + sender + extra_yaml);
+                                "\nkey_file: " + dir_.file("mfad.key") + "\n" + sender + store + extra_yaml);
+}
+
+Finished DaemonFixture::sql(const std::string& query) const {
+    // Without the test's preloads: sqlite3 and psql need none of them.
+    if (conninfo_.empty()) return run({"sqlite3", dir_.file("state/mfad.db"), query}, {"LD_PRELOAD="});
+    return run({std::string(MFA_PG_BINDIR) + "/psql", "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1", "-d", conninfo_,
+                "-c", query},
+               {"LD_PRELOAD="});
+}
+
+Finished DaemonFixture::dump() const {
+    if (conninfo_.empty()) return run({"sqlite3", "-readonly", dir_.file("state/mfad.db"), ".dump"}, {"LD_PRELOAD="});
+    auto dump = run({std::string(MFA_PG_BINDIR) + "/pg_dump", "--inserts", "-d", conninfo_}, {"LD_PRELOAD="});
+    // Newer pg_dumps fence the script with a random \restrict key: not the store's contents.
+    std::istringstream lines(dump.out);
+    dump.out.clear();
+    for (std::string line; std::getline(lines, line);)
+        if (!line.starts_with("\\restrict ") && !line.starts_with("\\unrestrict ")) dump.out += line + "\n";
+    return dump;
 }
 
 std::vector<std::string> DaemonFixture::outbox() const {

@@ -31,6 +31,12 @@ struct DaemonOptions {
 // The accounts every test daemon knows (through nss_wrapper), uid 20000 on.
 const std::vector<std::string>& test_users();
 
+// MFA_TEST_STORE=postgresql runs a suite's daemons on PostgreSQL: each
+// fixture whose test does not choose a store gets a fresh database on one
+// private server for the test program (tests/helpers/postgres_server).
+// Unset or "sqlite": the SQLite file in the fixture's directory.
+bool stores_on_postgresql();
+
 class DaemonFixture {
 public:
     explicit DaemonFixture(DaemonOptions options = {});
@@ -53,6 +59,14 @@ public:
     // needs fake_clock.
     void shift_clock(long seconds);
 
+    // SQL run on mfad's store behind its back, as an intruder or an auditor
+    // would: sqlite3 on the file, or psql on the database. Values come out
+    // one per line, columns split by '|'. Write "user" quoted (a keyword in
+    // PostgreSQL).
+    Finished sql(const std::string& query) const;
+    // Everything the store holds, as text (sqlite3 .dump, or pg_dump).
+    Finished dump() const;
+
     // The sender (options.sender), and what its default provider recorded:
     // one "PHONE<TAB>TEXT" line per message.
     Child* sender() { return sender_.get(); }
@@ -70,6 +84,7 @@ private:
     bool start_daemon();
     DaemonOptions options_;
     TempDir dir_;
+    std::string conninfo_;  // the store's database under MFA_TEST_STORE=postgresql
     std::string socket_;
     std::string config_;
     std::string log_;

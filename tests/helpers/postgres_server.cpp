@@ -94,7 +94,7 @@ void PostgresServer::make_certificates() const {
 }
 
 PostgresServer::~PostgresServer() {
-    if (running_) (void)as_server_user("pg_ctl", {"-D", dir_.file("data"), "-m", "immediate", "-w", "stop"});
+    if (running_ && getpid() == owner_) (void)as_server_user("pg_ctl", {"-D", dir_.file("data"), "-m", "immediate", "-w", "stop"});
 }
 
 void PostgresServer::pg_ctl(const std::vector<std::string>& args) const {

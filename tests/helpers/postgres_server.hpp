@@ -4,6 +4,8 @@
 // system cluster is touched.
 #pragma once
 
+#include <unistd.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -75,6 +77,7 @@ private:
     Options options_;
     int port_ = 0;
     bool running_ = false;
+    pid_t owner_ = getpid();  // a forked child that exits must not stop the server
 };
 
 }  // namespace mfa::test

@@ -32,8 +32,8 @@ Finished suite_mfactl(std::vector<std::string> args) {
 }
 
 std::string suite_sql(const std::string& query) {
-    auto out = run({"sqlite3", suite_daemon().dir().file("state/mfad.db"), query});
-    if (out.exit_code != 0) fail_msg("sqlite3: %s", out.err.c_str());
+    auto out = suite_daemon().sql(query);
+    if (out.exit_code != 0) fail_msg("%s: %s", query.c_str(), out.err.c_str());
     return out.out;
 }
 

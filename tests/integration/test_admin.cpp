@@ -1,5 +1,5 @@
 // mfactl admin unlock/reset and audit verify against a real mfad; the chain
-// is tampered with through the sqlite3 CLI, as an intruder would.
+// is tampered with through the database's own CLI, as an intruder would.
 #include <nlohmann/json.hpp>
 
 #include "cmocka.hpp"
@@ -80,8 +80,7 @@ std::size_t lines_of(const std::string& text) {
 void audit_list_filters_and_pages(void**) {
     // 60 more rows for kim: several pages of the 4 KiB frames.
     for (int i = 0; i < 60; ++i) assert_int_equal(suite_mfactl({"admin", "unlock", "--user", "kim"}).exit_code, 0);
-    std::string db = suite_daemon().dir().file("state/mfad.db");
-    auto expected = run({"sqlite3", db, "SELECT count(*) FROM audit WHERE user = 'kim'"});
+    auto expected = suite_daemon().sql("SELECT count(*) FROM audit WHERE \"user\" = 'kim'");
     auto all = suite_mfactl({"--json", "audit", "list", "--user", "kim"});
     assert_int_equal(all.exit_code, 0);
     auto rows = nlohmann::json::parse(all.out).at("rows");
@@ -107,15 +106,13 @@ void audit_verify_catches_edits_and_deletions(void**) {
     auto intact = suite_mfactl({"audit", "verify"});
     assert_int_equal(intact.exit_code, 0);
     assert_contains(intact.out, "audit chain intact: ");
-    std::string db = suite_daemon().dir().file("state/mfad.db");
-
-    assert_int_equal(run({"sqlite3", db, "UPDATE audit SET result = 'ok' WHERE id = 3"}).exit_code, 0);
+    assert_int_equal(suite_daemon().sql("UPDATE audit SET result = 'ok' WHERE id = 3").exit_code, 0);
     auto edited = suite_mfactl({"audit", "verify"});
     assert_int_equal(edited.exit_code, 1);
     assert_contains(edited.err, "audit chain broken at row 3: its contents were changed");
 
-    assert_int_equal(run({"sqlite3", db, "UPDATE audit SET result = (SELECT 'fail') WHERE id = 3"}).exit_code, 0);
-    assert_int_equal(run({"sqlite3", db, "DELETE FROM audit WHERE id = 5"}).exit_code, 0);
+    assert_int_equal(suite_daemon().sql("UPDATE audit SET result = (SELECT 'fail') WHERE id = 3").exit_code, 0);
+    assert_int_equal(suite_daemon().sql("DELETE FROM audit WHERE id = 5").exit_code, 0);
     auto deleted = suite_mfactl({"audit", "verify"});
     assert_int_equal(deleted.exit_code, 1);
     // Rows 1-5 are kim's enroll, confirm, two failures and the lockout; 6 follows the gap.
@@ -132,13 +129,12 @@ void audit_verify_catches_the_newest_rows_deleted(void**) {
         assert_true(client.begin("max") == MessageType::step);
         assert_true(client.answer("000000") == MessageType::step);
     }
-    std::string db = fresh.dir().file("state/mfad.db");
     auto mfactl = [&](std::vector<std::string> args) {
         args.insert(args.begin(), {MFACTL_BIN, "--socket", fresh.socket()});
         return run(args);
     };
     assert_int_equal(mfactl({"audit", "verify"}).exit_code, 0);
-    assert_int_equal(run({"sqlite3", db, "DELETE FROM audit WHERE id >= 3"}).exit_code, 0);
+    assert_int_equal(fresh.sql("DELETE FROM audit WHERE id >= 3").exit_code, 0);
     auto verified = mfactl({"audit", "verify"});
     assert_int_equal(verified.exit_code, 1);
     assert_contains(verified.err, "audit chain broken at row 3: it and the rows up to 4 were deleted");

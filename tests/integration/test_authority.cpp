@@ -186,9 +186,7 @@ void one_user_cannot_starve_root(void**) {
     assert_int_equal(WEXITSTATUS(status), 0);  // 8 allowed, 2 refused as busy
 }
 
-std::string sql(const std::string& query) {
-    return run({"sqlite3", world->daemon->dir().file("state/mfad.db"), query}).out;
-}
+std::string sql(const std::string& query) { return world->daemon->sql(query).out; }
 
 // Backup codes log their holder in: an admin may not mint them for anyone
 // else (root included), and users prove possession with a current code.

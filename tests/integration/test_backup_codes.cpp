@@ -46,7 +46,7 @@ void generate_shows_a_set_once_and_stores_only_salted_hashes(void**) {
     assert_str_eq(suite_sql("SELECT count(*), min(length(hash)), max(length(hash)) FROM backup_codes c JOIN users u "
                       "ON u.id = c.user_id WHERE u.name = 'ann'").c_str(), "8|32|32\n");
     assert_str_eq(suite_sql("SELECT length(salt), iterations FROM backup_code_sets").c_str(), "16|1000\n");
-    std::string dump = run({"sqlite3", suite_daemon().dir().file("state/mfad.db"), ".dump"}).out;
+    std::string dump = suite_daemon().dump().out;
     for (const auto& code : codes) assert_true(dump.find(code) == std::string::npos);
     assert_true(suite_daemon().log().find(codes[0]) == std::string::npos);
 
@@ -64,14 +64,14 @@ void a_code_works_once_in_place_of_totp(void**) {
     assert_true(login_with("bob", codes[0], &message) == MessageType::allow);
     assert_str_eq(message.c_str(), "");  // 7 left: no warning yet
     assert_true(login_with("bob", codes[0]) == MessageType::step);  // used
-    assert_str_eq(suite_sql("SELECT result FROM audit WHERE user = 'bob' ORDER BY id DESC LIMIT 1").c_str(), "replay\n");
+    assert_str_eq(suite_sql("SELECT result FROM audit WHERE \"user\" = 'bob' ORDER BY id DESC LIMIT 1").c_str(), "replay\n");
     assert_true(login_with("bob", "NotACode12") == MessageType::step);
     // The TOTP code still works beside them.
     assert_true(login_with("bob", oathtool_code(secret, unix_now())) == MessageType::allow);
 
     auto status = nlohmann::json::parse(suite_mfactl({"--json", "status", "--user", "bob"}).out);
     assert_int_equal(status.at("backup_codes_remaining").get<int>(), 7);
-    assert_int_equal(std::stoi(suite_sql("SELECT count(*) FROM audit WHERE user = 'bob' AND event = 'backup_code_used' "
+    assert_int_equal(std::stoi(suite_sql("SELECT count(*) FROM audit WHERE \"user\" = 'bob' AND event = 'backup_code_used' "
                                    "AND detail = 'factor=backup_code remaining=7'")),
                      1);
     assert_contains(suite_daemon().log(), "MFA_EVENT=backup_code_used MFA_USER=bob MFA_RESULT=ok");
@@ -101,7 +101,7 @@ void a_new_set_voids_the_old_one(void**) {
     auto new_codes = new_backup_codes(suite_daemon().socket(), "dee");
     assert_true(login_with("dee", old_codes[1]) == MessageType::step);
     assert_true(login_with("dee", new_codes[1]) == MessageType::allow);
-    assert_str_eq(suite_sql("SELECT detail FROM audit WHERE user = 'dee' AND event = 'backup_codes_generate' "
+    assert_str_eq(suite_sql("SELECT detail FROM audit WHERE \"user\" = 'dee' AND event = 'backup_codes_generate' "
                       "ORDER BY id").c_str(), "count=8 voided=0\ncount=8 voided=7\n");
 }
 
@@ -138,8 +138,8 @@ void two_logins_racing_one_backup_code_win_once(void**) {
         if (race.allowed != 1 || race.denied != 1)
             fail_msg("round %d: %d successes, %d denials", round, race.allowed, race.denied);
     }
-    assert_str_eq(suite_sql("SELECT count(*) FROM audit WHERE user = 'race' AND event = 'backup_code_used'").c_str(), "1000\n");
-    assert_str_eq(suite_sql("SELECT count(*) FROM audit WHERE user = 'race' AND result = 'replay'").c_str(), "1000\n");
+    assert_str_eq(suite_sql("SELECT count(*) FROM audit WHERE \"user\" = 'race' AND event = 'backup_code_used'").c_str(), "1000\n");
+    assert_str_eq(suite_sql("SELECT count(*) FROM audit WHERE \"user\" = 'race' AND result = 'replay'").c_str(), "1000\n");
 }
 
 }  // namespace

@@ -25,8 +25,9 @@ std::vector<std::string> disable_args(const std::string& user) {
             "--operator", "helpdesk.jo@example.com", "--verification-method", "with-claim"};
 }
 
-// The database and its WAL, byte for byte.
+// The database and its WAL, byte for byte (on PostgreSQL: every row, dumped).
 std::string database_bytes() {
+    if (stores_on_postgresql()) return suite_daemon().dump().out;
     std::string db = suite_daemon().dir().file("state/mfad.db");
     return read_file(db) + "|wal|" + read_file(db + "-wal");
 }
@@ -73,7 +74,7 @@ void commit_applies_it_once_and_audits_it(void**) {
     assert_str_eq(suite_sql("SELECT count(*) FROM backup_codes").c_str(), "0\n");
     assert_str_eq(suite_sql("SELECT failures, locked_until FROM users WHERE name = 'fay'").c_str(), "0|0\n");
 
-    auto row = nlohmann::json::parse(suite_sql("SELECT detail FROM audit WHERE event = 'disable' AND user = 'fay'"));
+    auto row = nlohmann::json::parse(suite_sql("SELECT detail FROM audit WHERE event = 'disable' AND \"user\" = 'fay'"));
     assert_str_eq(row.at("ticket").get<std::string>(), "HD-4711");
     assert_str_eq(row.at("reason").get<std::string>(), "lost phone, verified by callback");
     assert_str_eq(row.at("operator").get<std::string>(), "helpdesk.jo@example.com");
@@ -100,7 +101,7 @@ void the_user_logs_in_then_enrolls_again(void**) {
     assert_true(client.begin("fay") == MessageType::exempt);
     assert_contains(client.last_message(), "disabled by the help desk until ");
     assert_contains(client.last_message(), "mfactl enroll totp");
-    assert_str_eq(suite_sql("SELECT result FROM audit WHERE event = 'exempt' AND user = 'fay'").c_str(), "ok\n");
+    assert_str_eq(suite_sql("SELECT result FROM audit WHERE event = 'exempt' AND \"user\" = 'fay'").c_str(), "ok\n");
     auto status = nlohmann::json::parse(suite_mfactl({"--json", "status", "--user", "fay"}).out);
     assert_true(status.at("mfa_disabled_until").is_string());
     assert_int_equal(status.at("factors").size(), 0);

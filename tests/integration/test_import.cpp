@@ -94,10 +94,10 @@ bool enrolled(const std::string& user) {
 
 std::int64_t g_step = 0;  // the step the file says was used last
 
-// Everything the store holds, as sqlite3 dumps it: a dry run leaves it as it was.
+// Everything the store holds, as text: a dry run leaves it as it was.
 std::string store_dump() {
-    auto dump = run({"sqlite3", "-readonly", world->daemon.dir().file("state/mfad.db"), ".dump"}, {"LD_PRELOAD="});
-    if (dump.exit_code != 0) fail_msg("sqlite3: %s", dump.err.c_str());
+    auto dump = world->daemon.dump();
+    if (dump.exit_code != 0) fail_msg("dump: %s", dump.err.c_str());
     return dump.out;
 }
 

@@ -177,7 +177,7 @@ void self_service_writes_are_budgeted_per_uid(void**) {
         return refused == 10 ? 0 : 3;
     });
     assert_int_equal(rc, 0);
-    assert_str_eq(suite_sql("SELECT count(*) FROM audit WHERE user = 'nobody' AND event = 'enroll_start'"), "30\n");
+    assert_str_eq(suite_sql("SELECT count(*) FROM audit WHERE \"user\" = 'nobody' AND event = 'enroll_start'"), "30\n");
 }
 
 void seed_audit_rows(long count) {

@@ -47,7 +47,7 @@ struct PushSetup {
         args.insert(args.begin(), {MFACTL_BIN, "--socket", fx->socket()});
         return run(args);
     }
-    std::string sql(const std::string& query) { return run({"sqlite3", fx->dir().file("state/mfad.db"), query}).out; }
+    std::string sql(const std::string& query) { return fx->sql(query).out; }
     std::string audit(const std::string& event) {
         return sql("SELECT result || ' ' || detail FROM audit WHERE event = '" + event + "' ORDER BY id");
     }
@@ -303,7 +303,7 @@ void one_push_waits_per_user(void**) {
     assert_true(second.answer("2") == MessageType::step);
     assert_contains(second.last_message(), "A request is already waiting on your phone");
     // Refused before any row is written (the place is this host's, in memory): one push went out.
-    assert_str_eq(s.sql("SELECT count(*) FROM audit WHERE event = 'push_sent' AND user = 'ida'").c_str(), "2\n");
+    assert_str_eq(s.sql("SELECT count(*) FROM audit WHERE event = 'push_sent' AND \"user\" = 'ida'").c_str(), "2\n");
 
     // Enrolling anew replaces a pending phone and its rows, but not the push already out.
     enroll_user(s.fx->socket(), "lea");
@@ -313,7 +313,7 @@ void one_push_waits_per_user(void**) {
     auto again = s.mfactl({"enroll", "push", "--user", "lea", "--device", "dev-lea-2"});
     assert_int_equal(again.exit_code, 1);
     assert_contains(again.err, "A request is already waiting on your phone");
-    assert_str_eq(s.sql("SELECT count(*) FROM audit WHERE event = 'push_sent' AND user = 'lea'").c_str(), "1\n");
+    assert_str_eq(s.sql("SELECT count(*) FROM audit WHERE event = 'push_sent' AND \"user\" = 'lea'").c_str(), "1\n");
 }
 
 void fifty_logins_complete_while_a_push_waits(void**) {

@@ -44,9 +44,7 @@ void enroll_phone(DaemonFixture& fx, const std::string& user, const std::string&
     if (confirmed.exit_code != 0) fail_msg("confirm: %s", confirmed.err.c_str());
 }
 
-std::string sql(DaemonFixture& fx, const std::string& query) {
-    return run({"sqlite3", fx.dir().file("state/mfad.db"), query}).out;
-}
+std::string sql(DaemonFixture& fx, const std::string& query) { return fx.sql(query).out; }
 
 void enrolls_a_phone_and_logs_in_with_a_text_message(void**) {
     DaemonFixture fx({.sender = true});
@@ -338,7 +336,7 @@ void the_phone_is_never_in_clear(void**) {
     LoginClient login(fx.socket());
     assert_true(login.begin("kim") == MessageType::step);
     assert_true(login.answer(fx.last_sms_code()) == MessageType::allow);
-    std::string dump = run({"sqlite3", fx.dir().file("state/mfad.db"), ".dump"}).out;
+    std::string dump = fx.dump().out;
     assert_true(dump.find("sms_sent") != std::string::npos);  // the dump is real
     for (const std::string& where : {dump, fx.log(), fx.sender_log(), mfactl(fx, {"stats"}).out,
                                      mfactl(fx, {"--json", "factors", "--user", "kim"}).out,

@@ -401,6 +401,41 @@ void no_code_is_issued_while_locked_or_push_paused(void**) {
     assert_true(store->issue_challenge(challenge(5000, "push", true), peer_audit())->result == ChallengeIssue::issued);
 }
 
+PushEnd push_end(PushEnding ending, std::int64_t challenge_id, std::int64_t now) {
+    return PushEnd{"alice", challenge_id, ending, now, 3, 600, 3, 300, peer_audit()};
+}
+
+// How pushes end: a denial counts as a failure and a miss, misses in a row
+// pause push, "not me" locks at once, and only an approval spends the code.
+void push_endings_count_pause_and_lock(void**) {
+    auto store = enrolled("push_endings");
+    auto issue = [&](std::int64_t now) {
+        auto issued = *store->issue_challenge(challenge(now, "push", true), peer_audit());
+        assert_true(issued.result == ChallengeIssue::issued);
+        return issued.challenge_id;
+    };
+    auto denied = *store->record_push(push_end(PushEnding::denied, issue(3000), 3001));
+    assert_int_equal(denied.locked_until, 0);
+    assert_int_equal(query("SELECT failures FROM users"), 1);
+    assert_int_equal(query("SELECT count(*) FROM challenges"), 0);  // freed for the next push
+    assert_true(store->record_push(push_end(PushEnding::expired, issue(3010), 3011)).ok());
+    auto third = *store->record_push(push_end(PushEnding::cancelled, issue(3020), 3021));
+    assert_int_equal(third.paused_until, 3021 + 600);
+    assert_int_equal(query("SELECT push_misses FROM users"), 0);
+    assert_int_equal(query("SELECT push_paused_until FROM users"), 3621);
+    assert_str_eq(third.audited.back().event, "push_paused");
+
+    auto approved = *store->record_push(push_end(PushEnding::approved, issue(3700), 3701));
+    assert_int_equal(approved.locked_until, 0);
+    assert_int_equal(query("SELECT count(*) FROM challenges"), 1);  // spent by the login, not here
+    auto not_me = *store->record_push(push_end(PushEnding::not_me, issue(3800), 3801));
+    assert_int_equal(not_me.locked_until, 3801 + 300);
+    assert_int_equal(query("SELECT locked_until FROM users"), 4101);
+    assert_int_equal(query("SELECT failures FROM users"), 0);  // the lock starts a fresh count
+    assert_int_equal(query("SELECT count(*) FROM audit WHERE event = 'lockout'"), 1);
+    assert_int_equal(query("SELECT count(*) FROM audit WHERE event LIKE 'push_%'"), 6);
+}
+
 void the_chain_check_names_the_first_broken_row(void**) {
     auto store = enrolled("first_broken");  // rows 1-2
     for (int i = 0; i < 4; ++i) assert_true(store->record_attempt(attempt(2000 + i, 101 + i)).ok());  // rows 3-6
@@ -564,6 +599,7 @@ int main() {
         cmocka_unit_test(a_sealed_head_catches_truncation_and_rewrites),
         cmocka_unit_test(unlock_and_reset),
         cmocka_unit_test(no_code_is_issued_while_locked_or_push_paused),
+        cmocka_unit_test(push_endings_count_pause_and_lock),
         cmocka_unit_test(the_chain_check_names_the_first_broken_row),
         cmocka_unit_test(a_break_past_the_first_page_is_found),
         cmocka_unit_test(the_audit_checker_reads_one_snapshot_while_rows_are_added),
