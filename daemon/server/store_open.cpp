@@ -67,9 +67,9 @@ Result<std::unique_ptr<Store>> open_store(const Config& config, const KeyRing& k
 
 Result<std::unique_ptr<StoreAccess>> store_access(const Config& config, std::unique_ptr<Store> store, const KeyRing& keys) {
     if (config.store.backend != StoreBackend::postgresql) return std::make_unique<StoreAccess>(std::move(store));
-    auto to = postgresql_target(config.store);
-    if (!to) return to.error();
-    auto reopen = [to = std::move(*to), &keys]() -> Result<std::unique_ptr<Store>> {
+    const auto* first = dynamic_cast<const PgStore*>(store.get());
+    if (first == nullptr) return make_error("store.backend is postgresql, but the store is not");
+    auto reopen = [to = first->target(), &keys]() -> Result<std::unique_ptr<Store>> {
         auto again = open_checked(to, keys);
         if (!again) return again.error();
         return std::unique_ptr<Store>(std::move(*again));

@@ -21,6 +21,9 @@ public:
     Result<std::int64_t> clock_skew_ms();
 
     std::function<Result<AuditCheck>()> audit_chain_checker() const override;
+    // Where it connected, with the password read at start: connecting again
+    // reads no credential.
+    const pg::ConnectTo& target() const { return to_; }
 
 private:
     PgStore(std::unique_ptr<pg::Database> db, pg::ConnectTo to, int version, const KeyRing& keys)
