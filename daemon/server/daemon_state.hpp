@@ -46,6 +46,8 @@ struct DaemonState {
     UidRateLimiter self_service{30, std::chrono::minutes(1)};
     // "Older pending logins ended" lines: a flood of su sessions is one user's.
     RateLimiter eviction_log{10, std::chrono::seconds(10)};
+    // "request failed" lines: a local user repeating a failing request.
+    RateLimiter failure_log{20, std::chrono::seconds(10)};
     OpenPushes pushes;  // push approvals awaiting their answer
     GroupCache groups;  // policy.*_groups, asked of NSS once per policy.group_cache
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();

@@ -61,26 +61,38 @@ Awaitable<Outcome> handle_migrate_store(const RequestContext& ctx, const wire::P
     AuditEntry leaving{"store_migrate", "", "ok", "", "", ctx.peer.uid, "to=postgresql"};
     // No write queued after the copy may reach SQLite alone: the queue closes
     // now, and the copy is its last job (those queued before it are copied).
-    auto target_committed = std::make_shared<bool>(false);
+    using TargetCommit = SqlStore::TargetCommit;
+    auto target_commit = std::make_shared<TargetCommit>(TargetCommit::no);
     auto copy_job = [pg = target->get(), commit = request->commit, arrival, leaving, now,
-                     target_committed](Store& store) -> Result<StoreCopy> {
+                     target_commit](Store& store) -> Result<StoreCopy> {
         auto* sqlite = dynamic_cast<SqlStore*>(&store);
         if (sqlite == nullptr) return make_error("this store cannot be copied");
-        return sqlite->copy_into(*pg, commit, arrival, leaving, now, *target_committed);
+        return sqlite->copy_into(*pg, commit, arrival, leaving, now, *target_commit);
     };
+    log::notice("copying the store to PostgreSQL: this host's changes wait until it is done");
     ctx.state.writes->hold("the store is being copied to PostgreSQL; try again in a moment");
     auto copy = co_await ctx.state.writes->submit_while_closed<StoreCopy>(copy_job);
-    if (*target_committed) {
+    if (*target_commit == TargetCommit::yes) {
         // PostgreSQL has every row now, whatever happened here after.
         ctx.state.writes->close("this host's store was migrated to PostgreSQL; set store.backend: postgresql and restart mfad");
         journal_audit(leaving);
         log::notice("the store was copied to PostgreSQL: no more changes here until store.backend is postgresql and mfad restarts");
+    } else if (*target_commit == TargetCommit::unknown) {
+        // PostgreSQL may hold every row: a change made here now could be lost
+        // to the fleet (a spent code spent again), so none is made.
+        ctx.state.writes->close("the copy to PostgreSQL may have committed; see mfad's log before using this host");
+        log::error("the copy to PostgreSQL got no answer to its COMMIT: look for the store_migrate arrived row there; if it "
+                   "is there, set store.backend: postgresql and restart mfad, else restart mfad and migrate again",
+                   {{"MFA_REASON", copy ? std::string() : copy.error().message}});
     } else {
         ctx.state.writes->release();
     }
-    if (!copy && *target_committed)
+    if (!copy && *target_commit == TargetCommit::yes)
         co_return refused(ctx, "copied to PostgreSQL, but this host could not record it (" + copy.error().message +
                                    "): never start it on its SQLite file again; set store.backend: postgresql");
+    if (!copy && *target_commit == TargetCommit::unknown)
+        co_return refused(ctx, "the copy's COMMIT got no answer, so it may or may not be in PostgreSQL: this mfad takes "
+                               "no more changes; look for the store_migrate arrived row there (see mfad's log)");
     if (!copy) co_return refused(ctx, "nothing was migrated: " + copy.error().message);
     if (!request->commit)
         co_return Outcome{wire::encode(wire::Done{"dry run: would copy " + summary(*copy) + ". Nothing was written; --commit copies."},

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "mfa/utf8.hpp"
 #include "mfa/wire/messages.hpp"
 #include "server/connection_state.hpp"
 #include "server/daemon_state.hpp"
@@ -17,8 +18,10 @@ struct RequestContext {
     ConnectionState& connection;
     std::uint32_t request_id;
 
+    // The message made printable: text from elsewhere (a database's error)
+    // that is not UTF-8 would cost the client the code it must act on.
     wire::FrameWriter error(wire::ErrorCode code, const std::string& message) const {
-        return wire::encode(wire::ErrorReply{code, message}, request_id);
+        return wire::encode(wire::ErrorReply{code, printable(message)}, request_id);
     }
 };
 

@@ -39,7 +39,11 @@ Outcome internal_error(const RequestContext& ctx, const Error& error) {
     // code the module never turns into fail_mode=open's PAM_IGNORE: a store
     // out of reach is not mfad out of reach, and may be an attacker's doing.
     if (error.outage) return Outcome{ctx.error(wire::ErrorCode::store_unavailable, error.message), {}};
-    log::error("request failed", {{"MFA_REASON", error.message}, {"MFA_PEER_UID", std::to_string(ctx.peer.uid)}});
+    // Any local user can repeat a failing request: the log keeps a sample.
+    if (ctx.state.failure_log.allow())
+        log::error("request failed", {{"MFA_REASON", error.message},
+                                      {"MFA_PEER_UID", std::to_string(ctx.peer.uid)},
+                                      {"MFA_SUPPRESSED", std::to_string(ctx.state.failure_log.take_suppressed())}});
     // On a fleet most failures are the database's, which someone else may
     // cause (a full disk, a revoked grant): none may pass for mfad being gone.
     auto code = ctx.state.config->store.backend == StoreBackend::postgresql ? wire::ErrorCode::store_unavailable

@@ -21,6 +21,19 @@ Error StoreAccess::unreachable_error() {
     return Error{"the store is unreachable (see the log's \"store unreachable\"); logins fail closed until it is back", true};
 }
 
+Error StoreAccess::deadline_error() {
+    return Error{"the store did not answer within " + std::to_string(kDeadline.count() / 1000) +
+                     " s (see the log's \"store not answering\"); logins fail closed until it does",
+                 true};
+}
+
+void StoreAccess::answered(bool in_time) {
+    if (in_time == !late_) return;
+    late_ = !in_time;
+    if (late_) log::error("store not answering: logins fail closed until it does (the server hangs, or a lock is held)");
+    else log::notice("store answering again");
+}
+
 Store* StoreAccess::usable() {
     if (remote_ && !remote_->lost()) return remote_.get();
     reachable_ = false;

@@ -5,6 +5,9 @@
 //   call at a time, so a slow or unreachable server never stalls the loop. A
 //   lost connection is opened again with back-off; meanwhile every call fails
 //   at once (logins fail closed), and the outage is logged once, not per login.
+//   Every call is answered within kDeadline: a server that hangs (or a lock
+//   held elsewhere) gets the caller an outage error, long before the PAM
+//   module's own timeout, which fail_mode=open would let through.
 #pragma once
 
 #include <atomic>
@@ -21,8 +24,36 @@
 
 namespace mfa::daemon {
 
+class StoreAccess;
+
+// One caller's answer from the store: the result, or an outage error once
+// the deadline passes, whichever comes first. Lives on the caller's executor;
+// the store's thread only posts to it, and reads gave_up().
+template <class T, class Handler>
+class AnswerBy : public std::enable_shared_from_this<AnswerBy<T, Handler>> {
+public:
+    AnswerBy(Handler handler, const asio::any_io_executor& executor, StoreAccess* watch)
+        : handler_(std::move(handler)), timer_(executor), watch_(watch) {}
+    // Starts the deadline (for a store on a thread; a local one answers in place).
+    void arm(std::chrono::milliseconds limit);
+    void answer(Result<T> result);
+    // The caller was answered by the deadline: the job need not run.
+    bool gave_up() const { return gave_up_.load(); }
+    asio::any_io_executor executor() { return timer_.get_executor(); }
+
+private:
+    std::optional<Handler> handler_;
+    asio::steady_timer timer_;
+    StoreAccess* watch_;  // told whether answers come in time; null: nobody watches
+    std::atomic<bool> gave_up_{false};
+};
+
 class StoreAccess {
 public:
+    // How long a caller waits for a store on a thread (the module waits 10 s
+    // by default, and a BEGIN makes one or two store calls).
+    static constexpr std::chrono::milliseconds kDeadline{2000};
+
     using Open = std::function<Result<std::unique_ptr<Store>>()>;
 
     // On the loop: `store` is called in place.
@@ -48,13 +79,18 @@ public:
     void dispatch(std::function<void(Store*)> group, const asio::any_io_executor& executor, std::function<void()> done);
     // The store on the loop, or null when it lives on a thread.
     Store* local() const { return local_.get(); }
-    // For ping and status: false while a server is unreachable.
-    bool reachable() const { return reachable_.load(); }
+    // For ping and status, on the loop: false while a server is unreachable,
+    // or does not answer by the deadline.
+    bool reachable() const { return reachable_.load() && !late_; }
     // On the loop: true at most once a second, so health checks cannot crowd logins off the store.
     bool probe_due();
 
-    // What a call gets while the server is unreachable.
+    // What a call gets while the server is unreachable, or past kDeadline.
     static Error unreachable_error();
+    static Error deadline_error();
+    // On the loop: whether an answer came by the deadline. The first late one
+    // logs "store not answering", the next one in time "store answering again".
+    void answered(bool in_time);
 
 private:
     Store* usable();    // on the thread: the store, opened again when due
@@ -68,8 +104,30 @@ private:
     bool in_outage_ = false;  // logged as unreachable; on the thread only
     std::atomic<bool> reachable_{true};
     std::chrono::steady_clock::time_point last_probe_{};
+    bool late_ = false;  // on the loop only
     std::optional<asio::thread_pool> thread_;
 };
+
+template <class T, class Handler>
+void AnswerBy<T, Handler>::arm(std::chrono::milliseconds limit) {
+    timer_.expires_after(limit);
+    timer_.async_wait([self = this->shared_from_this()](const boost::system::error_code& ec) {
+        if (ec || !self->handler_) return;
+        self->gave_up_ = true;
+        if (self->watch_ != nullptr) self->watch_->answered(false);
+        self->answer(StoreAccess::deadline_error());
+    });
+}
+
+template <class T, class Handler>
+void AnswerBy<T, Handler>::answer(Result<T> result) {
+    if (!handler_) return;  // the deadline answered first
+    if (watch_ != nullptr && !gave_up_) watch_->answered(true);
+    timer_.cancel();
+    auto handler = std::move(*handler_);
+    handler_.reset();
+    handler(std::move(result));
+}
 
 template <class T>
 Awaitable<Result<T>> StoreAccess::run(std::function<Result<T>(Store&)>& job) {
@@ -77,12 +135,15 @@ Awaitable<Result<T>> StoreAccess::run(std::function<Result<T>(Store&)>& job) {
     co_return co_await asio::async_initiate<const asio::use_awaitable_t<>, void(Result<T>)>(
         // By reference: the initiating lambda is a temporary of the co_await expression.
         [this, &job](auto handler) {
-            asio::post(*thread_, [this, job = std::move(job), handler = std::move(handler)]() mutable {
-                Store* store = usable();
+            asio::any_io_executor executor = asio::get_associated_executor(handler);
+            auto answer = std::make_shared<AnswerBy<T, decltype(handler)>>(std::move(handler), executor, this);
+            answer->arm(kDeadline);
+            asio::post(*thread_, [this, job = std::move(job), answer = std::move(answer), executor]() mutable {
+                Store* store = answer->gave_up() ? nullptr : usable();
                 Result<T> result = store != nullptr ? job(*store) : Result<T>(unreachable_error());
                 after_job();
-                auto executor = asio::get_associated_executor(handler);
-                asio::post(executor, [h = std::move(handler), r = std::move(result)]() mutable { h(std::move(r)); });
+                // The answer is handed back whole: its timer is the loop's to destroy.
+                asio::post(executor, [a = std::move(answer), r = std::move(result)]() mutable { a->answer(std::move(r)); });
             });
         },
         asio::use_awaitable);

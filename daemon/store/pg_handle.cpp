@@ -219,10 +219,11 @@ Error Database::error_of(const PGresult* result, std::string_view what) const {
         return Error{"database: " + done_, true};
     }
     std::string message = std::string(what) + ": " + first_line(primary) + " (SQLSTATE " + state + ")";
-    // Read-only (a failover), connection trouble, shutting down, or a
-    // statement or the fleet's lock timed out (a hung server).
+    // Read-only (a failover), connection trouble, or shutting down. A
+    // statement or lock timeout keeps the connection: that is contention, and
+    // mfad's own deadline (StoreAccess) answers the caller before it.
     std::string_view code = state;
-    if (code == "25006" || code == "57014" || code == "55P03" || code.substr(0, 2) == "08" || code.substr(0, 3) == "57P") {
+    if (code == "25006" || code.substr(0, 2) == "08" || code.substr(0, 3) == "57P") {
         done_ = message;
         return Error{"database: " + done_, true};
     }

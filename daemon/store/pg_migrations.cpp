@@ -158,6 +158,15 @@ private:
 }  // namespace
 
 Result<int> migrate_postgresql(pg::Database& db) {
+    // A schema already current needs no lock: a reconnect must not wait on a
+    // lock that anyone connected to the database can take.
+    auto made = db.query_int("SELECT to_regclass('mfad_schema') IS NOT NULL");
+    if (!made) return made.error();
+    if (*made != 0) {
+        auto version = db.query_int("SELECT version FROM mfad_schema");
+        if (!version) return version.error();
+        if (*version == latest_schema_version()) return static_cast<int>(*version);
+    }
     auto lock = MigrationLock::take(db);
     if (!lock) return lock.error();
     auto exists = db.query_int("SELECT to_regclass('mfad_schema') IS NOT NULL");

@@ -23,12 +23,20 @@ Result<std::int64_t> PgStore::clock_skew_ms() {
 }
 
 std::function<Result<AuditCheck>()> PgStore::audit_chain_checker() const {
-    return [to = to_, seal = reader_seal_]() -> Result<AuditCheck> {
+    // Its own connection: a failure there is no outage the store thread saw
+    // and logged, so it goes to the caller as a plain error, logged there.
+    auto plain = [](Error error) {
+        error.outage = false;
+        return error;
+    };
+    return [to = to_, seal = reader_seal_, plain]() -> Result<AuditCheck> {
         auto db = pg::Database::connect(to);
-        if (!db) return db.error();
+        if (!db) return plain(db.error());
         auto snapshot = sql::ReadSnapshot::begin(**db);  // the rows and the sealed head as of one moment
-        if (!snapshot) return snapshot.error();
-        return verify_audit_rows(**db, *seal);
+        if (!snapshot) return plain(snapshot.error());
+        auto check = verify_audit_rows(**db, *seal);
+        if (!check) return plain(check.error());
+        return check;
     };
 }
 

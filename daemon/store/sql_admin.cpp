@@ -75,8 +75,8 @@ Result<AuditSlice> SqlStore::list_audit(std::int64_t after_id, const AuditFilter
 }
 
 Result<StoreCopy> SqlStore::copy_into(SqlStore& target, bool commit, const AuditEntry& arrival, const AuditEntry& leaving,
-                                     std::int64_t now, bool& target_committed) {
-    target_committed = false;
+                                     std::int64_t now, TargetCommit& target_commit) {
+    target_commit = TargetCommit::no;
     auto tx = sql::Transaction::begin(db_);  // no change here while the rows are read
     if (!tx) return tx.error();
     // A chain edited here (and its head re-sealed by the next append) must not
@@ -97,8 +97,11 @@ Result<StoreCopy> SqlStore::copy_into(SqlStore& target, bool commit, const Audit
     // Recorded here first: if the target's commit fails, this rolls back too.
     if (auto rc = append_audit_row(db_, seal_, leaving, now); !rc) return rc.error();
     if (auto rc = mark_moved(); !rc) return rc.error();
-    if (auto rc = target_tx->commit(); !rc) return rc.error();
-    target_committed = true;
+    if (auto rc = target_tx->commit(); !rc) {
+        if (rc.error().outage) target_commit = TargetCommit::unknown;  // the server may have committed
+        return rc.error();
+    }
+    target_commit = TargetCommit::yes;
     if (auto rc = tx->commit(); !rc) return rc.error();
     return copy;
 }

@@ -1,5 +1,8 @@
 #include "store/sql_audit.hpp"
 
+#include <algorithm>
+#include <limits>
+
 #include "audit/audit_hash.hpp"
 
 namespace mfa::daemon {
@@ -111,32 +114,42 @@ Result<AuditCheck> verify_audit_rows(sql::Connection& db, const AuditSeal& seal)
     AuditCheck check;
     std::vector<std::uint8_t> prev(32, 0);
     std::int64_t expected_id = 1;
-    for (std::int64_t after = 0, in_page = kAuditPage; in_page == kAuditPage;) {
+    // From the lowest id there is: a row numbered 0 or below is no row of the
+    // chain, and must not hide below the first page.
+    std::int64_t from = std::numeric_limits<std::int64_t>::min();
+    for (bool last_page = false; !last_page;) {
         auto rows = db.prepare("SELECT id, time, event, \"user\", result, service, rhost, peer_uid, detail, prev_hash, hash "
-                               "FROM audit WHERE id > ?1 ORDER BY id LIMIT ?2");
+                               "FROM audit WHERE id >= ?1 ORDER BY id LIMIT ?2");
         if (!rows) return rows.error();
-        rows->bind(1, after).bind(2, kAuditPage);
-        for (in_page = 0;; ++in_page) {
-            auto more = rows->step();
-            if (!more) return more.error();
-            if (!*more) break;
+        rows->bind(1, from).bind(2, kAuditPage);
+        std::int64_t in_page = 0;
+        bool at_the_top = false;  // a row with the largest id: nothing can follow it (and it broke the chain)
+        for (;;) {
+            auto row = rows->step();
+            if (!row) return row.error();
+            if (!*row) break;
+            ++in_page;
             ++check.rows;
             std::int64_t id = rows->int64(0);
             AuditEntry e{rows->text(2), rows->text(3), rows->text(4), rows->text(5), rows->text(6),
                          static_cast<std::uint32_t>(rows->int64(7)), rows->text(8)};
             auto hash = audit_row_hash(prev, id, rows->int64(1), e);
-            const char* reason = nullptr;
-            if (id != expected_id) reason = "rows are missing before it";
+            std::string reason;
+            if (id < 1) reason = "a row numbered " + std::to_string(id) + " stands before the chain";
+            else if (id != expected_id) reason = "rows are missing before it";
             else if (rows->blob(9) != prev) reason = "it does not link to the row before";
             else if (rows->blob(10) != std::vector<std::uint8_t>(hash.begin(), hash.end())) reason = "its contents were changed";
-            if (reason != nullptr && check.broken_id == 0) {
-                check.broken_id = static_cast<std::uint64_t>(id);
+            if (!reason.empty() && check.broken_id == 0) {
+                check.broken_id = static_cast<std::uint64_t>(std::max<std::int64_t>(id, 1));
                 check.reason = reason;
             }
             prev = rows->blob(10);
+            at_the_top = id == std::numeric_limits<std::int64_t>::max();
+            if (at_the_top) break;
             expected_id = id + 1;
-            after = id;
+            from = id + 1;
         }
+        last_page = in_page < kAuditPage || at_the_top;
     }
     if (check.broken_id == 0) return check_sealed_head(db, seal, check, expected_id - 1, prev);
     return check;

@@ -62,10 +62,12 @@ public:
     // empty), in one transaction there, committed only when `commit`. This
     // store's own chain must hold first. Before the target commits, this
     // store records the move (the audit row `leaving`, mark_moved()) in its
-    // transaction; `target_committed` says whether the target's commit
-    // happened. A dry run changes neither.
+    // transaction; `target_commit` says whether the target's commit
+    // happened, or whether no one can tell (its connection broke during the
+    // COMMIT). A dry run changes neither.
+    enum class TargetCommit { no, yes, unknown };
     Result<StoreCopy> copy_into(SqlStore& target, bool commit, const AuditEntry& arrival, const AuditEntry& leaving,
-                                std::int64_t now, bool& target_committed);
+                                std::int64_t now, TargetCommit& target_commit);
 
 protected:
     // Marks this store as moved elsewhere, in the open transaction: it takes

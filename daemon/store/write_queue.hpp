@@ -86,15 +86,20 @@ private:
 
 template <class T, class Job, class Handler>
 struct WriteQueue::TaskFor final : WriteQueue::Task {
-    TaskFor(Job j, Handler h) : job(std::move(j)), handler(std::move(h)) {}
-    void run(Store& store) override { result.emplace(job(store)); }
+    TaskFor(Job j, std::shared_ptr<AnswerBy<T, Handler>> a) : job(std::move(j)), answer(std::move(a)) {}
+    void run(Store& store) override {
+        // Its caller was told the store failed (the deadline): the change is not made.
+        if (answer->gave_up()) result.emplace(StoreAccess::deadline_error());
+        else result.emplace(job(store));
+    }
     void fail(const Error& error) override { result.emplace(error); }
+    // On the loop. The answer leaves the task, so the store's thread never holds its timer.
     void complete() override {
-        auto executor = asio::get_associated_executor(handler);
-        asio::post(executor, [h = std::move(handler), r = std::move(*result)]() mutable { h(std::move(r)); });
+        auto executor = answer->executor();
+        asio::post(executor, [a = std::move(answer), r = std::move(*result)]() mutable { a->answer(std::move(r)); });
     }
     Job job;
-    Handler handler;
+    std::shared_ptr<AnswerBy<T, Handler>> answer;
     std::optional<Result<T>> result;
 };
 
@@ -103,17 +108,24 @@ Awaitable<Result<T>> WriteQueue::submit(Job& job) {
     co_return co_await asio::async_initiate<const asio::use_awaitable_t<>, void(Result<T>)>(
         [this, &job](auto handler) {
             using Handler = decltype(handler);
-            enqueue(std::make_unique<TaskFor<T, Job, Handler>>(std::move(job), std::move(handler)));
+            asio::any_io_executor executor = asio::get_associated_executor(handler);
+            bool remote = store_.local() == nullptr;
+            auto answer = std::make_shared<AnswerBy<T, Handler>>(std::move(handler), executor, remote ? &store_ : nullptr);
+            if (remote) answer->arm(StoreAccess::kDeadline);
+            enqueue(std::make_unique<TaskFor<T, Job, Handler>>(std::move(job), std::move(answer)));
         },
         asio::use_awaitable);
 }
 
+// No deadline: the job is a migration's copy, as long as the rows take.
 template <class T, class Job>
 Awaitable<Result<T>> WriteQueue::submit_while_closed(Job& job) {
     co_return co_await asio::async_initiate<const asio::use_awaitable_t<>, void(Result<T>)>(
         [this, &job](auto handler) {
             using Handler = decltype(handler);
-            enqueue(std::make_unique<TaskFor<T, Job, Handler>>(std::move(job), std::move(handler)), true);
+            asio::any_io_executor executor = asio::get_associated_executor(handler);
+            auto answer = std::make_shared<AnswerBy<T, Handler>>(std::move(handler), executor, nullptr);
+            enqueue(std::make_unique<TaskFor<T, Job, Handler>>(std::move(job), std::move(answer)), true);
         },
         asio::use_awaitable);
 }

@@ -46,7 +46,7 @@ Result<void> copy_to_postgresql(const std::string& sqlite_path, const std::strin
     if (!to) return to.error();
     daemon::AuditEntry arrival{"store_migrate", "", "arrived", "", "", 0, "from=sqlite host=bench"};
     daemon::AuditEntry leaving{"store_migrate", "", "ok", "", "", 0, "to=postgresql"};
-    bool committed = false;
+    auto committed = daemon::SqlStore::TargetCommit::no;
     auto copied = (*from)->copy_into(**to, true, arrival, leaving, 1, committed);
     std::filesystem::remove(source, ec);
     if (!copied) return copied.error();

@@ -116,15 +116,18 @@ Finished DaemonFixture::sql(const std::string& query) const {
                {"LD_PRELOAD="});
 }
 
-Finished DaemonFixture::dump() const {
-    if (conninfo_.empty()) return run({"sqlite3", "-readonly", dir_.file("state/mfad.db"), ".dump"}, {"LD_PRELOAD="});
-    auto dump = run({std::string(MFA_PG_BINDIR) + "/pg_dump", "--inserts", "-d", conninfo_}, {"LD_PRELOAD="});
+std::string DaemonFixture::dump() const {
+    auto dump = conninfo_.empty()
+                    ? run({"sqlite3", "-readonly", dir_.file("state/mfad.db"), ".dump"}, {"LD_PRELOAD="})
+                    : run({std::string(MFA_PG_BINDIR) + "/pg_dump", "--inserts", "-d", conninfo_}, {"LD_PRELOAD="});
+    if (dump.exit_code != 0 || dump.out.find("INSERT INTO") == std::string::npos)
+        throw std::runtime_error("the store's dump failed or holds no row: " + dump.err);
     // Newer pg_dumps fence the script with a random \restrict key: not the store's contents.
     std::istringstream lines(dump.out);
-    dump.out.clear();
+    std::string out;
     for (std::string line; std::getline(lines, line);)
-        if (!line.starts_with("\\restrict ") && !line.starts_with("\\unrestrict ")) dump.out += line + "\n";
-    return dump;
+        if (!line.starts_with("\\restrict ") && !line.starts_with("\\unrestrict ")) out += line + "\n";
+    return out;
 }
 
 std::vector<std::string> DaemonFixture::outbox() const {

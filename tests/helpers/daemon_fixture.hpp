@@ -64,8 +64,10 @@ public:
     // one per line, columns split by '|'. Write "user" quoted (a keyword in
     // PostgreSQL).
     Finished sql(const std::string& query) const;
-    // Everything the store holds, as text (sqlite3 .dump, or pg_dump).
-    Finished dump() const;
+    // Everything the store holds, as text (sqlite3 .dump, or pg_dump); throws
+    // when the tool fails or prints nothing, so no comparison of two empty
+    // dumps can pass.
+    std::string dump() const;
 
     // The sender (options.sender), and what its default provider recorded:
     // one "PHONE<TAB>TEXT" line per message.

@@ -5,7 +5,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <signal.h>
+
 #include <chrono>
+#include <filesystem>
+#include <sstream>
 #include <memory>
 #include <stdexcept>
 #include <thread>
@@ -94,6 +98,12 @@ void PostgresServer::make_certificates() const {
 }
 
 PostgresServer::~PostgresServer() {
+    if (running_ && getpid() == owner_) {
+        try {
+            thaw();  // a test that failed while the server was frozen
+        } catch (const std::exception&) {
+        }
+    }
     if (running_ && getpid() == owner_) (void)as_server_user("pg_ctl", {"-D", dir_.file("data"), "-m", "immediate", "-w", "stop"});
 }
 
@@ -169,6 +179,27 @@ std::unique_ptr<PostgresServer> PostgresServer::standby() {
     }
     return copy;
 }
+
+// The postmaster (postmaster.pid's first line) and its children.
+void PostgresServer::signal_all(int sig) const {
+    pid_t postmaster = std::stoi(read_file(dir_.file("data/postmaster.pid")));
+    kill(postmaster, sig);
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+        std::string name = entry.path().filename();
+        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+        std::string stat = read_file(entry.path().string() + "/stat");
+        auto after_name = stat.rfind(')');
+        if (after_name == std::string::npos) continue;
+        std::istringstream fields(stat.substr(after_name + 2));
+        std::string state;
+        pid_t parent = 0;
+        fields >> state >> parent;
+        if (parent == postmaster) kill(std::stoi(name), sig);
+    }
+}
+
+void PostgresServer::freeze() { signal_all(SIGSTOP); }
+void PostgresServer::thaw() { signal_all(SIGCONT); }
 
 void PostgresServer::promote() { pg_ctl({"-D", dir_.file("data"), "-w", "-t", "60", "promote"}); }
 

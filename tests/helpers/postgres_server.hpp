@@ -63,6 +63,10 @@ public:
     // The server goes away at once (as in a crash), and comes back.
     void stop();
     void start();
+    // Every process of the server stops (SIGSTOP) or goes on (SIGCONT): a
+    // server that hangs, its sockets still open.
+    void freeze();
+    void thaw();
 
 private:
     struct StandbyOf {
@@ -71,6 +75,7 @@ private:
     explicit PostgresServer(StandbyOf of);
     void pg_ctl(const std::vector<std::string>& args) const;
     std::string make_data_dir() const;
+    void signal_all(int sig) const;
     void make_certificates() const;
 
     TempDir dir_;

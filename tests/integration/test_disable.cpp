@@ -27,7 +27,7 @@ std::vector<std::string> disable_args(const std::string& user) {
 
 // The database and its WAL, byte for byte (on PostgreSQL: every row, dumped).
 std::string database_bytes() {
-    if (stores_on_postgresql()) return suite_daemon().dump().out;
+    if (stores_on_postgresql()) return suite_daemon().dump();
     std::string db = suite_daemon().dir().file("state/mfad.db");
     return read_file(db) + "|wal|" + read_file(db + "-wal");
 }

@@ -294,6 +294,30 @@ void migrate_store_moves_every_user_to_postgresql(void**) {
     assert_contains(mfactl(on_postgresql, {"audit", "list", "--user", "mover2"}).out, "verify_fail  mover2  fail");
 }
 
+// The connection breaks during the copy's COMMIT (a deferred trigger ends
+// the session as the commit runs): no one can say whether PostgreSQL took the
+// rows, so this host takes no more changes, and says where to look.
+void a_migration_whose_commit_gets_no_answer_shuts_the_host(void**) {
+    std::string conninfo = server->create_database("cut");
+    DaemonFixture old({.extra_yaml = postgresql_section(conninfo, false), .users = {"mover1"},
+                       .key_from = shared->file("fleet.key")});
+    assert_true(old.start());
+    enroll_token(old, "mover1", shared->file("token.hex"));
+    assert_int_equal(mfactl(old, {"admin", "migrate-store", "--to", "postgresql"}).exit_code, 0);  // makes the schema
+    server->admin_exec("cut", "CREATE FUNCTION cut_session() RETURNS trigger LANGUAGE plpgsql AS "
+                              "$$ BEGIN PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NULL; END $$; "
+                              "CREATE CONSTRAINT TRIGGER cut AFTER INSERT ON audit DEFERRABLE INITIALLY DEFERRED "
+                              "FOR EACH ROW EXECUTE FUNCTION cut_session()");
+    auto cut = mfactl(old, {"admin", "migrate-store", "--to", "postgresql", "--commit"});
+    assert_int_equal(cut.exit_code, 1);
+    assert_contains(cut.err, "may or may not be in PostgreSQL");
+    auto after = mfactl(old, {"admin", "unlock", "--user", "mover1"});
+    assert_int_equal(after.exit_code, 1);
+    assert_contains(after.err, "may have committed");
+    assert_contains(old.log(), "look for the store_migrate arrived row");
+    assert_int_equal(users_in(conninfo), 0);  // here it did not: the session ended before the commit
+}
+
 // After the schema exists, a host needs no more than reading and writing
 // rows: a role without DDL (or ownership) runs one.
 void a_host_runs_with_a_role_that_cannot_change_the_schema(void**) {
@@ -405,6 +429,7 @@ int main() {
         cmocka_unit_test(wrong_codes_on_both_hosts_lock_at_exactly_the_cap),
         cmocka_unit_test(an_outage_fails_closed_and_passes_without_a_restart),
         cmocka_unit_test(migrate_store_moves_every_user_to_postgresql),
+        cmocka_unit_test(a_migration_whose_commit_gets_no_answer_shuts_the_host),
         cmocka_unit_test(a_host_runs_with_a_role_that_cannot_change_the_schema),
         cmocka_unit_test(the_password_comes_from_a_credential),
         cmocka_unit_test(hosts_starting_at_once_make_the_schema_once),

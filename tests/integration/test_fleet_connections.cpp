@@ -1,7 +1,7 @@
 // How a host reaches the fleet's database: over TLS that checks the server's
-// certificate and name (sslmode=verify-full), and across a failover to a
+// certificate and name (sslmode=verify-full); across a failover to a
 // promoted standby without a restart, where no code accepted before the
-// failover is accepted again.
+// failover is accepted again; and when the server hangs.
 #include <chrono>
 #include <thread>
 
@@ -127,12 +127,51 @@ void a_promoted_standby_takes_over_without_a_restart(void**) {
     assert_int_equal(count_of(host.log(), "store reachable again"), 1);
 }
 
+// A server that hangs (every process stopped, its sockets open) still gets
+// each caller an answer by mfad's deadline: "store unavailable", which the
+// module denies under every fail_mode. Silence past the module's timeout is
+// what fail_mode=open would let through.
+void a_hung_server_is_answered_by_the_deadline(void**) {
+    PostgresServer server;
+    DaemonFixture host(host_on(server.create_database("hung")));
+    assert_true(host.start());
+    enroll_token(host, "roamer", shared->file("token.hex"));
+    assert_true(logs_in(host, 1));
+    LoginClient asked(host.socket());  // its code is asked before the hang
+    assert_true(asked.begin("roamer") == MessageType::step);
+
+    server.freeze();
+    LoginClient first(host.socket(), std::chrono::seconds(8));  // under the module's 10 s
+    assert_false(first.begin("roamer").has_value());
+    assert_contains(first.last_error(), "store unavailable");
+    assert_false(asked.answer(token_code(2)).has_value());  // after the challenge: PAM_AUTH_ERR in the module
+    assert_contains(asked.last_error(), "store unavailable");
+    auto ping = mfactl(host, {"ping"});
+    assert_int_equal(ping.exit_code, 1);
+    assert_contains(ping.err, "store is unreachable");
+    assert_contains(host.log(), "store not answering");
+    server.thaw();
+
+    // The store answers again by itself; the code the deadline cut off was never spent.
+    bool back = false;
+    for (int i = 0; i < 100 && !back; ++i) {
+        back = mfactl(host, {"ping"}).exit_code == 0;
+        if (!back) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    assert_true(back);
+    assert_true(logs_in(host, 2));
+    assert_false(logs_in(host, 2));
+    assert_int_equal(count_of(host.log(), "store not answering"), 1);
+    assert_int_equal(count_of(host.log(), "store answering again"), 1);
+}
+
 }  // namespace
 
 int main() {
     const CMUnitTest tests[] = {
         cmocka_unit_test(tls_with_verify_full_reaches_only_the_named_server),
         cmocka_unit_test(a_promoted_standby_takes_over_without_a_restart),
+        cmocka_unit_test(a_hung_server_is_answered_by_the_deadline),
     };
     return cmocka_run_group_tests_name("fleet connections", tests, start, stop);
 }

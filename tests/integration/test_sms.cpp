@@ -336,7 +336,7 @@ void the_phone_is_never_in_clear(void**) {
     LoginClient login(fx.socket());
     assert_true(login.begin("kim") == MessageType::step);
     assert_true(login.answer(fx.last_sms_code()) == MessageType::allow);
-    std::string dump = fx.dump().out;
+    std::string dump = fx.dump();
     assert_true(dump.find("sms_sent") != std::string::npos);  // the dump is real
     for (const std::string& where : {dump, fx.log(), fx.sender_log(), mfactl(fx, {"stats"}).out,
                                      mfactl(fx, {"--json", "factors", "--user", "kim"}).out,

@@ -473,6 +473,13 @@ void a_break_past_the_first_page_is_found(void**) {
     assert_int_equal(gap.rows, 2499);
     assert_int_equal(gap.broken_id, 1002);
     assert_str_eq(gap.reason, "rows are missing before it");
+    // A row numbered below the chain (a copy of row 1 as -5) is no row of it.
+    side_exec("INSERT INTO audit SELECT -5, time, event, \"user\", result, service, rhost, peer_uid, detail, prev_hash, "
+              "hash FROM audit WHERE id = 1");
+    auto below = *store->verify_audit_chain();
+    assert_int_equal(below.rows, 2500);
+    assert_int_equal(below.broken_id, 1);
+    assert_str_eq(below.reason, "a row numbered -5 stands before the chain");
 }
 
 // The checker walks on a connection of its own while the writer appends:
