@@ -88,6 +88,9 @@ Result<void> KeyRotator::restore(Store& store) {
 
 void KeyRotator::resume(const asio::any_io_executor& executor) {
     if (keys_.keys().size() < 2 || last_.finished || running_ || stopping_) return;
+    // Re-sealing is refused on a fleet's store (every host needs the new key
+    // first), and its batches hold references a store thread must not outlive.
+    if (state_.store->local() == nullptr) return;
     running_ = true;
     last_.problem.clear();
     asio::co_spawn(executor, reseal_all(), asio::detached);

@@ -82,7 +82,8 @@ Awaitable<Outcome> handle_migrate_store(const RequestContext& ctx, const wire::P
         // to the fleet (a spent code spent again), so none is made.
         ctx.state.writes->close("the copy to PostgreSQL may have committed; see mfad's log before using this host");
         log::error("the copy to PostgreSQL got no answer to its COMMIT: look for the store_migrate arrived row there; if it "
-                   "is there, set store.backend: postgresql and restart mfad, else restart mfad and migrate again",
+                   "is there, set store.backend: postgresql and restart mfad; if not, clear the SQLite file's mark "
+                   "(sqlite3 FILE 'PRAGMA application_id = 0'), restart mfad and migrate again",
                    {{"MFA_REASON", copy ? std::string() : copy.error().message}});
     } else {
         ctx.state.writes->release();

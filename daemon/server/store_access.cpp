@@ -27,6 +27,12 @@ Error StoreAccess::deadline_error() {
                  true};
 }
 
+Error StoreAccess::unconfirmed_error() {
+    return Error{"the store did not confirm within " + std::to_string(kDeadline.count() / 1000) +
+                     " s; the change may have been made: check, and do it again if it was not",
+                 true};
+}
+
 void StoreAccess::answered(bool in_time) {
     if (in_time == !late_) return;
     late_ = !in_time;

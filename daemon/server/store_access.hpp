@@ -26,9 +26,9 @@ namespace mfa::daemon {
 
 class StoreAccess;
 
-// One caller's answer from the store: the result, or an outage error once
-// the deadline passes, whichever comes first. Lives on the caller's executor;
-// the store's thread only posts to it, and reads gave_up().
+// One caller's answer from the store: the result, or an error once the
+// deadline passes, whichever comes first. Lives on the caller's executor; the
+// store's thread only posts to it, and calls start().
 template <class T, class Handler>
 class AnswerBy : public std::enable_shared_from_this<AnswerBy<T, Handler>> {
 public:
@@ -36,16 +36,28 @@ public:
         : handler_(std::move(handler)), timer_(executor), watch_(watch) {}
     // Starts the deadline (for a store on a thread; a local one answers in place).
     void arm(std::chrono::milliseconds limit);
-    void answer(Result<T> result);
-    // The caller was answered by the deadline: the job need not run.
-    bool gave_up() const { return gave_up_.load(); }
+    // With the store's result; `reached`: the job ran against a store (an
+    // answer in time then says the store answers).
+    void answer(Result<T> result, bool reached);
+    // On the store's thread, before the job: false when the deadline answered
+    // first (the job is skipped). After it, the deadline can only say that
+    // the change may have been made.
+    bool start() {
+        int pending = kPending;
+        return stage_.compare_exchange_strong(pending, kStarted);
+    }
+    // The deadline answered before the job began: it will never run.
+    bool gave_up() const { return stage_.load() == kGaveUp; }
     asio::any_io_executor executor() { return timer_.get_executor(); }
 
 private:
+    static constexpr int kPending = 0, kStarted = 1, kGaveUp = 2;
+    void finish(Result<T> result);
+
     std::optional<Handler> handler_;
     asio::steady_timer timer_;
     StoreAccess* watch_;  // told whether answers come in time; null: nobody watches
-    std::atomic<bool> gave_up_{false};
+    std::atomic<int> stage_{kPending};
 };
 
 class StoreAccess {
@@ -85,9 +97,11 @@ public:
     // On the loop: true at most once a second, so health checks cannot crowd logins off the store.
     bool probe_due();
 
-    // What a call gets while the server is unreachable, or past kDeadline.
+    // What a call gets while the server is unreachable, or past kDeadline
+    // (before its job began, or while it ran: then it may have been made).
     static Error unreachable_error();
     static Error deadline_error();
+    static Error unconfirmed_error();
     // On the loop: whether an answer came by the deadline. The first late one
     // logs "store not answering", the next one in time "store answering again".
     void answered(bool in_time);
@@ -113,16 +127,22 @@ void AnswerBy<T, Handler>::arm(std::chrono::milliseconds limit) {
     timer_.expires_after(limit);
     timer_.async_wait([self = this->shared_from_this()](const boost::system::error_code& ec) {
         if (ec || !self->handler_) return;
-        self->gave_up_ = true;
+        int pending = kPending;
+        bool never_ran = self->stage_.compare_exchange_strong(pending, kGaveUp);
         if (self->watch_ != nullptr) self->watch_->answered(false);
-        self->answer(StoreAccess::deadline_error());
+        self->finish(never_ran ? StoreAccess::deadline_error() : StoreAccess::unconfirmed_error());
     });
 }
 
 template <class T, class Handler>
-void AnswerBy<T, Handler>::answer(Result<T> result) {
+void AnswerBy<T, Handler>::answer(Result<T> result, bool reached) {
     if (!handler_) return;  // the deadline answered first
-    if (watch_ != nullptr && !gave_up_) watch_->answered(true);
+    if (watch_ != nullptr && reached) watch_->answered(true);
+    finish(std::move(result));
+}
+
+template <class T, class Handler>
+void AnswerBy<T, Handler>::finish(Result<T> result) {
     timer_.cancel();
     auto handler = std::move(*handler_);
     handler_.reset();
@@ -139,11 +159,17 @@ Awaitable<Result<T>> StoreAccess::run(std::function<Result<T>(Store&)>& job) {
             auto answer = std::make_shared<AnswerBy<T, decltype(handler)>>(std::move(handler), executor, this);
             answer->arm(kDeadline);
             asio::post(*thread_, [this, job = std::move(job), answer = std::move(answer), executor]() mutable {
-                Store* store = answer->gave_up() ? nullptr : usable();
+                if (!answer->start()) {  // answered by the deadline; its timer is still the loop's to destroy
+                    asio::post(executor, [a = std::move(answer)] {});
+                    return;
+                }
+                Store* store = usable();
                 Result<T> result = store != nullptr ? job(*store) : Result<T>(unreachable_error());
                 after_job();
                 // The answer is handed back whole: its timer is the loop's to destroy.
-                asio::post(executor, [a = std::move(answer), r = std::move(result)]() mutable { a->answer(std::move(r)); });
+                asio::post(executor, [a = std::move(answer), r = std::move(result), reached = store != nullptr]() mutable {
+                    a->answer(std::move(r), reached);
+                });
             });
         },
         asio::use_awaitable);

@@ -98,7 +98,11 @@ Result<StoreCopy> SqlStore::copy_into(SqlStore& target, bool commit, const Audit
     if (auto rc = append_audit_row(db_, seal_, leaving, now); !rc) return rc.error();
     if (auto rc = mark_moved(); !rc) return rc.error();
     if (auto rc = target_tx->commit(); !rc) {
-        if (rc.error().outage) target_commit = TargetCommit::unknown;  // the server may have committed
+        if (!rc.error().outage) return rc.error();
+        // The server may have committed: this file stays marked as moved, so
+        // no restart serves it while the fleet may hold its rows.
+        target_commit = TargetCommit::unknown;
+        if (auto kept = tx->commit(); !kept) return kept.error();
         return rc.error();
     }
     target_commit = TargetCommit::yes;

@@ -64,7 +64,7 @@ public:
     // store records the move (the audit row `leaving`, mark_moved()) in its
     // transaction; `target_commit` says whether the target's commit
     // happened, or whether no one can tell (its connection broke during the
-    // COMMIT). A dry run changes neither.
+    // COMMIT: this store then keeps its mark). A dry run changes neither.
     enum class TargetCommit { no, yes, unknown };
     Result<StoreCopy> copy_into(SqlStore& target, bool commit, const AuditEntry& arrival, const AuditEntry& leaving,
                                 std::int64_t now, TargetCommit& target_commit);

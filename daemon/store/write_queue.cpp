@@ -43,9 +43,12 @@ void WriteQueue::commit_group() {
     auto group = std::make_shared<Group>();
     const std::size_t most = store_.local() != nullptr ? kMaxGroup : kMaxRemoteGroup;
     while (!queue_.empty() && group->size() < most) {
-        group->push_back(std::move(queue_.front()));
+        auto task = std::move(queue_.front());
         queue_.pop_front();
+        // Answered by the deadline: no transaction, and no fleet lock, for it.
+        if (!task->abandoned()) group->push_back(std::move(task));
     }
+    if (group->empty()) return;
     in_flight_ = true;
     store_.dispatch(
         [group](Store* store) {

@@ -63,6 +63,7 @@ public:
 private:
     struct Task {
         virtual ~Task() = default;
+        virtual bool abandoned() const = 0;          // its caller was answered by the deadline
         virtual void run(Store& store) = 0;          // inside the group
         virtual void fail(const Error& error) = 0;   // the group did not commit
         virtual void complete() = 0;                 // hands the result to the caller's coroutine
@@ -87,20 +88,28 @@ private:
 template <class T, class Job, class Handler>
 struct WriteQueue::TaskFor final : WriteQueue::Task {
     TaskFor(Job j, std::shared_ptr<AnswerBy<T, Handler>> a) : job(std::move(j)), answer(std::move(a)) {}
+    bool abandoned() const override { return answer->gave_up(); }
     void run(Store& store) override {
         // Its caller was told the store failed (the deadline): the change is not made.
-        if (answer->gave_up()) result.emplace(StoreAccess::deadline_error());
-        else result.emplace(job(store));
+        if (!answer->start()) {
+            result.emplace(StoreAccess::deadline_error());
+            return;
+        }
+        result.emplace(job(store));
+        reached = true;
     }
     void fail(const Error& error) override { result.emplace(error); }
     // On the loop. The answer leaves the task, so the store's thread never holds its timer.
     void complete() override {
         auto executor = answer->executor();
-        asio::post(executor, [a = std::move(answer), r = std::move(*result)]() mutable { a->answer(std::move(r)); });
+        asio::post(executor, [a = std::move(answer), r = std::move(*result), reached = reached]() mutable {
+            a->answer(std::move(r), reached);
+        });
     }
     Job job;
     std::shared_ptr<AnswerBy<T, Handler>> answer;
     std::optional<Result<T>> result;
+    bool reached = false;  // ran against a store (not refused before it)
 };
 
 template <class T, class Job>

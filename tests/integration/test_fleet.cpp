@@ -316,6 +316,15 @@ void a_migration_whose_commit_gets_no_answer_shuts_the_host(void**) {
     assert_contains(after.err, "may have committed");
     assert_contains(old.log(), "look for the store_migrate arrived row");
     assert_int_equal(users_in(conninfo), 0);  // here it did not: the session ended before the commit
+    // The file keeps its mark across a restart, until the admin clears it.
+    assert_false(old.restart(SIGTERM));
+    assert_contains(old.log(), "was copied to PostgreSQL");
+    auto cleared = run({"sqlite3", old.dir().file("state/mfad.db"), "PRAGMA application_id = 0"});
+    assert_int_equal(cleared.exit_code, 0);
+    assert_true(old.restart(SIGTERM));
+    LoginClient back(old.socket());
+    assert_true(back.begin("mover1") == MessageType::step);
+    assert_true(back.answer(token_code(1)) == MessageType::allow);
 }
 
 // After the schema exists, a host needs no more than reading and writing

@@ -436,21 +436,28 @@ void push_endings_count_pause_and_lock(void**) {
     assert_int_equal(query("SELECT count(*) FROM audit WHERE event LIKE 'push_%'"), 6);
 }
 
+// An intact chain of `rows` rows (each result 'ok'); row `edited` changed is
+// named, and once it is put back, row `deleted` gone names the row after it.
+void edits_and_gaps_are_named(Store& store, std::int64_t rows, std::int64_t edited, std::int64_t deleted) {
+    auto intact = *store.verify_audit_chain();
+    assert_int_equal(intact.rows, rows);
+    assert_int_equal(intact.broken_id, 0);
+    side_exec("UPDATE audit SET result = 'fail' WHERE id = " + std::to_string(edited));
+    auto changed = *store.verify_audit_chain();
+    assert_int_equal(changed.broken_id, edited);
+    assert_str_eq(changed.reason, "its contents were changed");
+    side_exec("UPDATE audit SET result = 'ok' WHERE id = " + std::to_string(edited) +
+              "; DELETE FROM audit WHERE id = " + std::to_string(deleted));
+    auto gap = *store.verify_audit_chain();
+    assert_int_equal(gap.rows, rows - 1);
+    assert_int_equal(gap.broken_id, deleted + 1);
+    assert_str_eq(gap.reason, "rows are missing before it");
+}
+
 void the_chain_check_names_the_first_broken_row(void**) {
     auto store = enrolled("first_broken");  // rows 1-2
     for (int i = 0; i < 4; ++i) assert_true(store->record_attempt(attempt(2000 + i, 101 + i)).ok());  // rows 3-6
-    auto intact = *store->verify_audit_chain();
-    assert_int_equal(intact.rows, 6);
-    assert_int_equal(intact.broken_id, 0);
-    side_exec("UPDATE audit SET result = 'fail' WHERE id = 4");
-    auto edited = *store->verify_audit_chain();
-    assert_int_equal(edited.broken_id, 4);
-    assert_str_eq(edited.reason, "its contents were changed");
-    side_exec("UPDATE audit SET result = 'ok' WHERE id = 4; DELETE FROM audit WHERE id = 2");
-    auto deleted = *store->verify_audit_chain();
-    assert_int_equal(deleted.rows, 5);
-    assert_int_equal(deleted.broken_id, 3);
-    assert_str_eq(deleted.reason, "rows are missing before it");
+    edits_and_gaps_are_named(*store, 6, 4, 2);
 }
 
 // The chain is read in pages (1,000 rows): a break, or a gap, on a later page
@@ -461,18 +468,7 @@ void a_break_past_the_first_page_is_found(void**) {
     assert_true(store->run_group([&](Store& s) {
         for (int i = 0; i < 2500; ++i) assert_true(s.append_audit(entry, 1000 + i).ok());
     }).ok());
-    auto intact = *store->verify_audit_chain();
-    assert_int_equal(intact.rows, 2500);
-    assert_int_equal(intact.broken_id, 0);
-    side_exec("UPDATE audit SET result = 'fail' WHERE id = 2100");
-    auto edited = *store->verify_audit_chain();
-    assert_int_equal(edited.broken_id, 2100);
-    assert_str_eq(edited.reason, "its contents were changed");
-    side_exec("UPDATE audit SET result = 'ok' WHERE id = 2100; DELETE FROM audit WHERE id = 1001");
-    auto gap = *store->verify_audit_chain();
-    assert_int_equal(gap.rows, 2499);
-    assert_int_equal(gap.broken_id, 1002);
-    assert_str_eq(gap.reason, "rows are missing before it");
+    edits_and_gaps_are_named(*store, 2500, 2100, 1001);
     // A row numbered below the chain (a copy of row 1 as -5) is no row of it.
     side_exec("INSERT INTO audit SELECT -5, time, event, \"user\", result, service, rhost, peer_uid, detail, prev_hash, "
               "hash FROM audit WHERE id = 1");
