@@ -2,9 +2,11 @@
 # The benchmarks, as root:
 #  1. mfa_pam_bench: PAM logins per second and latency through real libpam for
 #     pam_permit, pam_google_authenticator, pam_oath and pam_mfa (durability
-#     full and normal) at 1, 2 and 8 processes, and the cost of a wrong code;
+#     full and normal, and on a local PostgreSQL) at 1, 2 and 8 processes, and
+#     the cost of a wrong code;
 #  2. mfa_daemon_bench: mfad alone, 64 and 256 protocol clients, 1 k and 1 M
-#     enrolled users, with the round-trip floor, RSS and time to READY=1.
+#     enrolled users (1 k also on PostgreSQL), with the round-trip floor, RSS,
+#     time to READY=1 and the store thread's hand-off.
 # Each prints a Markdown table and JSON (also written to build-bench/*.json).
 # Extra arguments go to mfa_pam_bench (e.g. --users 5000).
 set -euo pipefail
