@@ -9,7 +9,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libqrencode-dev libpng-dev libphonenumber-dev
   libcmocka-dev libpam-wrapper libpamtest0-dev pamtester oathtool sqlite3 systemd zbar-tools
   libpam-google-authenticator libpam-oath libnss-wrapper faketime
-  openssh-server openssh-client expect
+  openssh-server openssh-client expect openssl
   clang libclang-rt-14-dev
   debhelper dpkg-dev fakeroot lintian rpm
 )
