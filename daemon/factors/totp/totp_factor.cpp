@@ -32,7 +32,7 @@ Result<std::optional<Claim>> TotpFactor::verify(const DaemonState& state, std::s
                                                 std::int64_t now) const {
     auto secret = state.box->open(user, kTotpSecretField, factor.sealed_secret);
     if (!secret) return secret.error();
-    auto step = match_totp(secret->view(), code, now, totp_settings(state.config->totp, factor.otp));
+    auto step = match_totp(secret->view(), code, now, totp_settings(state.config->totp, factor.otp), factor.last_step);
     if (!step) return std::optional<Claim>();
     return std::optional<Claim>(Claim{Claim::Spend::time_step, factor.id, *step, {}, factor.name});
 }
