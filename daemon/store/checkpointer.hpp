@@ -3,6 +3,7 @@
 // that group's logins would wait behind a pass of random writes and an fsync.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -33,6 +34,7 @@ private:
     std::mutex mutex_;
     std::condition_variable wake_;
     bool due_ = false;
+    std::atomic<bool> tail_due_{false};  // a background pass ended: the writer copies what it left
     bool stopping_ = false;
     std::thread thread_;
 };

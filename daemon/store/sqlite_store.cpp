@@ -68,7 +68,19 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, 
     std::unique_ptr<SqliteStore> store(
         new SqliteStore(std::make_unique<sqlite::Database>(std::move(*db)), path, *version, keys));
     if (auto sealed = seal_unsealed_audit_head(store->db_, store->seal_); !sealed) return sealed.error();
+    if (durability == Durability::full) {
+        // From here on the WAL is synced off the event loop (store/wal_sync.hpp).
+        auto sync = WalSync::open(path + "-wal");
+        if (!sync) return sync.error();
+        if (auto rc = store->db_.exec("PRAGMA synchronous = NORMAL"); !rc) return rc.error();
+        store->wal_sync_ = std::move(*sync);
+    }
     return store;
+}
+
+void SqliteStore::when_durable(std::function<void(Result<void>)> done) {
+    if (wal_sync_) wal_sync_->after_next_sync(std::move(done));
+    else done({});
 }
 
 Result<void> SqliteStore::checkpoint_in_background(const std::string& path) {

@@ -8,6 +8,7 @@
 #include "store/checkpointer.hpp"
 #include "store/sql_store.hpp"
 #include "store/sqlite_handle.hpp"
+#include "store/wal_sync.hpp"
 
 namespace mfa::daemon {
 
@@ -26,6 +27,7 @@ public:
     Result<void> checkpoint_in_background(const std::string& path);
 
     std::function<Result<AuditCheck>()> audit_chain_checker() const override;
+    void when_durable(std::function<void(Result<void>)> done) override;
 
     // Its rows went to PostgreSQL (mfactl admin migrate-store): it must not
     // take logins again, or the two would part.
@@ -41,6 +43,7 @@ private:
 
     std::string path_;
     std::unique_ptr<Checkpointer> checkpointer_;  // a member of the derived class: detaches before the connection closes
+    std::unique_ptr<WalSync> wal_sync_;           // durability: full only
 };
 
 }  // namespace mfa::daemon

@@ -385,6 +385,9 @@ public:
     // Runs `body` (calls of the methods above) as one transaction: each call
     // inside becomes a savepoint, and the whole commits once.
     virtual Result<void> run_group(const std::function<void(Store&)>& body) = 0;
+    // Calls `done` once what was committed so far is on disk, perhaps on
+    // another thread. Most stores are durable at commit: at once.
+    virtual void when_durable(std::function<void(Result<void>)> done) { done({}); }
 };
 
 }  // namespace mfa::daemon

@@ -64,11 +64,23 @@ void WriteQueue::commit_group() {
         },
         io_.get_executor(),
         [this, group] {
-            for (auto& task : *group) task->complete();
             stats_.jobs += group->size();
             stats_.commits += 1;
             in_flight_ = false;
-            if (store_.local() == nullptr) start_groups();  // on the loop, the caller's loop goes on
+            if (Store* local = store_.local()) {
+                // The answers wait for the disk (durability: full); the loop
+                // goes on to the next group meanwhile. No `this`: the last
+                // sync may end after the queue is gone.
+                local->when_durable([group](Result<void> synced) {
+                    for (auto& task : *group) {
+                        if (!synced) task->fail(synced.error());
+                        task->complete();
+                    }
+                });
+                return;
+            }
+            for (auto& task : *group) task->complete();
+            start_groups();
         });
 }
 

@@ -8,7 +8,8 @@
 // more than the work itself (two wake-ups per login), and a single thread
 // keeps the one connection's page cache warm for every read. The WAL
 // checkpoint, the one long write, runs on a thread of its own
-// (store/checkpointer.hpp). With PostgreSQL a group runs on the store's
+// (store/checkpointer.hpp), and so does the fdatasync of durability: full
+// (store/wal_sync.hpp): a group's answers wait for it, the loop does not. With PostgreSQL a group runs on the store's
 // thread (server/store_access.hpp), one group at a time; what arrives
 // meanwhile joins the next.
 #pragma once

@@ -6,21 +6,33 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
-#include <numeric>
+#include <map>
 
 namespace mfa::bench {
 namespace {
 
-const Figures* find(const std::vector<Figures>& rows, const std::string& module, int processes) {
+// The rows of one module at one concurrency, in the order first run.
+std::vector<std::pair<std::string, int>> row_keys(const std::vector<Figures>& rows) {
+    std::vector<std::pair<std::string, int>> keys;
     for (const auto& r : rows)
-        if (r.module == module && r.processes == processes) return &r;
-    return nullptr;
+        if (std::find(keys.begin(), keys.end(), std::make_pair(r.module, r.processes)) == keys.end())
+            keys.emplace_back(r.module, r.processes);
+    return keys;
 }
 
-double ratio(const std::vector<Figures>& rows, const Figures& r, const std::string& base) {
-    const auto* b = find(rows, base, r.processes);
-    return b != nullptr && b->logins_per_second > 0 ? r.logins_per_second / b->logins_per_second : 0;
+template <class Get>
+Spread over_runs(const std::vector<Figures>& rows, const std::string& module, int processes, Get get) {
+    std::vector<double> values;
+    for (const auto& r : rows)
+        if (r.module == module && r.processes == processes) values.push_back(get(r));
+    return spread_of(values);
 }
+
+const Figures& first(const std::vector<Figures>& rows, const std::string& module) {
+    return *std::find_if(rows.begin(), rows.end(), [&](const Figures& r) { return r.module == module; });
+}
+
+constexpr const char* kGa = "pam_google_authenticator -d";
 
 }  // namespace
 
@@ -50,40 +62,84 @@ double percentile(std::vector<double> values, double p) {
     return values[std::min(rank, values.size() - 1)];
 }
 
-std::string markdown(const std::vector<Figures>& rows, const std::vector<RejectFigures>& rejects) {
-    std::string out = "Machine: " + machine() + "\n\n";
-    out += "| module | processes | logins/s | p50 ms | p99 ms | spurious failures | vs pam_permit | vs google-authenticator | mfad CPU ms/login | mfad peak RSS KiB |\n";
-    out += "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
-    for (const auto& r : rows)
-        out += "| " + r.module + " | " + std::to_string(r.processes) + " | " + fixed(r.logins_per_second, 0) + " | " +
-               fixed(r.p50_ms, 3) + " | " + fixed(r.p99_ms, 3) + " | " + std::to_string(r.spurious) + " | " +
-               fixed(ratio(rows, r, "pam_permit"), 2) + " | " + fixed(ratio(rows, r, "pam_google_authenticator"), 2) +
-               " | " + (r.daemon_cpu_ms_per_login < 0 ? "-" : fixed(r.daemon_cpu_ms_per_login, 3)) + " | " +
-               (r.daemon_peak_rss_kib < 0 ? "-" : std::to_string(r.daemon_peak_rss_kib)) + " |\n";
+Spread logins_per_second(const std::vector<Figures>& rows, const std::string& module, int processes) {
+    return over_runs(rows, module, processes, [](const Figures& f) { return f.logins_per_second; });
+}
+
+std::string markdown(const std::vector<Figures>& rows, const std::vector<RejectFigures>& rejects,
+                     const std::vector<LoadFigures>& loads) {
+    int runs = 0;
+    for (const auto& r : rows) runs = std::max(runs, r.run + 1);
+    std::string out = "Machine: " + machine() + ". " + std::to_string(runs) +
+                      " interleaved runs: each figure is the median, with the lowest and highest run in brackets.\n\n";
+    out += "| module | guarantees | processes | logins/s | p50 ms | p99 ms | spurious failures | vs " + std::string(kGa) +
+           " | mfad CPU ms/login | mfad peak RSS KiB |\n";
+    out += "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+    for (const auto& [module, processes] : row_keys(rows)) {
+        const Figures& f = first(rows, module);
+        auto lps = logins_per_second(rows, module, processes);
+        auto p50 = over_runs(rows, module, processes, [](const Figures& r) { return r.p50_ms; });
+        auto p99 = over_runs(rows, module, processes, [](const Figures& r) { return r.p99_ms; });
+        auto cpu = over_runs(rows, module, processes, [](const Figures& r) { return r.daemon_cpu_ms_per_login; });
+        auto rss = over_runs(rows, module, processes, [](const Figures& r) { return static_cast<double>(r.daemon_peak_rss_kib); });
+        auto spurious = over_runs(rows, module, processes, [](const Figures& r) { return r.spurious; });
+        out += "| " + module + " | " + f.guarantees + " | " + std::to_string(processes) + " | " + show(lps, 0) + " | " +
+               show(p50, 3) + " | " + show(p99, 3) + " | " + fixed(spurious.high, 0) + " | " +
+               show(ratio_of(lps, logins_per_second(rows, kGa, processes)), 2) + " | " +
+               (f.daemon_cpu_ms_per_login < 0 ? "-" : show(cpu, 3)) + " | " +
+               (f.daemon_peak_rss_kib < 0 ? "-" : fixed(rss.high, 0)) + " |\n";
+    }
     out += "\n| module | reject a wrong code: p50 ms | mean ms | wrongly accepted |\n|---|---:|---:|---:|\n";
-    for (const auto& r : rejects)
-        out += "| " + r.module + " | " + fixed(r.p50_ms, 3) + " | " + fixed(r.mean_ms, 3) + " | " +
-               std::to_string(r.wrongly_accepted) + " |\n";
+    std::map<std::string, std::vector<const RejectFigures*>> by_module;
+    std::vector<std::string> order;
+    for (const auto& r : rejects) {
+        if (by_module[r.module].empty()) order.push_back(r.module);
+        by_module[r.module].push_back(&r);
+    }
+    for (const auto& module : order) {
+        std::vector<double> p50, mean;
+        int accepted = 0;
+        for (const auto* r : by_module[module]) {
+            p50.push_back(r->p50_ms);
+            mean.push_back(r->mean_ms);
+            accepted += r->wrongly_accepted;
+        }
+        out += "| " + module + " | " + show(spread_of(p50), 3) + " | " + show(spread_of(mean), 3) + " | " +
+               std::to_string(accepted) + " |\n";
+    }
+    out += "\n| module file | dlopen + dlclose, µs (libpam and libstdc++ already loaded) |\n|---|---:|\n";
+    for (const auto& l : loads) out += "| " + l.module + " | " + fixed(l.microseconds, 1) + " |\n";
     return out;
 }
 
-nlohmann::json json(const std::vector<Figures>& rows, const std::vector<RejectFigures>& rejects) {
-    nlohmann::json out = {{"machine", machine()}, {"rows", nlohmann::json::array()}, {"reject_wrong_code", nlohmann::json::array()}};
+nlohmann::json json(const std::vector<Figures>& rows, const std::vector<RejectFigures>& rejects,
+                    const std::vector<LoadFigures>& loads) {
+    auto optional = [](double v) { return v < 0 ? nlohmann::json() : nlohmann::json(v); };
+    nlohmann::json out = {{"machine", machine()}, {"runs", nlohmann::json::array()}, {"summary", nlohmann::json::array()},
+                          {"reject_wrong_code", nlohmann::json::array()}, {"module_load_us", nlohmann::json::object()}};
     for (const auto& r : rows)
-        out["rows"].push_back({{"module", r.module},
+        out["runs"].push_back({{"module", r.module},
+                               {"run", r.run},
                                {"processes", r.processes},
                                {"logins", r.succeeded},
                                {"spurious_failures", r.spurious},
                                {"logins_per_second", r.logins_per_second},
                                {"p50_ms", r.p50_ms},
                                {"p99_ms", r.p99_ms},
-                               {"vs_pam_permit", ratio(rows, r, "pam_permit")},
-                               {"vs_google_authenticator", ratio(rows, r, "pam_google_authenticator")},
-                               {"mfad_cpu_ms_per_login", r.daemon_cpu_ms_per_login < 0 ? nlohmann::json() : nlohmann::json(r.daemon_cpu_ms_per_login)},
-                               {"mfad_peak_rss_kib", r.daemon_peak_rss_kib < 0 ? nlohmann::json() : nlohmann::json(r.daemon_peak_rss_kib)}});
+                               {"mfad_cpu_ms_per_login", optional(r.daemon_cpu_ms_per_login)},
+                               {"mfad_peak_rss_kib", optional(static_cast<double>(r.daemon_peak_rss_kib))}});
+    for (const auto& [module, processes] : row_keys(rows)) {
+        auto lps = logins_per_second(rows, module, processes);
+        out["summary"].push_back({{"module", module},
+                                  {"guarantees", first(rows, module).guarantees},
+                                  {"processes", processes},
+                                  {"logins_per_second", to_json(lps)},
+                                  {"vs_google_authenticator_d", to_json(ratio_of(lps, logins_per_second(rows, kGa, processes)))}});
+    }
     for (const auto& r : rejects)
         out["reject_wrong_code"].push_back(
             {{"module", r.module}, {"p50_ms", r.p50_ms}, {"mean_ms", r.mean_ms}, {"wrongly_accepted", r.wrongly_accepted}});
+    for (const auto& l : loads) out["module_load_us"][l.module] = l.microseconds;
     return out;
 }
 

@@ -1,4 +1,5 @@
-// The benchmark's figures, as a Markdown table and as JSON.
+// The PAM benchmark's figures, each row run several times: a Markdown table
+// of medians and spreads, and JSON with every run.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -6,10 +7,14 @@
 #include <string>
 #include <vector>
 
+#include "spread.hpp"
+
 namespace mfa::bench {
 
 struct Figures {
     std::string module;
+    std::string guarantees;  // what a login through it promises
+    int run = 0;
     int processes = 0;
     int expected = 0;
     int succeeded = 0;
@@ -28,13 +33,24 @@ struct RejectFigures {
     int wrongly_accepted = 0;
 };
 
+// A module's own cost: dlopen + dlclose, as libpam does per transaction.
+struct LoadFigures {
+    std::string module;
+    double microseconds = 0;
+};
+
 // "AMD EPYC ..., 2 cores, Linux 6.x"
 std::string machine();
 std::string fixed(double v, int decimals);  // printf's %.*f
 // Nearest rank; 0 for no values.
 double percentile(std::vector<double> values, double p);
 
-std::string markdown(const std::vector<Figures>& rows, const std::vector<RejectFigures>& rejects);
-nlohmann::json json(const std::vector<Figures>& rows, const std::vector<RejectFigures>& rejects);
+// Logins/s of `module` at `processes` over the runs.
+Spread logins_per_second(const std::vector<Figures>& rows, const std::string& module, int processes);
+
+std::string markdown(const std::vector<Figures>& rows, const std::vector<RejectFigures>& rejects,
+                     const std::vector<LoadFigures>& loads);
+nlohmann::json json(const std::vector<Figures>& rows, const std::vector<RejectFigures>& rejects,
+                    const std::vector<LoadFigures>& loads);
 
 }  // namespace mfa::bench

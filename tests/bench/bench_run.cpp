@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "mfa/otp.hpp"
+#include "mfa/wire/client.hpp"
 
 namespace mfa::bench {
 namespace {
@@ -46,7 +47,20 @@ std::string code_for(const BenchUser& user, bool right) {
     return wrong;
 }
 
-Record one_login(const std::string& service, const BenchUser& user, bool right) {
+// The floor's second half: what any module that asks mfad pays, a connection
+// and two round trips (HELLO rides with the first, as pam_mfa sends it).
+int ping_twice(const std::string& socket) {
+    auto client = wire::Client::open({socket, std::chrono::seconds(10), {0}});
+    if (!client) return PAM_SYSTEM_ERR;
+    for (int i = 0; i < 2; ++i) {
+        auto ping = wire::encode_empty(wire::MessageType::ping, client->next_request_id());
+        auto pong = client->call(ping);
+        if (!pong || pong->type() != wire::MessageType::pong) return PAM_SYSTEM_ERR;
+    }
+    return PAM_SUCCESS;
+}
+
+Record one_login(const std::string& service, const BenchUser& user, bool right, const std::string& ping_socket) {
     Answer answer{code_for(user, right)};
     pam_conv conv{answer_every_prompt, &answer};
     auto start = std::chrono::steady_clock::now();
@@ -57,18 +71,19 @@ Record one_login(const std::string& service, const BenchUser& user, bool right) 
         rc = pam_authenticate(pamh, PAM_SILENT);
         pam_end(pamh, rc);
     }
+    if (rc == PAM_SUCCESS && !ping_socket.empty()) rc = ping_twice(ping_socket);
     std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
     return {rc, took.count()};
 }
 
 // A child: waits for the start signal, logs in its share, writes the records.
 [[noreturn]] void child(const std::string& service, const std::vector<BenchUser>& users, int index, int processes,
-                        bool right, int go_fd, int out_fd) {
+                        bool right, const std::string& ping_socket, int go_fd, int out_fd) {
     char go = 0;
     if (read(go_fd, &go, 1) != 1) _exit(2);
     std::vector<Record> records;
     for (std::size_t i = static_cast<std::size_t>(index); i < users.size(); i += static_cast<std::size_t>(processes))
-        records.push_back(one_login(service, users[i], right));
+        records.push_back(one_login(service, users[i], right, ping_socket));
     auto bytes = reinterpret_cast<const char*>(records.data());
     std::size_t left = records.size() * sizeof(Record);
     while (left > 0) {
@@ -82,7 +97,8 @@ Record one_login(const std::string& service, const BenchUser& user, bool right) 
 
 }  // namespace
 
-RunResult run_logins(const std::string& service, const std::vector<BenchUser>& users, int processes, bool right_codes) {
+RunResult run_logins(const std::string& service, const std::vector<BenchUser>& users, int processes, bool right_codes,
+                     const std::string& ping_socket) {
     int go[2];
     if (pipe(go) != 0) return {};
     std::vector<pid_t> pids;
@@ -90,7 +106,7 @@ RunResult run_logins(const std::string& service, const std::vector<BenchUser>& u
     for (int i = 0; i < processes; ++i) {
         FILE* out = tmpfile();
         pid_t pid = fork();
-        if (pid == 0) child(service, users, i, processes, right_codes, go[0], fileno(out));
+        if (pid == 0) child(service, users, i, processes, right_codes, ping_socket, go[0], fileno(out));
         pids.push_back(pid);
         outputs.push_back(out);
     }

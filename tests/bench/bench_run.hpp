@@ -19,7 +19,10 @@ struct RunResult {
 };
 
 // Each user logs in once, so replay protection is honoured: the users are
-// split between `processes` children, which start together.
-RunResult run_logins(const std::string& service, const std::vector<BenchUser>& users, int processes, bool right_codes);
+// split between `processes` children, which start together. With
+// `ping_socket`, each login then connects to mfad there and PINGs it twice:
+// the floor of a module that asks a daemon.
+RunResult run_logins(const std::string& service, const std::vector<BenchUser>& users, int processes, bool right_codes,
+                     const std::string& ping_socket = "");
 
 }  // namespace mfa::bench

@@ -11,6 +11,7 @@ namespace mfa::bench {
 struct DaemonFigures {
     std::string load;  // "BEGIN+ANSWER", or "2 x PING": the round trips alone
     std::string store = "sqlite";  // or "postgresql", a local server
+    int run = 0;
     long users = 0;
     int clients = 0;
     double verifications_per_second = 0;

@@ -211,8 +211,8 @@ bool DaemonFixture::start_daemon() {
     std::vector<std::string> argv = options_.wrapper;
     argv.insert(argv.end(), {MFAD_BIN, "--config", config_});
     // The daemon must not inherit the test's pam_wrapper preload.
-    std::string preload = MFA_DAEMON_PRELOAD;
-    if (options_.fake_clock) preload += std::string(":") + MFA_FAKETIME_LIBRARY;
+    std::string preload = options_.system_nss ? "" : MFA_DAEMON_PRELOAD;
+    if (options_.fake_clock) preload += (preload.empty() ? "" : ":") + std::string(MFA_FAKETIME_LIBRARY);
     std::vector<std::string> env = {"MFAD_LOG=stderr", "LD_PRELOAD=" + preload, "PAM_WRAPPER=0",
                                     "NSS_WRAPPER_PASSWD=" + dir_.file("passwd"), "NSS_WRAPPER_GROUP=" + dir_.file("group")};
     if (options_.fake_clock)

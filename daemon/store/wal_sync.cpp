@@ -1,0 +1,77 @@
+#include "store/wal_sync.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "sys/log.hpp"
+
+namespace mfa::daemon {
+namespace {
+
+UniqueFd open_wal(const std::string& path) { return UniqueFd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)); }
+
+}  // namespace
+
+Result<std::unique_ptr<WalSync>> WalSync::open(const std::string& wal, SyncCall sync) {
+    auto fd = open_wal(wal);
+    if (!fd) return make_error("cannot open " + wal + " to sync it: " + std::strerror(errno));
+    if (!sync) sync = [](int f) { return ::fdatasync(f); };
+    return std::unique_ptr<WalSync>(new WalSync(wal, std::move(fd), std::move(sync)));
+}
+
+WalSync::WalSync(std::string path, UniqueFd fd, SyncCall sync)
+    : path_(std::move(path)), fd_(std::move(fd)), sync_(std::move(sync)), thread_([this] { loop(); }) {}
+
+WalSync::~WalSync() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_one();
+    thread_.join();
+}
+
+void WalSync::after_next_sync(Done done) {
+    {
+        std::lock_guard lock(mutex_);
+        waiting_.push_back(std::move(done));
+    }
+    wake_.notify_one();
+}
+
+Result<void> WalSync::sync_once() {
+    if (broken_) return *broken_;
+    // SQLite removes the WAL only when its last connection closes, after
+    // copying it into the database and syncing that: a new one is synced anew.
+    struct stat st {};
+    if (fstat(fd_.get(), &st) == 0 && st.st_nlink == 0)
+        if (auto fresh = open_wal(path_)) fd_ = std::move(fresh);
+    if (sync_(fd_.get()) == 0) return {};
+    broken_ = Error{"the disk did not confirm a write (fdatasync " + path_ + ": " + std::strerror(errno) +
+                        "); changes are refused until mfad is restarted, after the disk is checked",
+                    true};
+    log::error("store unreachable: the disk did not confirm a write; logins fail closed until mfad is restarted",
+               {{"MFA_REASON", broken_->message}});
+    return *broken_;
+}
+
+void WalSync::loop() {
+    for (;;) {
+        std::vector<Done> batch;
+        {
+            std::unique_lock lock(mutex_);
+            wake_.wait(lock, [this] { return stopping_ || !waiting_.empty(); });
+            if (waiting_.empty()) return;  // stopping, and nothing left to sync
+            batch.swap(waiting_);
+        }
+        // Everything in the batch was committed before this sync began.
+        auto synced = sync_once();
+        for (auto& done : batch) done(synced);
+    }
+}
+
+}  // namespace mfa::daemon
