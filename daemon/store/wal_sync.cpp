@@ -1,7 +1,6 @@
 #include "store/wal_sync.hpp"
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -10,14 +9,8 @@
 #include "sys/log.hpp"
 
 namespace mfa::daemon {
-namespace {
-
-UniqueFd open_wal(const std::string& path) { return UniqueFd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)); }
-
-}  // namespace
-
 Result<std::unique_ptr<WalSync>> WalSync::open(const std::string& wal, SyncCall sync) {
-    auto fd = open_wal(wal);
+    UniqueFd fd(::open(wal.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
     if (!fd) return make_error("cannot open " + wal + " to sync it: " + std::strerror(errno));
     if (!sync) sync = [](int f) { return ::fdatasync(f); };
     return std::unique_ptr<WalSync>(new WalSync(wal, std::move(fd), std::move(sync)));
@@ -45,14 +38,12 @@ void WalSync::after_next_sync(Done done) {
 
 Result<void> WalSync::sync_once() {
     if (broken_) return *broken_;
-    // SQLite removes the WAL only when its last connection closes, after
-    // copying it into the database and syncing that: a new one is synced anew.
-    struct stat st {};
-    if (fstat(fd_.get(), &st) == 0 && st.st_nlink == 0)
-        if (auto fresh = open_wal(path_)) fd_ = std::move(fresh);
+    // The writer's connection holds the WAL open from its first read to its
+    // close, so this is the file its commits go to: one inode for mfad's run.
     if (sync_(fd_.get()) == 0) return {};
-    broken_ = Error{"the disk did not confirm a write (fdatasync " + path_ + ": " + std::strerror(errno) +
-                        "); changes are refused until mfad is restarted, after the disk is checked",
+    int failure = errno;
+    broken_ = Error{"the disk did not confirm a write (fdatasync " + path_ + ": " + std::strerror(failure) +
+                        "); every change is answered with this error until mfad is restarted, after the disk is checked",
                     true};
     log::error("store unreachable: the disk did not confirm a write; logins fail closed until mfad is restarted",
                {{"MFA_REASON", broken_->message}});

@@ -67,7 +67,7 @@ Spread logins_per_second(const std::vector<Figures>& rows, const std::string& mo
 }
 
 std::string markdown(const std::vector<Figures>& rows, const std::vector<RejectFigures>& rejects,
-                     const std::vector<LoadFigures>& loads) {
+                     const std::vector<UnitCost>& costs) {
     int runs = 0;
     for (const auto& r : rows) runs = std::max(runs, r.run + 1);
     std::string out = "Machine: " + machine() + ". " + std::to_string(runs) +
@@ -107,16 +107,16 @@ std::string markdown(const std::vector<Figures>& rows, const std::vector<RejectF
         out += "| " + module + " | " + show(spread_of(p50), 3) + " | " + show(spread_of(mean), 3) + " | " +
                std::to_string(accepted) + " |\n";
     }
-    out += "\n| module file | dlopen + dlclose, µs (libpam and libstdc++ already loaded) |\n|---|---:|\n";
-    for (const auto& l : loads) out += "| " + l.module + " | " + fixed(l.microseconds, 1) + " |\n";
+    out += "\n| cost per login, timed alone | µs |\n|---|---:|\n";
+    for (const auto& c : costs) out += "| " + c.what + " | " + fixed(c.microseconds, 1) + " |\n";
     return out;
 }
 
 nlohmann::json json(const std::vector<Figures>& rows, const std::vector<RejectFigures>& rejects,
-                    const std::vector<LoadFigures>& loads) {
+                    const std::vector<UnitCost>& costs) {
     auto optional = [](double v) { return v < 0 ? nlohmann::json() : nlohmann::json(v); };
     nlohmann::json out = {{"machine", machine()}, {"runs", nlohmann::json::array()}, {"summary", nlohmann::json::array()},
-                          {"reject_wrong_code", nlohmann::json::array()}, {"module_load_us", nlohmann::json::object()}};
+                          {"reject_wrong_code", nlohmann::json::array()}, {"unit_costs_us", nlohmann::json::object()}};
     for (const auto& r : rows)
         out["runs"].push_back({{"module", r.module},
                                {"run", r.run},
@@ -139,7 +139,7 @@ nlohmann::json json(const std::vector<Figures>& rows, const std::vector<RejectFi
     for (const auto& r : rejects)
         out["reject_wrong_code"].push_back(
             {{"module", r.module}, {"p50_ms", r.p50_ms}, {"mean_ms", r.mean_ms}, {"wrongly_accepted", r.wrongly_accepted}});
-    for (const auto& l : loads) out["module_load_us"][l.module] = l.microseconds;
+    for (const auto& c : costs) out["unit_costs_us"][c.what] = c.microseconds;
     return out;
 }
 

@@ -33,9 +33,10 @@ struct RejectFigures {
     int wrongly_accepted = 0;
 };
 
-// A module's own cost: dlopen + dlclose, as libpam does per transaction.
-struct LoadFigures {
-    std::string module;
+// One cost every login pays, timed alone: a module's dlopen + dlclose (as
+// libpam does per transaction), or a user lookup.
+struct UnitCost {
+    std::string what;
     double microseconds = 0;
 };
 
@@ -49,8 +50,8 @@ double percentile(std::vector<double> values, double p);
 Spread logins_per_second(const std::vector<Figures>& rows, const std::string& module, int processes);
 
 std::string markdown(const std::vector<Figures>& rows, const std::vector<RejectFigures>& rejects,
-                     const std::vector<LoadFigures>& loads);
+                     const std::vector<UnitCost>& costs);
 nlohmann::json json(const std::vector<Figures>& rows, const std::vector<RejectFigures>& rejects,
-                    const std::vector<LoadFigures>& loads);
+                    const std::vector<UnitCost>& costs);
 
 }  // namespace mfa::bench

@@ -10,6 +10,7 @@
 // It runs itself again under pam_wrapper.
 #include <CLI/CLI.hpp>
 #include <dlfcn.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -87,10 +88,14 @@ bool wants_postgresql(const Options& options) {
     return options.with_postgresql && std::string(kPostgresqlRow).find(options.only) != std::string::npos;
 }
 
-// libpam dlopens each module at pam_start and closes it at pam_end.
-std::vector<LoadFigures> module_loads() {
+// libpam dlopens each module at pam_start and closes it at pam_end (this
+// process has libpam and libstdc++ loaded already, as sshd has libpam).
+// mfad resolves each login's user (getpwnam); google-authenticator with
+// user=root resolves only root, the first line of /etc/passwd.
+std::vector<UnitCost> unit_costs(const std::vector<BenchUser>& users) {
+    using Micro = std::chrono::duration<double, std::micro>;
     const std::string dir = "/" MFA_PAM_SYSTEM_MODULE_DIR "/";
-    std::vector<LoadFigures> out;
+    std::vector<UnitCost> out;
     for (const std::string& path : {dir + "pam_permit.so", dir + "pam_google_authenticator.so", dir + "pam_oath.so",
                                     std::string(PAM_MFA_PATH)}) {
         constexpr int kLoads = 2000;
@@ -101,9 +106,25 @@ std::vector<LoadFigures> module_loads() {
             loaded = handle != nullptr;
             if (loaded) dlclose(handle);
         }
-        std::chrono::duration<double, std::micro> took = std::chrono::steady_clock::now() - start;
-        if (loaded) out.push_back({path.substr(path.rfind('/') + 1), took.count() / kLoads});
+        Micro took = std::chrono::steady_clock::now() - start;
+        if (loaded) out.push_back({"dlopen + dlclose " + path.substr(path.rfind('/') + 1), took.count() / kLoads});
     }
+    auto lookup = [](const std::string& name) {
+        std::vector<char> buf(16384);
+        passwd pw{};
+        passwd* found = nullptr;
+        return getpwnam_r(name.c_str(), &pw, buf.data(), buf.size(), &found) == 0 && found != nullptr;
+    };
+    auto start = std::chrono::steady_clock::now();
+    std::size_t found = 0;
+    for (const auto& u : users) found += lookup(u.name);
+    Micro took = std::chrono::steady_clock::now() - start;
+    if (found == users.size())
+        out.push_back({"getpwnam of a bench user, mean (/etc/passwd with " + std::to_string(users.size()) + " of them)",
+                       took.count() / static_cast<double>(users.size())});
+    start = std::chrono::steady_clock::now();
+    for (int i = 0; i < 1000; ++i) lookup("root");
+    out.push_back({"getpwnam of root", Micro(std::chrono::steady_clock::now() - start).count() / 1000});
     return out;
 }
 
@@ -204,10 +225,10 @@ int run_bench(const Options& options, const std::string& dir) {
                           << " logins/s\n";
             }
         }
-    auto loads = module_loads();
+    auto costs = unit_costs(*users);
     auto goals = targets(rows, options.levels);
-    std::cout << markdown(rows, rejects, loads) << "\n" << markdown(goals) << "\n";
-    auto report = json(rows, rejects, loads);
+    std::cout << markdown(rows, rejects, costs) << "\n" << markdown(goals) << "\n";
+    auto report = json(rows, rejects, costs);
     report["targets"] = to_json(goals);
     std::cout << report.dump(2) << "\n";
     if (!options.json_file.empty()) std::ofstream(options.json_file) << report.dump(2) << "\n";
