@@ -6,7 +6,7 @@ add_compile_options(-Wall -Wextra -Werror -Wshadow -Wconversion -Wno-sign-conver
 # (operator new/delete of awaitable_frame_base) as a new/delete mismatch; the
 # ASan build checks the real thing.
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
-  add_compile_options(-Wno-mismatched-new-delete)
+  add_compile_options($<$<COMPILE_LANGUAGE:CXX>:-Wno-mismatched-new-delete>)
 endif()
 if(NOT MFA_SANITIZE)
   # _FORTIFY_SOURCE needs optimisation and clashes with ASan's interceptors.

@@ -11,6 +11,8 @@ constexpr int kCheckpointPages = 1000;
 // meanwhile, so under steady load the WAL would only grow. Past 64 MiB the
 // writer checkpoints itself, which lets the next commit start the WAL afresh.
 constexpr int kWalLimitPages = 16384;
+// Under steady load the passes never catch up; a few is enough when they can.
+constexpr int kCatchUpPasses = 3;
 
 }  // namespace
 
@@ -43,13 +45,7 @@ Checkpointer::~Checkpointer() {
 int Checkpointer::after_commit(void* self, sqlite3* db, const char* schema, int wal_pages) {
     auto* me = static_cast<Checkpointer*>(self);
     if (wal_pages < me->signalled_at_) me->signalled_at_ = 0;  // the WAL started afresh
-    if (wal_pages >= kWalLimitPages || me->tail_due_.exchange(false)) {
-        // The background pass left only what was committed during it: copied
-        // here, with no writer beside it, the checkpoint completes and the
-        // next commit starts the WAL again from its first page. Writes then
-        // overwrite blocks the file already has, and an fdatasync of those
-        // costs half that of one that also grows the file (measured here:
-        // 125 µs against 296 µs).
+    if (wal_pages >= kWalLimitPages) {
         sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     } else if (wal_pages - me->signalled_at_ >= kCheckpointPages) {
         me->signalled_at_ = wal_pages;  // once per 1000 new pages, not after every commit
@@ -72,9 +68,16 @@ void Checkpointer::loop() {
             due_ = false;
         }
         // PASSIVE never waits for the writer or readers: what it cannot copy now, it copies next time.
-        int rc = sqlite3_wal_checkpoint_v2(own_.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+        // A few passes more copy what was committed during the last one: when
+        // one ends with nothing left, the next commit starts the WAL again
+        // from its first page, and writes overwrite blocks the file already
+        // has. An fdatasync of those costs less than half that of one that
+        // also grows the file (measured here: 125 µs against 296 µs).
+        int wal = 0, copied = 0;
+        int rc = sqlite3_wal_checkpoint_v2(own_.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &wal, &copied);
+        for (int pass = 0; pass < kCatchUpPasses && rc == SQLITE_OK && copied < wal; ++pass)
+            rc = sqlite3_wal_checkpoint_v2(own_.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &wal, &copied);
         bool failed = rc != SQLITE_OK && rc != SQLITE_BUSY;
-        if (rc == SQLITE_OK) tail_due_ = true;
         if (failed && !failing)
             log::warning("WAL checkpoint failed; the WAL grows until one succeeds",
                          {{"MFA_REASON", sqlite::error_from(own_.handle(), rc, "checkpoint").message}});

@@ -3,7 +3,6 @@
 // that group's logins would wait behind a pass of random writes and an fsync.
 #pragma once
 
-#include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -34,7 +33,6 @@ private:
     std::mutex mutex_;
     std::condition_variable wake_;
     bool due_ = false;
-    std::atomic<bool> tail_due_{false};  // a background pass ended: the writer copies what it left
     bool stopping_ = false;
     std::thread thread_;
 };

@@ -78,6 +78,12 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, 
     return store;
 }
 
+Result<void> SqliteStore::run_group(const std::function<void(Store&)>& body) {
+    if (wal_sync_)
+        if (auto lost = wal_sync_->failure()) return *lost;
+    return SqlStore::run_group(body);
+}
+
 void SqliteStore::when_durable(std::function<void(Result<void>)> done) {
     if (wal_sync_) wal_sync_->after_next_sync(std::move(done));
     else done({});

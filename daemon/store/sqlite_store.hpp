@@ -28,6 +28,9 @@ public:
 
     std::function<Result<AuditCheck>()> audit_chain_checker() const override;
     void when_durable(std::function<void(Result<void>)> done) override;
+    bool durable_later() const override { return wal_sync_ != nullptr; }
+    // No group runs once a sync has failed.
+    Result<void> run_group(const std::function<void(Store&)>& body) override;
 
     // Its rows went to PostgreSQL (mfactl admin migrate-store): it must not
     // take logins again, or the two would part.

@@ -388,6 +388,8 @@ public:
     // Calls `done` once what was committed so far is on disk, perhaps on
     // another thread. Most stores are durable at commit: at once.
     virtual void when_durable(std::function<void(Result<void>)> done) { done({}); }
+    // when_durable may answer later (a disk that hangs would hold a login).
+    virtual bool durable_later() const { return false; }
 };
 
 }  // namespace mfa::daemon

@@ -36,18 +36,30 @@ void WalSync::after_next_sync(Done done) {
     wake_.notify_one();
 }
 
+std::optional<Error> WalSync::failure() const {
+    std::lock_guard lock(mutex_);
+    return broken_;
+}
+
 Result<void> WalSync::sync_once() {
-    if (broken_) return *broken_;
+    if (auto failed = failure()) return *failed;
     // The writer's connection holds the WAL open from its first read to its
     // close, so this is the file its commits go to: one inode for mfad's run.
-    if (sync_(fd_.get()) == 0) return {};
+    int rc = 0;
+    do rc = sync_(fd_.get());
+    while (rc != 0 && errno == EINTR);  // a signal is not the disk's answer
+    if (rc == 0) return {};
     int failure = errno;
-    broken_ = Error{"the disk did not confirm a write (fdatasync " + path_ + ": " + std::strerror(failure) +
-                        "); every change is answered with this error until mfad is restarted, after the disk is checked",
-                    true};
+    Error error{"the disk did not confirm a write (fdatasync " + path_ + ": " + std::strerror(failure) +
+                    "); every change is answered with this error until mfad is restarted, after the disk is checked",
+                true};
+    {
+        std::lock_guard lock(mutex_);
+        broken_ = error;
+    }
     log::error("store unreachable: the disk did not confirm a write; logins fail closed until mfad is restarted",
-               {{"MFA_REASON", broken_->message}});
-    return *broken_;
+               {{"MFA_REASON", error.message}});
+    return error;
 }
 
 void WalSync::loop() {

@@ -35,6 +35,9 @@ public:
     // call. A failed sync fails every later one too: the kernel may have
     // dropped the pages it could not write, so a later "success" proves nothing.
     void after_next_sync(Done done);
+    // The error of the failed sync, from any thread: nothing more may be
+    // committed, since nobody could be told it was kept.
+    std::optional<Error> failure() const;
 
 private:
     WalSync(std::string path, UniqueFd fd, SyncCall sync);
@@ -44,8 +47,8 @@ private:
     std::string path_;
     UniqueFd fd_;
     SyncCall sync_;
-    std::optional<Error> broken_;  // the sync thread's only
-    std::mutex mutex_;
+    mutable std::mutex mutex_;
+    std::optional<Error> broken_;  // set once, under mutex_
     std::condition_variable wake_;
     std::vector<Done> waiting_;
     bool stopping_ = false;

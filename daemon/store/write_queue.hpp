@@ -119,9 +119,11 @@ Awaitable<Result<T>> WriteQueue::submit(Job& job) {
         [this, &job](auto handler) {
             using Handler = decltype(handler);
             asio::any_io_executor executor = asio::get_associated_executor(handler);
-            bool remote = store_.local() == nullptr;
-            auto answer = std::make_shared<AnswerBy<T, Handler>>(std::move(handler), executor, remote ? &store_ : nullptr);
-            if (remote) answer->arm(StoreAccess::kDeadline);
+            // A store on a thread, or a disk synced on one, may hang: the
+            // caller is answered by the deadline, never by the module's timeout.
+            bool timed = store_.local() == nullptr || store_.local()->durable_later();
+            auto answer = std::make_shared<AnswerBy<T, Handler>>(std::move(handler), executor, timed ? &store_ : nullptr);
+            if (timed) answer->arm(StoreAccess::kDeadline);
             enqueue(std::make_unique<TaskFor<T, Job, Handler>>(std::move(job), std::move(answer)));
         },
         asio::use_awaitable);

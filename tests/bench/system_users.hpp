@@ -11,14 +11,16 @@
 
 namespace mfa::bench {
 
-// Every name starts with this; a killed run's leftovers are found by it.
+// Every name starts with this, and every passwd line carries a marker in its
+// GECOS field; a killed run's leftovers are found by both, and the next run
+// removes them.
 inline constexpr const char* kSystemUserPrefix = "mfabench";
 
 class SystemUsers {
 public:
     // Adds `count` users kSystemUserPrefix0.. (uids from first_uid, one group)
-    // under lckpwdf(), after removing what a killed run left. Refuses a uid
-    // or a name already taken.
+    // under lckpwdf(), after removing what a killed run left. Refuses a uid,
+    // gid or name already taken anywhere NSS looks.
     static Result<SystemUsers> add(int count, unsigned first_uid);
     ~SystemUsers();  // removes them again
     SystemUsers(SystemUsers&& other) noexcept : active_(std::exchange(other.active_, false)) {}

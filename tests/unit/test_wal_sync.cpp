@@ -33,12 +33,18 @@ struct FakeDisk {
     std::atomic<int> syncs{0};
     std::atomic<int> started{0};
     std::atomic<bool> fail{false};
+    std::atomic<int> interrupted{0};  // this many calls end in EINTR first
     WalSync::SyncCall call() {
         return [this](int fd) {
             started += 1;
             std::lock_guard hold(gate);
             syncs += 1;
             if (fd < 0) return -1;
+            if (interrupted > 0) {
+                interrupted -= 1;
+                errno = EINTR;
+                return -1;
+            }
             if (fail) {
                 errno = EIO;
                 return -1;
@@ -82,6 +88,7 @@ void a_failed_sync_fails_every_later_one(void**) {
     (*sync)->after_next_sync([&](mfa::Result<void> r) { failed.set_value(std::move(r)); });
     auto result = failed.get_future().get();
     assert_false(result.ok());
+    assert_true((*sync)->failure().has_value());  // what the writer checks before each group
     assert_true(result.error().outage);  // denied whatever fail_mode says
     assert_non_null(strstr(result.error().message.c_str(), "did not confirm"));
     // The disk "recovers": the pages it dropped are still lost.
@@ -90,6 +97,19 @@ void a_failed_sync_fails_every_later_one(void**) {
     (*sync)->after_next_sync([&](mfa::Result<void> r) { later.set_value(std::move(r)); });
     assert_false(later.get_future().get().ok());
     assert_int_equal(disk.syncs.load(), 1);
+}
+
+void a_signal_during_a_sync_is_no_failure(void**) {
+    mfa::test::TempDir dir;
+    FakeDisk disk;
+    disk.interrupted = 2;
+    auto sync = WalSync::open(wal_file(dir), disk.call());
+    assert_true(sync.ok());
+    std::promise<bool> synced;
+    (*sync)->after_next_sync([&](mfa::Result<void> r) { synced.set_value(r.ok()); });
+    assert_true(synced.get_future().get());
+    assert_int_equal(disk.syncs.load(), 3);
+    assert_false((*sync)->failure().has_value());
 }
 
 void stopping_syncs_what_waits(void**) {
@@ -120,6 +140,7 @@ int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(waiters_during_a_sync_share_the_next_one),
         cmocka_unit_test(a_failed_sync_fails_every_later_one),
+        cmocka_unit_test(a_signal_during_a_sync_is_no_failure),
         cmocka_unit_test(stopping_syncs_what_waits),
         cmocka_unit_test(a_missing_wal_is_an_error),
     };
