@@ -213,6 +213,7 @@ bool DaemonFixture::start_daemon() {
     // The daemon must not inherit the test's pam_wrapper preload.
     std::string preload = options_.system_nss ? "" : MFA_DAEMON_PRELOAD;
     if (options_.fake_clock) preload += (preload.empty() ? "" : ":") + std::string(MFA_FAKETIME_LIBRARY);
+    if (!options_.preload.empty()) preload += (preload.empty() ? "" : ":") + options_.preload;
     std::vector<std::string> env = {"MFAD_LOG=stderr", "LD_PRELOAD=" + preload, "PAM_WRAPPER=0",
                                     "NSS_WRAPPER_PASSWD=" + dir_.file("passwd"), "NSS_WRAPPER_GROUP=" + dir_.file("group")};
     if (options_.fake_clock)

@@ -18,6 +18,7 @@ struct DaemonOptions {
     std::string config_socket;             // the config's socket, when not the private dir's
     std::vector<std::string> users;        // known to mfad's NSS besides the system's and test_users()
     std::vector<std::string> groups = {};  // /etc/group lines mfad's NSS adds: "name:x:gid:member,member"
+    std::string preload;                   // one more library preloaded into mfad (a fault injector)
     bool system_nss = false;               // no nss_wrapper: mfad sees /etc/passwd as it is (the benchmark's real users)
     bool fake_clock = false;               // mfad's wall clock can be moved with shift_clock()
     std::string key_from;                  // a key file to share (a fleet's hosts hold one); empty: a new key
