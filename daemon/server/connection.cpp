@@ -41,8 +41,8 @@ Connection::Connection(Socket socket, Peer peer, Server& server)
 Connection::~Connection() {
     // mfactl went away while its test push waited: nobody will confirm it, so stop it.
     if (state_.enrolling_push) state_.enrolling_push->stop();
-    explicit_bzero(in_.data(), in_.size());  // both held codes
-    explicit_bzero(payload_.data(), payload_.size());
+    explicit_bzero(in_.data(), in_written_);  // both held codes
+    explicit_bzero(payload_.data(), payload_written_);
     server_.detach(this, peer_.uid);
 }
 
@@ -130,6 +130,7 @@ Awaitable<bool> Connection::fill(std::size_t n) {
             co_return false;
         }
         in_end_ += got;
+        in_written_ = std::max(in_written_, in_end_);
     }
     co_return true;
 }
@@ -145,6 +146,7 @@ Awaitable<bool> Connection::read_frame(wire::Header& header) {
     header = *decoded;
     if (!co_await fill(wire::kHeaderSize + header.length)) co_return false;
     std::memcpy(payload_.data(), in_.data() + in_begin_ + wire::kHeaderSize, header.length);
+    payload_written_ = std::max<std::size_t>(payload_written_, header.length);
     in_begin_ += wire::kHeaderSize + header.length;
     co_return true;
 }

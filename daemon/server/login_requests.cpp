@@ -121,12 +121,15 @@ Awaitable<Outcome> handle_begin(const RequestContext& ctx, const wire::PayloadRe
 
 // mfad failed on this login's answer: the login is denied (the module never
 // fails open after the challenge), and the failure is audited when the store
-// can still take a row.
+// can still take a row (not in an outage).
 Awaitable<Outcome> failed_inside(const RequestContext& ctx, const LoginSession& login, const Error& error) {
     AuditEntry entry{"verify_fail", login.user, "internal_error", login.service, login.rhost, ctx.peer.uid, ""};
     journal_audit(entry);
     auto outcome = internal_error(ctx, error);
     ctx.connection.login.reset();
+    // In an outage the row would wait out a second deadline and fail too;
+    // the journal has the line.
+    if (error.outage) co_return outcome;
     if (auto rc = co_await audit(ctx, entry); !rc) log::failure("the audit row of a failed login was lost", rc.error());
     co_return outcome;
 }

@@ -33,7 +33,7 @@ template <class T, class Handler>
 class AnswerBy : public std::enable_shared_from_this<AnswerBy<T, Handler>> {
 public:
     AnswerBy(Handler handler, const asio::any_io_executor& executor, StoreAccess* watch)
-        : handler_(std::move(handler)), timer_(executor), watch_(watch) {}
+        : handler_(std::move(handler)), executor_(executor), timer_(executor), watch_(watch) {}
     // Starts the deadline (for a store on a thread; a local one answers in place).
     void arm(std::chrono::milliseconds limit);
     // With the store's result; `reached`: the job ran against a store (an
@@ -48,13 +48,15 @@ public:
     }
     // The deadline answered before the job began: it will never run.
     bool gave_up() const { return stage_.load() == kGaveUp; }
-    asio::any_io_executor executor() { return timer_.get_executor(); }
+    // Any thread: a copy made at construction, never the timer the loop uses.
+    const asio::any_io_executor& executor() const { return executor_; }
 
 private:
     static constexpr int kPending = 0, kStarted = 1, kGaveUp = 2;
     void finish(Result<T> result);
 
     std::optional<Handler> handler_;
+    const asio::any_io_executor executor_;
     asio::steady_timer timer_;
     StoreAccess* watch_;  // told whether answers come in time; null: nobody watches
     std::atomic<int> stage_{kPending};
@@ -92,8 +94,8 @@ public:
     // The store on the loop, or null when it lives on a thread.
     Store* local() const { return local_.get(); }
     // For ping and status, on the loop: false while a server is unreachable,
-    // or does not answer by the deadline.
-    bool reachable() const { return reachable_.load() && !late_; }
+    // or does not answer by the deadline, or the disk failed a sync.
+    bool reachable() const { return reachable_.load() && !late_ && !(local_ && local_->writes_refused()); }
     // On the loop: true at most once a second, so health checks cannot crowd logins off the store.
     bool probe_due();
 
@@ -136,7 +138,10 @@ void AnswerBy<T, Handler>::arm(std::chrono::milliseconds limit) {
 
 template <class T, class Handler>
 void AnswerBy<T, Handler>::answer(Result<T> result, bool reached) {
-    if (!handler_) return;  // the deadline answered first
+    if (!handler_) {  // the deadline answered first; the store answers again, if late
+        if (watch_ != nullptr && reached) watch_->answered(true);
+        return;
+    }
     if (watch_ != nullptr && reached) watch_->answered(true);
     finish(std::move(result));
 }

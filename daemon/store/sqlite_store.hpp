@@ -29,6 +29,7 @@ public:
     std::function<Result<AuditCheck>()> audit_chain_checker() const override;
     void when_durable(std::function<void(Result<void>)> done) override;
     bool durable_later() const override { return wal_sync_ != nullptr; }
+    bool writes_refused() const override { return wal_sync_ && wal_sync_->failure(); }
     // No group runs once a sync has failed.
     Result<void> run_group(const std::function<void(Store&)>& body) override;
 

@@ -390,6 +390,8 @@ public:
     virtual void when_durable(std::function<void(Result<void>)> done) { done({}); }
     // when_durable may answer later (a disk that hangs would hold a login).
     virtual bool durable_later() const { return false; }
+    // Every change is refused (the disk failed a sync): from any thread.
+    virtual bool writes_refused() const { return false; }
 };
 
 }  // namespace mfa::daemon

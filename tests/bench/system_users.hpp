@@ -11,9 +11,9 @@
 
 namespace mfa::bench {
 
-// Every name starts with this, and every passwd line carries a marker in its
-// GECOS field; a killed run's leftovers are found by both, and the next run
-// removes them.
+// Every name starts with this, and every passwd line carries a marker with
+// the run's pid in its GECOS field (the group is named for the pid); the next
+// run removes what a killed run left, and never a live run's lines.
 inline constexpr const char* kSystemUserPrefix = "mfabench";
 
 class SystemUsers {
