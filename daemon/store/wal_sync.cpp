@@ -9,6 +9,7 @@
 #include "sys/log.hpp"
 
 namespace mfa::daemon {
+
 Result<std::unique_ptr<WalSync>> WalSync::open(const std::string& wal, SyncCall sync) {
     UniqueFd fd(::open(wal.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
     if (!fd) return make_error("cannot open " + wal + " to sync it: " + std::strerror(errno));
