@@ -10,7 +10,6 @@
 // It runs itself again under pam_wrapper.
 #include <CLI/CLI.hpp>
 #include <dlfcn.h>
-#include <pwd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,6 +19,7 @@
 #include <numeric>
 #include <optional>
 
+#include "auth/authority.hpp"
 #include "bench_postgres.hpp"
 #include "bench_report.hpp"
 #include "bench_run.hpp"
@@ -109,11 +109,10 @@ std::vector<UnitCost> unit_costs(const std::vector<BenchUser>& users) {
         Micro took = std::chrono::steady_clock::now() - start;
         if (loaded) out.push_back({"dlopen + dlclose " + path.substr(path.rfind('/') + 1), took.count() / kLoads});
     }
+    // mfad's own lookup, as BEGIN makes it.
     auto lookup = [](const std::string& name) {
-        std::vector<char> buf(16384);
-        passwd pw{};
-        passwd* found = nullptr;
-        return getpwnam_r(name.c_str(), &pw, buf.data(), buf.size(), &found) == 0 && found != nullptr;
+        auto found = daemon::lookup_user(name);
+        return found && found->has_value();
     };
     auto start = std::chrono::steady_clock::now();
     std::size_t found = 0;

@@ -13,7 +13,6 @@
 #include <iostream>
 #include <optional>
 #include <vector>
-#include <set>
 #include <sstream>
 
 #include "mfa/unique_fd.hpp"
